@@ -1,0 +1,165 @@
+// DynamicIndex: a multiset of 64-bit keys taking appends and out-of-order inserts, with
+// exact rank queries at every moment. The time-series write path's index.
+//
+// Layout (chosen by the benchmark, see docs/index.md):
+//   main_    an AppendIndex: keys >= the largest so far go here in amortized O(1),
+//            extending its last segment; in-order time series never leave this path.
+//   buffer_  out-of-order keys, kept sorted by insertion, up to kBufferKeys.
+//   runs_    sorted runs in a binary counter (runs_[i] is empty or about
+//            kBufferKeys * 2^i keys); a full buffer is merged with runs_[0..i) into the
+//            first empty slot i, and a run with at least kIndexedRun keys gets a static
+//            LearnedIndex. When a merge result reaches half the size of main_, everything
+//            is merged into main_ instead, so main_ holds most keys and runs stay few.
+// Each piece answers lower_bound on its own keys; in a multiset the rank of a key is the
+// sum of those, so no lookup ever needs the pieces merged.
+//
+// Thread safety: none. Const methods may run concurrently only while nothing inserts.
+
+#ifndef OMENDB_INDEX_DYNAMIC_INDEX_H_
+#define OMENDB_INDEX_DYNAMIC_INDEX_H_
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "index/append_index.h"
+#include "index/learned_index.h"
+
+namespace omen::index {
+
+template <typename K, size_t kEpsilon = 32, size_t kEpsilonRecursive = 4>
+class DynamicIndex {
+ public:
+  static constexpr size_t kBufferKeys = 256;
+  static constexpr size_t kIndexedRun = size_t{1} << 15;
+
+  DynamicIndex() { buffer_.reserve(kBufferKeys); }
+  DynamicIndex(const DynamicIndex&) = delete;
+  DynamicIndex& operator=(const DynamicIndex&) = delete;
+  DynamicIndex(DynamicIndex&&) = default;
+  DynamicIndex& operator=(DynamicIndex&&) = default;
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // Keys outside main_ (inserted out of order and not yet merged into it).
+  size_t pending() const { return size_ - main_.size(); }
+  size_t runs() const {
+    return std::count_if(runs_.begin(), runs_.end(), [](const Run& r) { return !r.keys.empty(); });
+  }
+
+  // Any key, any order.
+  void Insert(K key) {
+    ++size_;
+    if (main_.empty() || key >= main_.back()) {
+      main_.Append(key);
+      return;
+    }
+    buffer_.insert(std::upper_bound(buffer_.begin(), buffer_.end(), key), key);
+    if (buffer_.size() == kBufferKeys) {
+      Flush();
+    }
+  }
+
+  // Number of keys < key.
+  size_t LowerBound(K key) const {
+    size_t rank = main_.LowerBound(key);
+    for (const Run& run : runs_) {
+      rank += run.LowerBound(key);
+    }
+    return rank + static_cast<size_t>(std::lower_bound(buffer_.begin(), buffer_.end(), key) -
+                                      buffer_.begin());
+  }
+  // Number of keys <= key.
+  size_t UpperBound(K key) const {
+    return key == std::numeric_limits<K>::max() ? size_ : LowerBound(key + 1);
+  }
+  size_t Count(K key) const { return UpperBound(key) - LowerBound(key); }
+  bool Contains(K key) const { return Count(key) != 0; }
+
+  // Merges everything into main_ (for example before the keys are written out).
+  void Compact() {
+    if (pending() == 0) {
+      return;
+    }
+    std::vector<K> all = std::move(buffer_);
+    buffer_ = {};
+    buffer_.reserve(kBufferKeys);
+    for (Run& run : runs_) {
+      all = Merge(all, run.keys);
+    }
+    runs_.clear();
+    main_.Assign(Merge(main_.keys(), all));
+  }
+
+  // All keys in order. REQUIRES: pending() == 0 (call Compact() first).
+  const std::vector<K>& sorted_keys() const { return main_.keys(); }
+
+  size_t size_in_bytes() const {
+    size_t bytes = sizeof(*this) + main_.size_in_bytes() - sizeof(main_) +
+                   buffer_.capacity() * sizeof(K) + runs_.capacity() * sizeof(Run);
+    for (const Run& run : runs_) {
+      bytes += run.keys.capacity() * sizeof(K);
+      if (run.index) {
+        bytes += run.index->size_in_bytes() - sizeof(*run.index);
+      }
+    }
+    return bytes;
+  }
+
+ private:
+  struct Run {
+    std::vector<K> keys;
+    std::optional<LearnedIndex<K, kEpsilon, kEpsilonRecursive>> index;
+
+    size_t LowerBound(K key) const {
+      if (index) {
+        return index->LowerBound(keys.data(), key);
+      }
+      return static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), key) - keys.begin());
+    }
+  };
+
+  static std::vector<K> Merge(const std::vector<K>& a, const std::vector<K>& b) {
+    std::vector<K> out(a.size() + b.size());
+    std::merge(a.begin(), a.end(), b.begin(), b.end(), out.begin());
+    return out;
+  }
+
+  void Flush() {
+    std::vector<K> carry = std::move(buffer_);
+    buffer_ = {};
+    buffer_.reserve(kBufferKeys);
+    size_t i = 0;
+    for (; i < runs_.size() && !runs_[i].keys.empty(); ++i) {
+      carry = Merge(runs_[i].keys, carry);
+      runs_[i] = Run{};
+    }
+    if (2 * carry.size() >= main_.size()) {
+      for (Run& run : runs_) {  // fold everything into main_
+        carry = Merge(run.keys, carry);
+      }
+      runs_.clear();
+      main_.Assign(Merge(main_.keys(), carry));
+      return;
+    }
+    if (i == runs_.size()) {
+      runs_.emplace_back();
+    }
+    Run& run = runs_[i];
+    run.keys = std::move(carry);
+    if (run.keys.size() >= kIndexedRun) {
+      run.index.emplace(run.keys.data(), run.keys.size());
+    }
+  }
+
+  AppendIndex<K, kEpsilon, kEpsilonRecursive> main_;
+  std::vector<K> buffer_;  // sorted
+  std::vector<Run> runs_;
+  size_t size_ = 0;
+};
+
+}  // namespace omen::index
+
+#endif  // OMENDB_INDEX_DYNAMIC_INDEX_H_

@@ -1,0 +1,248 @@
+// A static learned index over a sorted array of 64-bit keys (duplicates allowed), shaped
+// like PGM-index: level 0 is an optimal eps-bounded piecewise-linear model of the keys'
+// rank function (index/pla.h); each level above models the first keys of the level
+// below with eps_recursive, until the top holds at most kTopMax keys (two cache lines).
+//
+// Search(key) walks the levels and returns ApproxPos{pos, lo, hi}: lower_bound(key) on the
+// indexed array lies in [lo, hi], with hi - lo <= 2 * eps + 2. The index does not keep
+// the array; LowerBound/UpperBound/EqualRange/Find take it and finish with a branch-free
+// binary search of that window.
+//
+// Exactness: models are evaluated on (key - segment key) computed in 64-bit integers, so
+// large keys (nanosecond timestamps, keys near 2^63 or 2^64) cost no precision; see pla.h.
+//
+// Thread safety: immutable after construction; any number of threads may search.
+// Standard library only; no I/O (storage/ persists ToData() and rebuilds with FromData()).
+
+#ifndef OMENDB_INDEX_LEARNED_INDEX_H_
+#define OMENDB_INDEX_LEARNED_INDEX_H_
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "index/pla.h"
+#include "index/search.h"
+
+namespace omen::index {
+
+// lower_bound(key) lies in [lo, hi]; pos is the model's guess.
+struct ApproxPos {
+  size_t pos;
+  size_t lo;
+  size_t hi;
+};
+
+// Everything needed to rebuild an index without its keys: plain data for storage/.
+template <typename K>
+struct LearnedIndexData {
+  uint64_t epsilon = 0;
+  uint64_t epsilon_recursive = 0;
+  uint64_t n = 0;  // keys indexed
+  K first_key{};
+  K last_key{};
+  std::vector<std::vector<Segment<K>>> levels;  // [0] models the keys; back() is the top
+};
+
+// Number of positions after the guess that a window needs (see pla.h: the model may
+// undershoot by eps + 1, and flooring the guess costs one more).
+inline constexpr size_t kWindowSlackAbove = 2;
+
+template <typename K, size_t kEpsilon = 32, size_t kEpsilonRecursive = 4>
+class LearnedIndex {
+  static_assert(std::is_integral_v<K> && sizeof(K) == 8, "keys are int64_t or uint64_t");
+  static_assert(kEpsilon >= 1 && kEpsilonRecursive >= 1, "epsilon must be at least 1");
+
+ public:
+  static constexpr size_t kTopMax = 16;  // keys in the top level: two cache lines
+
+  LearnedIndex() = default;
+
+  // Builds over keys[0, n). REQUIRES: keys sorted non-decreasing. Keeps no pointer.
+  LearnedIndex(const K* keys, size_t n) : n_(n) {
+    if (n == 0) {
+      return;
+    }
+    first_key_ = keys[0];
+    last_key_ = keys[n - 1];
+    levels_.push_back(BuildLevel(keys, n, kEpsilon));
+    while (levels_.back().keys.size() > kTopMax) {
+      const Level& below = levels_.back();
+      levels_.push_back(BuildLevel(below.keys.data(), below.keys.size(), kEpsilonRecursive));
+    }
+  }
+
+  // Rebuilds from persisted plain data; nullopt when it is not a well-formed index with
+  // this class's epsilons. Checks the structure, not that the models fit the keys.
+  static std::optional<LearnedIndex> FromData(const LearnedIndexData<K>& data) {
+    if (data.epsilon != kEpsilon || data.epsilon_recursive != kEpsilonRecursive) {
+      return std::nullopt;
+    }
+    LearnedIndex index;
+    index.n_ = data.n;
+    if (data.n == 0) {
+      return data.levels.empty() ? std::optional<LearnedIndex>(std::move(index)) : std::nullopt;
+    }
+    if (data.levels.empty() || data.first_key > data.last_key ||
+        data.levels.back().size() > kTopMax) {
+      return std::nullopt;
+    }
+    for (const auto& segments : data.levels) {
+      if (segments.empty() || segments.front().first_key != data.first_key) {
+        return std::nullopt;
+      }
+      Level level;
+      for (const Segment<K>& s : segments) {
+        const bool finite = std::isfinite(s.slope) && std::isfinite(s.intercept);
+        if (!finite || s.slope < 0 || (!level.keys.empty() && s.first_key <= level.keys.back()) ||
+            s.first_key > data.last_key) {
+          return std::nullopt;
+        }
+        level.keys.push_back(s.first_key);
+        level.models.push_back({s.slope, s.intercept});
+      }
+      index.levels_.push_back(std::move(level));
+    }
+    index.first_key_ = data.first_key;
+    index.last_key_ = data.last_key;
+    return index;
+  }
+
+  LearnedIndexData<K> ToData() const {
+    LearnedIndexData<K> data{kEpsilon, kEpsilonRecursive, n_, first_key_, last_key_, {}};
+    for (const Level& level : levels_) {
+      std::vector<Segment<K>>& out = data.levels.emplace_back();
+      for (size_t i = 0; i < level.keys.size(); ++i) {
+        out.push_back({level.keys[i], level.models[i].slope, level.models[i].intercept});
+      }
+    }
+    return data;
+  }
+
+  static constexpr size_t epsilon() { return kEpsilon; }
+  static constexpr size_t epsilon_recursive() { return kEpsilonRecursive; }
+  size_t size() const { return n_; }
+  size_t height() const { return levels_.size(); }
+  size_t segments_count() const { return levels_.empty() ? 0 : levels_[0].keys.size(); }
+
+  // Bytes this object and its heap blocks occupy (allocated capacity, not a formula).
+  size_t size_in_bytes() const {
+    size_t bytes = sizeof(*this) + levels_.capacity() * sizeof(Level);
+    for (const Level& level : levels_) {
+      bytes += level.keys.capacity() * sizeof(K) + level.models.capacity() * sizeof(LinearModel);
+    }
+    return bytes;
+  }
+
+  ApproxPos Search(K key) const {
+    if (n_ == 0 || key <= first_key_) {
+      return {0, 0, 0};
+    }
+    if (key > last_key_) {
+      return {n_, n_, n_};
+    }
+    size_t seg = TopSegment(key);
+    for (size_t l = levels_.size() - 1; l > 0; --l) {
+      const std::vector<K>& below = levels_[l - 1].keys;
+      const size_t p = Predict(levels_[l], seg, key, below.size());
+      const size_t lo = p > kEpsilonRecursive ? p - kEpsilonRecursive : 0;
+      // upper_bound is lower_bound or one past it.
+      const size_t hi = std::min(p + kEpsilonRecursive + kWindowSlackAbove + 1, below.size());
+      seg = BranchlessUpperBound(below.data(), lo, hi, key) - 1;
+    }
+    const size_t p = Predict(levels_[0], seg, key, n_);
+    return {p, p > kEpsilon ? p - kEpsilon : 0, std::min(p + kEpsilon + kWindowSlackAbove, n_)};
+  }
+
+  // The exact answers. REQUIRES: keys is the array the index was built on.
+  size_t LowerBound(const K* keys, K key) const {
+    const ApproxPos ap = Search(key);
+    return BranchlessLowerBound(keys, ap.lo, ap.hi, key);
+  }
+  size_t UpperBound(const K* keys, K key) const {
+    return key == std::numeric_limits<K>::max() ? n_ : LowerBound(keys, key + 1);
+  }
+  std::pair<size_t, size_t> EqualRange(const K* keys, K key) const {
+    return {LowerBound(keys, key), UpperBound(keys, key)};
+  }
+  // Position of the first occurrence of key, or size() when absent.
+  size_t Find(const K* keys, K key) const {
+    const size_t i = LowerBound(keys, key);
+    return (i < n_ && keys[i] == key) ? i : n_;
+  }
+
+  // out[i] = LowerBound(keys, queries[i]). Works in groups, prefetching every group's
+  // windows before searching any of them, so their cache misses overlap.
+  void LowerBoundBatch(const K* keys, const K* queries, size_t count, size_t* out) const {
+    constexpr size_t kGroup = 16;
+    ApproxPos ap[kGroup];
+    for (size_t base = 0; base < count; base += kGroup) {
+      const size_t g = std::min(kGroup, count - base);
+      for (size_t i = 0; i < g; ++i) {
+        ap[i] = Search(queries[base + i]);
+        PrefetchRange(keys, ap[i].lo, ap[i].hi);
+      }
+      for (size_t i = 0; i < g; ++i) {
+        out[base + i] = BranchlessLowerBound(keys, ap[i].lo, ap[i].hi, queries[base + i]);
+      }
+    }
+  }
+
+ private:
+  struct Level {
+    std::vector<K> keys;  // first key of each segment, strictly increasing
+    std::vector<LinearModel> models;
+  };
+
+  static Level BuildLevel(const K* keys, size_t n, size_t eps) {
+    Level level;
+    KeySegmenter<K> segmenter(eps);
+    auto emit = [&level](const Segment<K>& s) {
+      level.keys.push_back(s.first_key);
+      level.models.push_back({s.slope, s.intercept});
+    };
+    for (size_t i = 0; i < n; ++i) {
+      segmenter.Append(keys[i], emit);
+    }
+    segmenter.Finish(emit);
+    level.keys.shrink_to_fit();
+    level.models.shrink_to_fit();
+    return level;
+  }
+
+  // Index of the last top-level segment whose key is <= key.
+  // REQUIRES: key > first_key_.
+  size_t TopSegment(K key) const {
+    const std::vector<K>& top = levels_.back().keys;
+    size_t count = 0;
+    for (size_t i = 0; i < top.size(); ++i) {
+      count += top[i] <= key;
+    }
+    return count - 1;
+  }
+
+  // floor of segment seg's prediction for key, clamped to [0, limit].
+  static size_t Predict(const Level& level, size_t seg, K key, size_t limit) {
+    const LinearModel& m = level.models[seg];
+    const double dx = static_cast<double>(pla_internal::KeyDistance(level.keys[seg], key));
+    const double f = std::min(std::max(m.intercept + m.slope * dx, 0.0), static_cast<double>(limit));
+    return static_cast<size_t>(f);
+  }
+
+  std::vector<Level> levels_;
+  size_t n_ = 0;
+  K first_key_{};
+  K last_key_{};
+};
+
+extern template class LearnedIndex<int64_t, 32, 4>;
+extern template class LearnedIndex<uint64_t, 32, 4>;
+
+}  // namespace omen::index
+
+#endif  // OMENDB_INDEX_LEARNED_INDEX_H_
