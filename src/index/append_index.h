@@ -5,7 +5,7 @@
 // Each level owns a KeySegmenter (pla.h). An appended key is fed to level 0; when a
 // segment closes, its first key is fed to level 1, and so on; a new level is added on top
 // when the top outgrows kTopMax keys. Every level's open (still growing) segment has a
-// snapshot of its model, refreshed after kRefreshKeys keys at level 0 and after every
+// snapshot of its model, refreshed every kRefreshKeys keys at level 0 and after every
 // point above; the snapshot is valid up to the point it was taken at, and a key beyond it
 // is searched in the short tail after that point. So Append is amortized O(1) and every
 // lookup is exact at every moment, with windows of 2*eps + 2 like the static index.
@@ -30,7 +30,7 @@ template <typename K, size_t kEpsilon = 32, size_t kEpsilonRecursive = 4>
 class AppendIndex {
  public:
   static constexpr size_t kTopMax = 16;
-  static constexpr uint64_t kRefreshKeys = 64;  // level-0 snapshot period, in keys
+  static constexpr uint64_t kRefreshKeys = 256;  // level-0 snapshot period, in keys
 
   AppendIndex() { Reset(); }
   AppendIndex(const AppendIndex&) = delete;
@@ -62,6 +62,9 @@ class AppendIndex {
   }
 
   void Clear() { Reset(); }
+
+  // Makes room for n keys in all, so appends up to there never reallocate.
+  void Reserve(size_t n) { keys_.reserve(n); }
 
   // Number of keys < key.
   size_t LowerBound(K key) const {
@@ -100,7 +103,8 @@ class AppendIndex {
     std::vector<K> keys;  // first keys of closed segments
     std::vector<LinearModel> models;
     KeySegmenter<K> segmenter;  // the open segment
-    // Snapshot of the open segment, valid for keys <= snap_x.
+    // Snapshot of the open segment, valid for keys <= snap_x; taken at its first key.
+    bool has_snapshot = false;
     Segment<K> open{};
     K snap_x{};
     int64_t snap_y = 0;
@@ -129,7 +133,8 @@ class AppendIndex {
       OnClose(l, s);
     });
     const uint64_t period = l == 0 ? kRefreshKeys : 1;
-    if (closed || level.segmenter.keys() - level.snap_keys >= period) {
+    if (closed || !level.has_snapshot || level.segmenter.keys() - level.snap_keys >= period) {
+      level.has_snapshot = true;
       level.open = level.segmenter.Open();
       level.snap_x = level.segmenter.last_point_x();
       level.snap_y = level.segmenter.last_point_y();
@@ -186,10 +191,7 @@ class AppendIndex {
   }
 
   static Window Predict(const Segment<K>& s, K key, uint64_t eps, size_t limit) {
-    const double dx = static_cast<double>(pla_internal::KeyDistance(s.first_key, key));
-    const double f =
-        std::min(std::max(s.intercept + s.slope * dx, 0.0), static_cast<double>(limit));
-    const auto p = static_cast<size_t>(f);
+    const size_t p = PredictFloor(s.first_key, LinearModel{s.slope, s.intercept}, key, limit);
     return {p > eps ? p - eps : 0, std::min<size_t>(p + eps + kWindowSlackAbove, limit)};
   }
 

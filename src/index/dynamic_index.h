@@ -7,7 +7,7 @@
 //   buffer_  out-of-order keys, kept sorted by insertion, up to kBufferKeys.
 //   runs_    sorted runs in a binary counter (runs_[i] is empty or about
 //            kBufferKeys * 2^i keys); a full buffer is merged with runs_[0..i) into the
-//            first empty slot i, and a run with at least kIndexedRun keys gets a static
+//            first empty slot i, and a run with at least indexed_run keys gets a static
 //            LearnedIndex. When a merge result reaches half the size of main_, everything
 //            is merged into main_ instead, so main_ holds most keys and runs stay few.
 // Each piece answers lower_bound on its own keys; in a multiset the rank of a key is the
@@ -33,9 +33,13 @@ template <typename K, size_t kEpsilon = 32, size_t kEpsilonRecursive = 4>
 class DynamicIndex {
  public:
   static constexpr size_t kBufferKeys = 256;
-  static constexpr size_t kIndexedRun = size_t{1} << 15;
+  static constexpr size_t kDefaultIndexedRun = size_t{1} << 20;
 
-  DynamicIndex() { buffer_.reserve(kBufferKeys); }
+  // Runs of at least indexed_run keys get a learned index; smaller ones are binary
+  // searched (they sit in cache, and most are merged away soon after they are made).
+  explicit DynamicIndex(size_t indexed_run = kDefaultIndexedRun) : indexed_run_(indexed_run) {
+    buffer_.reserve(kBufferKeys);
+  }
   DynamicIndex(const DynamicIndex&) = delete;
   DynamicIndex& operator=(const DynamicIndex&) = delete;
   DynamicIndex(DynamicIndex&&) = default;
@@ -48,6 +52,17 @@ class DynamicIndex {
   size_t runs() const {
     return std::count_if(runs_.begin(), runs_.end(), [](const Run& r) { return !r.keys.empty(); });
   }
+
+  // Removes every key, keeping the append path's memory for reuse.
+  void Clear() {
+    main_.Clear();
+    buffer_.clear();
+    runs_.clear();
+    size_ = 0;
+  }
+
+  // Makes room for n keys on the append path.
+  void Reserve(size_t n) { main_.Reserve(n); }
 
   // Any key, any order.
   void Insert(K key) {
@@ -149,7 +164,7 @@ class DynamicIndex {
     }
     Run& run = runs_[i];
     run.keys = std::move(carry);
-    if (run.keys.size() >= kIndexedRun) {
+    if (run.keys.size() >= indexed_run_) {
       run.index.emplace(run.keys.data(), run.keys.size());
     }
   }
@@ -158,6 +173,7 @@ class DynamicIndex {
   std::vector<K> buffer_;  // sorted
   std::vector<Run> runs_;
   size_t size_ = 0;
+  size_t indexed_run_;
 };
 
 }  // namespace omen::index

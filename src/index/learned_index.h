@@ -60,6 +60,8 @@ class LearnedIndex {
 
  public:
   static constexpr size_t kTopMax = 16;  // keys in the top level: two cache lines
+  // Windows wider than two cache lines are prefetched whole before the binary search.
+  static constexpr bool kPrefetchWindow = (2 * kEpsilon + 2) * sizeof(K) > 128;
 
   LearnedIndex() = default;
 
@@ -162,6 +164,9 @@ class LearnedIndex {
   // The exact answers. REQUIRES: keys is the array the index was built on.
   size_t LowerBound(const K* keys, K key) const {
     const ApproxPos ap = Search(key);
+    if constexpr (kPrefetchWindow) {
+      PrefetchRange(keys, ap.lo, ap.hi);  // its lines load together: one miss, not log2
+    }
     return BranchlessLowerBound(keys, ap.lo, ap.hi, key);
   }
   size_t UpperBound(const K* keys, K key) const {
@@ -227,11 +232,9 @@ class LearnedIndex {
   }
 
   // floor of segment seg's prediction for key, clamped to [0, limit].
+  // REQUIRES: key inside segment seg (so key - its first key < PlaBuilder::kMaxSpan).
   static size_t Predict(const Level& level, size_t seg, K key, size_t limit) {
-    const LinearModel& m = level.models[seg];
-    const double dx = static_cast<double>(pla_internal::KeyDistance(level.keys[seg], key));
-    const double f = std::min(std::max(m.intercept + m.slope * dx, 0.0), static_cast<double>(limit));
-    return static_cast<size_t>(f);
+    return PredictFloor(level.keys[seg], level.models[seg], key, limit);
   }
 
   std::vector<Level> levels_;

@@ -6,10 +6,10 @@
 // emits segments; segment s covers the integer keys [s.first_key, next.first_key) and
 // predicts f(x) = s.intercept + s.slope * (x - s.first_key) with
 //
-//     F(x) - eps <= f(x) <= F(x) + eps + 1   (up to a rounding error far below 1)
+//     F(x) - eps - 1 <= f(x) <= F(x) + eps   (up to a rounding error far below 1)
 //
-// for every integer x in its range (the +1 is for keys absent from the data: F jumps by
-// one right after a key, and a non-decreasing line cannot follow the jump exactly).
+// for every integer x in its range (the -1 is for keys absent from the data: F jumps by
+// one right after a key, and a non-decreasing line may lag the jump by one position).
 // Callers therefore search lower_bound(x) in [floor(f) - eps, floor(f) + eps + 2): a
 // window of 2*eps + 2 positions, never capped.
 //
@@ -34,6 +34,7 @@
 #ifndef OMENDB_INDEX_PLA_H_
 #define OMENDB_INDEX_PLA_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -55,6 +56,17 @@ struct LinearModel {
   double slope;
   double intercept;
 };
+
+// floor(model(key)) clamped to [0, limit], for a key inside the model's segment: the
+// distance to the first key is below PlaBuilder::kMaxSpan = 2^62, so both conversions go
+// through int64 (one instruction each) and lose nothing the error analysis has not counted.
+template <typename K>
+inline size_t PredictFloor(K first_key, const LinearModel& m, K key, size_t limit) {
+  const auto dx = static_cast<int64_t>(static_cast<uint64_t>(key) - static_cast<uint64_t>(first_key));
+  const double f = m.intercept + m.slope * static_cast<double>(dx);
+  const double clamped = std::min(std::max(f, 0.0), static_cast<double>(limit));
+  return static_cast<size_t>(static_cast<int64_t>(clamped));
+}
 
 // Exact geometry with 64-bit coordinates and 128-bit products.
 namespace pla_internal {
@@ -117,47 +129,19 @@ class PlaBuilder {
   // (this one included) exists: the caller emits Current(), Resets and adds again.
   // REQUIRES: x greater than the previous point's x; y >= previous y.
   bool Add(K x, int64_t y) {
-    using namespace pla_internal;
-    if (points_ == 0) {
-      first_key_ = x;
-      first_y_ = y;
-      rect_[0] = {0, y + eps_};
-      rect_[1] = {0, y - eps_};
-      upper_.push_back(rect_[0]);
-      lower_.push_back(rect_[1]);
-      points_ = 1;
-      return true;
+    // Fast path: the point's error bar holds both extreme lines at x, so no line is cut
+    // off and nothing changes. Evaluated in double with a margin far above its rounding
+    // error (see kFastMargin); anything closer takes the exact path.
+    const uint64_t dist = pla_internal::KeyDistance(first_key_, x);
+    if (points_ >= 2 && dist < kMaxSpan) {
+      const double fx = static_cast<double>(static_cast<int64_t>(dist));
+      const double fy = static_cast<double>(y);
+      if (fy >= fast_max_y0_ + max_slope_d_ * fx && fy <= fast_min_y0_ + min_slope_d_ * fx) {
+        ++points_;
+        return true;
+      }
     }
-    const uint64_t dist = KeyDistance(first_key_, x);
-    if (dist >= kMaxSpan) {
-      return false;
-    }
-    const auto rx = static_cast<int64_t>(dist);
-    const Point p1{rx, y + eps_};  // upper end of the point's error bar
-    const Point p2{rx, y - eps_};  // lower end
-    if (points_ == 1) {
-      rect_[2] = p2;
-      rect_[3] = p1;
-      upper_.push_back(p1);
-      lower_.push_back(p2);
-      points_ = 2;
-      return true;
-    }
-    const Slope min_slope = rect_[2] - rect_[0];
-    const Slope max_slope = rect_[3] - rect_[1];
-    const bool below_min = (p1 - rect_[2]) < min_slope;
-    const bool above_max = (p2 - rect_[3]) > max_slope;
-    if (below_min || above_max) {
-      return false;
-    }
-    if ((p1 - rect_[1]) < max_slope) {
-      TightenMax(p1);
-    }
-    if ((p2 - rect_[0]) > min_slope) {
-      TightenMin(p2);
-    }
-    ++points_;
-    return true;
+    return AddExact(x, y);
   }
 
   // The model of the points added so far: a line through the intersection of the
@@ -196,6 +180,79 @@ class PlaBuilder {
   }
 
  private:
+  // The exact O'Rourke step (128-bit geometry); Add's slow path.
+  [[gnu::noinline]] bool AddExact(K x, int64_t y) {
+    using namespace pla_internal;
+    if (points_ == 0) {
+      first_key_ = x;
+      first_y_ = y;
+      rect_[0] = {0, y + eps_};
+      rect_[1] = {0, y - eps_};
+      upper_.push_back(rect_[0]);
+      lower_.push_back(rect_[1]);
+      points_ = 1;
+      return true;
+    }
+    const uint64_t dist = KeyDistance(first_key_, x);
+    if (dist >= kMaxSpan) {
+      return false;
+    }
+    const auto rx = static_cast<int64_t>(dist);
+    const Point p1{rx, y + eps_};  // upper end of the point's error bar
+    const Point p2{rx, y - eps_};  // lower end
+    if (points_ == 1) {
+      rect_[2] = p2;
+      rect_[3] = p1;
+      upper_.push_back(p1);
+      lower_.push_back(p2);
+      points_ = 2;
+      CacheLines();
+      return true;
+    }
+    const Slope min_slope = rect_[2] - rect_[0];
+    const Slope max_slope = rect_[3] - rect_[1];
+    const bool below_min = (p1 - rect_[2]) < min_slope;
+    const bool above_max = (p2 - rect_[3]) > max_slope;
+    if (below_min || above_max) {
+      return false;
+    }
+    bool changed = false;
+    if ((p1 - rect_[1]) < max_slope) {
+      TightenMax(p1);
+      changed = true;
+    }
+    if ((p2 - rect_[0]) > min_slope) {
+      TightenMin(p2);
+      changed = true;
+    }
+    if (changed) {
+      CacheLines();
+    }
+    ++points_;
+    return true;
+  }
+
+
+  // Margin of the double fast path: its rounding error is a few ulps of the values
+  // involved (positions below 2^40 and their products with slopes), under 1e-3.
+  static constexpr double kFastMargin = 0.25;
+
+  // Doubles of the two extreme lines as y0 + slope * x, folded with eps and the margin,
+  // for the fast path only.
+  void CacheLines() {
+    const pla_internal::Slope d1 = rect_[2] - rect_[0];
+    const pla_internal::Slope d2 = rect_[3] - rect_[1];
+    min_slope_d_ = static_cast<double>(d1.dy) / static_cast<double>(d1.dx);
+    max_slope_d_ = static_cast<double>(d2.dy) / static_cast<double>(d2.dx);
+    const double min_y0 =
+        static_cast<double>(rect_[0].y) - min_slope_d_ * static_cast<double>(rect_[0].x);
+    const double max_y0 =
+        static_cast<double>(rect_[1].y) - max_slope_d_ * static_cast<double>(rect_[1].x);
+    // y + eps >= max line + margin  and  y - eps <= min line - margin, solved for y.
+    fast_max_y0_ = max_y0 - static_cast<double>(eps_) + kFastMargin;
+    fast_min_y0_ = min_y0 + static_cast<double>(eps_) - kFastMargin;
+  }
+
   // p1 lies under the max-slope line: the new max line runs from the lower-hull point of
   // least slope towards p1 to p1.
   void TightenMax(const pla_internal::Point& p1) {
@@ -257,6 +314,10 @@ class PlaBuilder {
   std::vector<pla_internal::Point> lower_;
   size_t upper_start_ = 0;
   size_t lower_start_ = 0;
+  double min_slope_d_ = 0;
+  double max_slope_d_ = 0;
+  double fast_min_y0_ = 0;
+  double fast_max_y0_ = 0;
 };
 
 // Turns a non-decreasing stream of keys into the points described at the top of this
