@@ -103,6 +103,24 @@ class LearnedIndexTest : public ::testing::Test {
     return q;
   }
 
+  // The first key of segments on every level, and its neighbours: where a lookup moves
+  // from one model to the next. At most ~2000 segments a level, evenly spread.
+  static void AddSegmentBoundaries(const LearnedIndexData<K>& data, std::vector<K>* q) {
+    for (const std::vector<Segment<K>>& level : data.levels) {
+      const size_t step = level.size() / 2000 + 1;
+      for (size_t i = 0; i < level.size(); i += step) {
+        const K k = level[i].first_key;
+        q->push_back(k);
+        if (k > kMin) {
+          q->push_back(k - 1);
+        }
+        if (k < kMax) {
+          q->push_back(k + 1);
+        }
+      }
+    }
+  }
+
   // Every answer of index over keys equals the std:: answer for every query.
   ::testing::AssertionResult AgreesWithStd(const Index& index, const std::vector<K>& keys,
                                            const std::vector<K>& queries) {
@@ -154,7 +172,8 @@ class LearnedIndexTest : public ::testing::Test {
     EXPECT_GE(index.size_in_bytes(),
               sizeof(Index) + index.segments_count() * (sizeof(K) + sizeof(LinearModel)));
 
-    const std::vector<K> queries = Queries(keys);
+    std::vector<K> queries = Queries(keys);
+    AddSegmentBoundaries(index.ToData(), &queries);
     ASSERT_TRUE(AgreesWithStd(index, keys, queries));
 
     std::vector<size_t> batch(queries.size());
@@ -395,6 +414,36 @@ TYPED_TEST(LearnedIndexTest, InterleavedTimeSeries) {
     }
   }
   this->CheckKeys(Sorted(std::move(keys)));
+}
+
+// Many small sets, where the edges of the rounding error and of each model are met often:
+// full-range uniform keys (huge, uneven gaps), narrow ranges with duplicates, clusters.
+TYPED_TEST(LearnedIndexTest, ManySmallRandomSets) {
+  using K = typename TestFixture::K;
+  using Index = typename TestFixture::Index;
+  std::mt19937_64& rng = this->rng_;
+  for (int trial = 0; trial < 300; ++trial) {
+    const size_t n = 1 + rng() % 200;
+    std::vector<K> keys(n);
+    for (size_t i = 0; i < n; ++i) {
+      switch (trial % 3) {
+        case 0:
+          keys[i] = FromBits<K>(rng());
+          break;
+        case 1:
+          keys[i] = FromBits<K>(rng() % (n + 5));
+          break;
+        default:
+          keys[i] = FromBits<K>(((rng() % 8) << 50) + rng() % 64);
+          break;
+      }
+    }
+    keys = Sorted(std::move(keys));
+    const Index index(keys.data(), n);
+    std::vector<K> queries = this->Queries(keys);
+    this->AddSegmentBoundaries(index.ToData(), &queries);
+    ASSERT_TRUE(this->AgreesWithStd(index, keys, queries)) << "trial " << trial;
+  }
 }
 
 TYPED_TEST(LearnedIndexTest, LowerBoundBatchMatchesLowerBound) {
