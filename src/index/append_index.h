@@ -52,13 +52,16 @@ class AppendIndex {
     Feed(0, key);
   }
 
-  // Replaces the contents with sorted keys (a merge result). REQUIRES: keys sorted.
-  void Assign(std::vector<K> keys) {
+  // Replaces the contents with sorted keys (a merge result), taking their vector, and
+  // returns the previous one so its memory can be reused. REQUIRES: keys sorted.
+  std::vector<K> Assign(std::vector<K> keys) {
+    std::vector<K> old = std::move(keys_);
     Reset();
-    keys_.reserve(keys.size());
-    for (K k : keys) {
-      Append(k);
+    keys_ = std::move(keys);
+    for (K k : keys_) {
+      Feed(0, k);
     }
+    return old;
   }
 
   void Clear() { Reset(); }

@@ -49,6 +49,7 @@ class DynamicIndex {
   bool empty() const { return size_ == 0; }
   // Keys outside main_ (inserted out of order and not yet merged into it).
   size_t pending() const { return size_ - main_.size(); }
+  // Non-empty sorted runs.
   size_t runs() const {
     return std::count_if(runs_.begin(), runs_.end(), [](const Run& r) { return !r.keys.empty(); });
   }
@@ -57,7 +58,10 @@ class DynamicIndex {
   void Clear() {
     main_.Clear();
     buffer_.clear();
-    runs_.clear();
+    for (Run& run : runs_) {
+      run.keys.clear();
+      run.index.reset();
+    }
     size_ = 0;
   }
 
@@ -93,19 +97,17 @@ class DynamicIndex {
   size_t Count(K key) const { return UpperBound(key) - LowerBound(key); }
   bool Contains(K key) const { return Count(key) != 0; }
 
-  // Merges everything into main_ (for example before the keys are written out).
+  // Merges everything into main_ (for example before the keys are written out) and
+  // releases the merge buffers.
   void Compact() {
-    if (pending() == 0) {
-      return;
+    if (pending() > 0) {
+      carry_.assign(buffer_.begin(), buffer_.end());
+      buffer_.clear();
+      FoldIntoMain(0);
     }
-    std::vector<K> all = std::move(buffer_);
-    buffer_ = {};
-    buffer_.reserve(kBufferKeys);
-    for (Run& run : runs_) {
-      all = Merge(all, run.keys);
-    }
-    runs_.clear();
-    main_.Assign(Merge(main_.keys(), all));
+    runs_ = {};
+    carry_ = {};
+    scratch_ = {};
   }
 
   // All keys in order. REQUIRES: pending() == 0 (call Compact() first).
@@ -113,7 +115,8 @@ class DynamicIndex {
 
   size_t size_in_bytes() const {
     size_t bytes = sizeof(*this) + main_.size_in_bytes() - sizeof(main_) +
-                   buffer_.capacity() * sizeof(K) + runs_.capacity() * sizeof(Run);
+                   (buffer_.capacity() + carry_.capacity() + scratch_.capacity()) * sizeof(K) +
+                   runs_.capacity() * sizeof(Run);
     for (const Run& run : runs_) {
       bytes += run.keys.capacity() * sizeof(K);
       if (run.index) {
@@ -136,34 +139,62 @@ class DynamicIndex {
     }
   };
 
-  static std::vector<K> Merge(const std::vector<K>& a, const std::vector<K>& b) {
-    std::vector<K> out(a.size() + b.size());
-    std::merge(a.begin(), a.end(), b.begin(), b.end(), out.begin());
-    return out;
+  // out = a merged with b (a's keys first among equals), reusing out's memory. Branch-free:
+  // the loop's only branch is its exit, so random keys cost no mispredictions.
+  static void MergeInto(const std::vector<K>& a, const std::vector<K>& b, std::vector<K>& out) {
+    out.resize(a.size() + b.size());
+    const K* pa = a.data();
+    const K* pb = b.data();
+    const K* const ea = pa + a.size();
+    const K* const eb = pb + b.size();
+    K* po = out.data();
+    while (pa < ea && pb < eb) {
+      const bool take_b = *pb < *pa;
+      *po++ = take_b ? *pb : *pa;
+      pb += take_b;
+      pa += !take_b;
+    }
+    po = std::copy(pa, ea, po);
+    std::copy(pb, eb, po);
+  }
+
+  // Merges run i into carry_.
+  void MergeRunIntoCarry(size_t i) {
+    MergeInto(runs_[i].keys, carry_, scratch_);
+    carry_.swap(scratch_);
+    runs_[i].keys.clear();  // keeps its memory: page faults cost more than merging here
+    runs_[i].index.reset();
+  }
+
+  // Merges carry_ and runs_[from..] into main_.
+  void FoldIntoMain(size_t from) {
+    for (size_t r = from; r < runs_.size(); ++r) {
+      if (!runs_[r].keys.empty()) {
+        MergeRunIntoCarry(r);
+      }
+    }
+    MergeInto(main_.keys(), carry_, scratch_);
+    scratch_ = main_.Assign(std::move(scratch_));
+    scratch_.clear();
+    carry_.clear();
   }
 
   void Flush() {
-    std::vector<K> carry = std::move(buffer_);
-    buffer_ = {};
-    buffer_.reserve(kBufferKeys);
+    carry_.assign(buffer_.begin(), buffer_.end());
+    buffer_.clear();
     size_t i = 0;
     for (; i < runs_.size() && !runs_[i].keys.empty(); ++i) {
-      carry = Merge(runs_[i].keys, carry);
-      runs_[i] = Run{};
+      MergeRunIntoCarry(i);
     }
-    if (2 * carry.size() >= main_.size()) {
-      for (Run& run : runs_) {  // fold everything into main_
-        carry = Merge(run.keys, carry);
-      }
-      runs_.clear();
-      main_.Assign(Merge(main_.keys(), carry));
+    if (2 * carry_.size() >= main_.size()) {
+      FoldIntoMain(i);
       return;
     }
     if (i == runs_.size()) {
       runs_.emplace_back();
     }
     Run& run = runs_[i];
-    run.keys = std::move(carry);
+    run.keys.swap(carry_);  // carry_ takes the run's empty vector and its memory
     if (run.keys.size() >= indexed_run_) {
       run.index.emplace(run.keys.data(), run.keys.size());
     }
@@ -171,7 +202,9 @@ class DynamicIndex {
 
   AppendIndex<K, kEpsilon, kEpsilonRecursive> main_;
   std::vector<K> buffer_;  // sorted
-  std::vector<Run> runs_;
+  std::vector<Run> runs_;  // empty runs keep their memory for the next merges
+  std::vector<K> carry_;    // merge buffers, reused
+  std::vector<K> scratch_;
   size_t size_ = 0;
   size_t indexed_run_;
 };

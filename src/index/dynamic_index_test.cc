@@ -120,15 +120,14 @@ std::vector<K> SweepQueries(const std::vector<K>& sorted, std::mt19937_64& rng, 
 }
 
 // ---------------------------------------------------------------------------------------
-// Known failure, kept minimal. append_index.h refreshes a level's snapshot of its open
-// segment (Level::open, snap_x, snap_y) only when a segment closes or every kRefreshKeys
-// (64) appends, so until then level 0's snapshot is value-initialized: open.first_key = 0.
-// LowerBound(x) with front() < x <= back() < 0 then takes x < open.first_key to mean a
-// closed segment and calls ClosedSegment(0, x) on an empty level, whose keys.back() reads
-// an empty vector: undefined behaviour, a segfault in Release and a UBSan report in the
-// sanitizer build. Only int64 keys below zero are affected: for keys >= 0 the stale
-// snapshot sends x to the tail window [0, n), which is correct. The same happens after
-// Assign()/Clear() (fresh levels), so DynamicIndex hits it through its main index.
+// Regression: a level's snapshot of its open segment (Level::open, snap_x, snap_y) was once
+// refreshed only when a segment closed or every kRefreshKeys appends, so until then level
+// 0's snapshot was value-initialized (open.first_key = 0). LowerBound(x) with
+// front() < x <= back() < 0 took x < open.first_key to mean a closed segment and called
+// ClosedSegment(0, x) on an empty level: keys.back() of an empty vector, a segfault in
+// Release. Only keys below zero were affected (for keys >= 0 the stale snapshot sent x to
+// the tail window, which is correct), also after Assign()/Clear() and, through its main
+// index, in DynamicIndex.
 
 TEST(AppendIndexRegressionTest, NegativeKeysBeforeFirstSnapshot) {
   AppendIndex<int64_t> index;
