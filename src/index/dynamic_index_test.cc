@@ -137,10 +137,14 @@ TEST(AppendIndexRegressionTest, NegativeKeysBeforeFirstSnapshot) {
   EXPECT_EQ(index.UpperBound(-10), 1u);
 }
 
-TEST(AppendIndexRegressionTest, NegativeKeysAfterAssign) {
+TEST(AppendIndexRegressionTest, NegativeKeysAfterAssignAndClear) {
   AppendIndex<int64_t> index;
   index.Assign({-3, -2, -1});
   EXPECT_EQ(index.LowerBound(-2), 1u);
+  index.Clear();
+  index.Append(-10);
+  index.Append(-5);
+  EXPECT_EQ(index.LowerBound(-5), 1u);
 }
 
 TEST(DynamicIndexRegressionTest, NegativeKeys) {
@@ -265,6 +269,21 @@ TYPED_TEST(AppendIndexTest, NanosecondTimestamps) {
   this->AppendAndCheck(keys, 997);
 }
 
+TYPED_TEST(AppendIndexTest, ReserveKeepsTheArrayInPlace) {
+  using K = typename TestFixture::K;
+  typename TestFixture::Index index;
+  index.Reserve(5000);
+  index.Append(K{1});
+  const K* data = index.data();
+  std::vector<K> keys = {K{1}};
+  for (int i = 1; i < 5000; ++i) {
+    keys.push_back(FromBits<K>(Bits(keys.back()) + this->rng_() % 100));
+    index.Append(keys.back());
+  }
+  EXPECT_EQ(index.data(), data) << "appends within the reservation never reallocate";
+  ASSERT_TRUE(RanksMatch(index, keys, SweepQueries(keys, this->rng_, 2000)));
+}
+
 TYPED_TEST(AppendIndexTest, AllKeysEqual) {
   using K = typename TestFixture::K;
   this->AppendAndCheck(std::vector<K>(20000, K{77}), 97);
@@ -284,7 +303,7 @@ TYPED_TEST(AppendIndexTest, AssignThenQueryAndAppend) {
     k = FromBits<K>(rng() % 200000);
   }
   std::sort(keys.begin(), keys.end());
-  index.Assign(keys);
+  EXPECT_EQ(index.Assign(keys), std::vector<K>(1000, K{3})) << "Assign returns the old keys";
   ASSERT_EQ(index.size(), keys.size());
   ASSERT_EQ(index.keys(), keys);
   ASSERT_TRUE(RanksMatch(index, keys, SweepQueries(keys, rng, 5000)));
@@ -386,8 +405,9 @@ class DynamicIndexTest : public ::testing::Test {
     return ::testing::AssertionSuccess();
   }
 
-  // Inserts keys in order; checks after every insert up to kEveryInsertUpTo, then every
-  // `interval` inserts, with a sweep at powers of 4 and at the end.
+  // Inserts keys in order; checks after every insert while the index holds at most
+  // kEveryInsertUpTo keys, then every `interval` inserts, with a sweep at powers of 4 and
+  // at the end.
   Stats InsertAndCheck(Index& index, Oracle<K>& oracle, const std::vector<K>& keys,
                        size_t interval) {
     Stats stats;
@@ -401,7 +421,7 @@ class DynamicIndexTest : public ::testing::Test {
       stats.max_runs = std::max(stats.max_runs, index.runs());
       stats.folds += index.pending() < previous_pending;
       previous_pending = index.pending();
-      if (n <= kEveryInsertUpTo || n % interval == 0 || n == keys.size()) {
+      if (oracle.size() <= kEveryInsertUpTo || n % interval == 0 || n == keys.size()) {
         const std::vector<K> queries = ProbeQueries(oracle.Sorted(), keys[i], rng_);
         EXPECT_TRUE(Matches(index, oracle, queries)) << "after insert " << n;
         if (HasFailure()) {
@@ -546,6 +566,36 @@ TYPED_TEST(DynamicIndexTest, AllKeysEqual) {
   this->Run(keys, 97);
   this->Run(std::vector<K>(5000, TestFixture::kMax), 97);
   this->Run(std::vector<K>(5000, TestFixture::kMin), 97);
+}
+
+// Clear() keeps memory for reuse; afterwards the index must behave as a new one. Runs of
+// 2^12 keys or more get a learned index here, so cleared runs had indexes too.
+TYPED_TEST(DynamicIndexTest, ClearThenReuse) {
+  using K = typename TestFixture::K;
+  typename TestFixture::Index index(size_t{1} << 12);
+  index.Reserve(1000);
+  for (int round = 0; round < 3; ++round) {
+    SCOPED_TRACE(::testing::Message() << "round " << round);
+    Oracle<K> oracle;
+    std::vector<K> keys(40000);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      // Mostly ascending with 30% late keys, so runs, folds and the main index all fill.
+      keys[i] = this->rng_() % 10 < 3 ? this->Uniform(8 * i + 1) : FromBits<K>(8 * i);
+    }
+    const auto stats = this->InsertAndCheck(index, oracle, keys, 997);
+    ASSERT_FALSE(this->HasFailure());
+    EXPECT_GE(stats.max_pending, size_t{1} << 12) << "runs big enough to be indexed";
+    index.Clear();
+    EXPECT_TRUE(index.empty());
+    EXPECT_EQ(index.size(), 0u);
+    EXPECT_EQ(index.pending(), 0u);
+    EXPECT_EQ(index.runs(), 0u);
+    EXPECT_EQ(index.LowerBound(TestFixture::kMax), 0u);
+    EXPECT_EQ(index.UpperBound(TestFixture::kMax), 0u);
+    EXPECT_FALSE(index.Contains(keys[0]));
+  }
+  index.Compact();
+  EXPECT_TRUE(index.sorted_keys().empty());
 }
 
 // Half the keys equal the current maximum, the rest fall below it.

@@ -60,8 +60,10 @@ class LearnedIndex {
 
  public:
   static constexpr size_t kTopMax = 16;  // keys in the top level: two cache lines
-  // Windows wider than two cache lines are prefetched whole before the binary search.
-  static constexpr bool kPrefetchWindow = (2 * kEpsilon + 2) * sizeof(K) > 128;
+  // Widest windows: in the keys, and (for upper_bound) in a level's segment keys.
+  static constexpr size_t kDataWindow = 2 * kEpsilon + kWindowSlackAbove;
+  static constexpr size_t kLevelWindow = 2 * kEpsilonRecursive + kWindowSlackAbove + 1;
+  static constexpr bool kCountWindow = kDataWindow <= 66;
 
   LearnedIndex() = default;
 
@@ -154,21 +156,18 @@ class LearnedIndex {
       const size_t p = Predict(levels_[l], seg, key, below.size());
       const size_t lo = p > kEpsilonRecursive ? p - kEpsilonRecursive : 0;
       // upper_bound is lower_bound or one past it.
-      const size_t hi = std::min(p + kEpsilonRecursive + kWindowSlackAbove + 1, below.size());
-      seg = BranchlessUpperBound(below.data(), lo, hi, key) - 1;
+      seg = (below.size() >= kLevelWindow
+                 ? CountingUpperBound<kLevelWindow>(below.data(), below.size(), lo, key)
+                 : BranchlessUpperBound(below.data(), lo, std::min(lo + kLevelWindow, below.size()),
+                                        key)) -
+            1;
     }
     const size_t p = Predict(levels_[0], seg, key, n_);
     return {p, p > kEpsilon ? p - kEpsilon : 0, std::min(p + kEpsilon + kWindowSlackAbove, n_)};
   }
 
   // The exact answers. REQUIRES: keys is the array the index was built on.
-  size_t LowerBound(const K* keys, K key) const {
-    const ApproxPos ap = Search(key);
-    if constexpr (kPrefetchWindow) {
-      PrefetchRange(keys, ap.lo, ap.hi);  // its lines load together: one miss, not log2
-    }
-    return BranchlessLowerBound(keys, ap.lo, ap.hi, key);
-  }
+  size_t LowerBound(const K* keys, K key) const { return LastMile(keys, Search(key), key); }
   size_t UpperBound(const K* keys, K key) const {
     return key == std::numeric_limits<K>::max() ? n_ : LowerBound(keys, key + 1);
   }
@@ -193,7 +192,7 @@ class LearnedIndex {
         PrefetchRange(keys, ap[i].lo, ap[i].hi);
       }
       for (size_t i = 0; i < g; ++i) {
-        out[base + i] = BranchlessLowerBound(keys, ap[i].lo, ap[i].hi, queries[base + i]);
+        out[base + i] = LastMile(keys, ap[i], queries[base + i]);
       }
     }
   }
@@ -203,6 +202,21 @@ class LearnedIndex {
     std::vector<K> keys;  // first key of each segment, strictly increasing
     std::vector<LinearModel> models;
   };
+
+  // lower_bound(key) in the window ap: counted over a fixed-width window (independent
+  // loads, vectorized), or binary-searched when the array is narrower than a window.
+  // Wider windows (eps > 32) are prefetched whole and binary-searched instead: counting
+  // would read all of their lines (measured: slower from eps = 64 on).
+  size_t LastMile(const K* keys, const ApproxPos& ap, K key) const {
+    if constexpr (kCountWindow) {
+      if (n_ >= kDataWindow) {
+        return CountingLowerBound<kDataWindow>(keys, n_, ap.lo, key);
+      }
+    } else {
+      PrefetchRange(keys, ap.lo, ap.hi);
+    }
+    return BranchlessLowerBound(keys, ap.lo, ap.hi, key);
+  }
 
   static Level BuildLevel(const K* keys, size_t n, size_t eps) {
     Level level;

@@ -466,7 +466,9 @@ template <typename K>
   for (const Pt& p : pts) {
     const double f = s.intercept + s.slope * static_cast<double>(p.x);
     const double err = std::fabs(f - static_cast<double>(p.y));
-    if (err > static_cast<double>(eps) + kRounding) {
+    // Rounding of slope and intercept to double: absolute, plus relative for huge positions.
+    const double rounding = kRounding + std::ldexp(std::fabs(static_cast<double>(p.y)), -50);
+    if (err > static_cast<double>(eps) + rounding) {
       return ::testing::AssertionFailure() << "point (" << p.x << ", " << p.y << ") is " << err
                                            << " from " << Describe(s) << ", eps " << eps;
     }
@@ -531,7 +533,7 @@ TEST(PlaBuilderTest, AcceptsExactlyTheFeasiblePoints) {
   std::mt19937_64 rng(0xb417e);
   for (uint64_t eps : kEpsilons) {
     const auto e = static_cast<int64_t>(eps);
-    for (int stream = 0; stream < 4; ++stream) {
+    for (int stream = 0; stream < 5; ++stream) {
       SCOPED_TRACE(::testing::Message() << "eps " << eps << " stream " << stream);
       PlaBuilder<int64_t> builder(eps);
       std::vector<Pt> seg;  // points of the open segment, relative to its first x
@@ -554,10 +556,14 @@ TEST(PlaBuilderTest, AcceptsExactlyTheFeasiblePoints) {
             x += 1 + static_cast<int64_t>(rng() % 100);
             y += rng() % 20 == 0 ? static_cast<int64_t>(rng() % (8 * eps)) : 0;
             break;
-          default:  // a straight line with noise of about eps
+          case 3:  // a straight line with noise of about eps
             x += 7;
             y = 3 * i + static_cast<int64_t>(rng() % (eps + 1));
             y = std::max<int64_t>(y, seg.empty() ? 0 : seg.back().y);
+            break;
+          default:  // the same with huge coordinates: x steps ~2^40, positions ~2^40
+            x += (int64_t{1} << 40) + static_cast<int64_t>(rng() % (1 << 14));
+            y = (int64_t{1} << 40) + (int64_t{i} << 20) + static_cast<int64_t>(rng() % (eps + 1));
             break;
         }
         const bool fresh = builder.empty();
@@ -586,7 +592,7 @@ TEST(PlaBuilderTest, AcceptsExactlyTheFeasiblePoints) {
         range = SlopeRange{};
       }
       ASSERT_TRUE(Fits(builder.Current(), seg, e, first));
-      if (stream == 3) {
+      if (stream >= 3) {
         EXPECT_EQ(segments, 0u) << "a noisy line within eps is one segment";
       }
     }

@@ -9,6 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 namespace omen::index {
 
@@ -42,6 +44,52 @@ inline size_t BranchlessUpperBound(const K* a, size_t lo, size_t hi, K key) {
     len -= half;
   }
   return static_cast<size_t>(base - a) + (*base <= key);
+}
+
+// How many of the kWidth keys at p are < key (kOrEqual: <= key). Branch-free, in 4-lane
+// vectors (GCC vector extensions: AVX2 where the target has it, SSE or scalar otherwise);
+// unsigned keys are compared with their sign bit flipped.
+template <size_t kWidth, bool kOrEqual, typename K>
+inline size_t CountBelow(const K* p, K key) {
+  using V = int64_t __attribute__((vector_size(32)));
+  constexpr size_t kLanes = 4;
+  constexpr uint64_t kFlip = std::is_signed_v<K> ? 0 : uint64_t{1} << 63;
+  const auto k = static_cast<int64_t>(static_cast<uint64_t>(key) ^ kFlip);
+  const V kv = {k, k, k, k};
+  const V flip = {static_cast<int64_t>(kFlip), static_cast<int64_t>(kFlip),
+                  static_cast<int64_t>(kFlip), static_cast<int64_t>(kFlip)};
+  V acc = {0, 0, 0, 0};
+  size_t i = 0;
+#pragma GCC unroll 16
+  for (; i + kLanes <= kWidth; i += kLanes) {
+    V v;
+    std::memcpy(&v, p + i, sizeof(v));
+    v ^= flip;
+    acc += kOrEqual ? (v <= kv) : (v < kv);  // true lanes are -1
+  }
+  auto count = static_cast<size_t>(-(acc[0] + acc[1] + acc[2] + acc[3]));
+  for (; i < kWidth; ++i) {
+    count += kOrEqual ? p[i] <= key : p[i] < key;
+  }
+  return count;
+}
+
+// lower_bound by counting: for a window [lo, hi) known to hold lower_bound(key) (it lies in
+// [lo, hi]), with hi - lo <= kWidth <= n, scans exactly kWidth keys starting at
+// min(lo, n - kWidth) and adds how many are < key. The loads are independent (no chain
+// of dependent probes as in a binary search, so a cache miss costs one latency, and
+// independent lookups overlap) and the fixed width needs no loop branch per probe.
+template <size_t kWidth, typename K>
+inline size_t CountingLowerBound(const K* a, size_t n, size_t lo, K key) {
+  const size_t start = lo < n - kWidth ? lo : n - kWidth;
+  return start + CountBelow<kWidth, false>(a + start, key);
+}
+
+// The same for upper_bound (keys <= key).
+template <size_t kWidth, typename K>
+inline size_t CountingUpperBound(const K* a, size_t n, size_t lo, K key) {
+  const size_t start = lo < n - kWidth ? lo : n - kWidth;
+  return start + CountBelow<kWidth, true>(a + start, key);
 }
 
 // Asks the CPU to start loading every cache line of a[lo, hi).
