@@ -58,8 +58,8 @@ class ConfigNames {
   }
 };
 
-using Configs = ::testing::Types<Config<int64_t, 32, 4>, Config<int64_t, 1, 1>,
-                                 Config<uint64_t, 8, 2>>;
+using Configs =
+    ::testing::Types<Config<int64_t, 32, 4>, Config<int64_t, 1, 1>, Config<uint64_t, 8, 2>>;
 
 // Answers of a rank structure against the sorted keys, for a list of queries.
 template <typename K, typename Index>
@@ -397,9 +397,9 @@ class DynamicIndexTest : public ::testing::Test {
       const auto [lo, hi] = std::equal_range(sorted.begin(), sorted.end(), q);
       const auto count = static_cast<size_t>(hi - lo);
       if (index.Count(q) != count || index.Contains(q) != (count > 0)) {
-        return ::testing::AssertionFailure() << "query " << q << ": Count " << index.Count(q)
-                                             << " Contains " << index.Contains(q)
-                                             << ", want " << count;
+        return ::testing::AssertionFailure()
+               << "query " << q << ": Count " << index.Count(q) << " Contains " << index.Contains(q)
+               << ", want " << count;
       }
     }
     return ::testing::AssertionSuccess();

@@ -18,6 +18,7 @@
 #define OMENDB_INDEX_LEARNED_INDEX_H_
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -79,6 +80,7 @@ class LearnedIndex {
       const Level& below = levels_.back();
       levels_.push_back(BuildLevel(below.keys.data(), below.keys.size(), kEpsilonRecursive));
     }
+    PadTop();
   }
 
   // Rebuilds from persisted plain data; nullopt when it is not a well-formed index with
@@ -114,6 +116,7 @@ class LearnedIndex {
     }
     index.first_key_ = data.first_key;
     index.last_key_ = data.last_key;
+    index.PadTop();
     return index;
   }
 
@@ -152,18 +155,9 @@ class LearnedIndex {
     }
     size_t seg = TopSegment(key);
     for (size_t l = levels_.size() - 1; l > 0; --l) {
-      const std::vector<K>& below = levels_[l - 1].keys;
-      const size_t p = Predict(levels_[l], seg, key, below.size());
-      const size_t lo = p > kEpsilonRecursive ? p - kEpsilonRecursive : 0;
-      // upper_bound is lower_bound or one past it.
-      seg = (below.size() >= kLevelWindow
-                 ? CountingUpperBound<kLevelWindow>(below.data(), below.size(), lo, key)
-                 : BranchlessUpperBound(below.data(), lo, std::min(lo + kLevelWindow, below.size()),
-                                        key)) -
-            1;
+      seg = LevelStep(l, seg, key);
     }
-    const size_t p = Predict(levels_[0], seg, key, n_);
-    return {p, p > kEpsilon ? p - kEpsilon : 0, std::min(p + kEpsilon + kWindowSlackAbove, n_)};
+    return DataWindow(Predict(levels_[0], seg, key, n_));
   }
 
   // The exact answers. REQUIRES: keys is the array the index was built on.
@@ -180,20 +174,12 @@ class LearnedIndex {
     return (i < n_ && keys[i] == key) ? i : n_;
   }
 
-  // out[i] = LowerBound(keys, queries[i]). Works in groups, prefetching every group's
-  // windows before searching any of them, so their cache misses overlap.
+  // out[i] = LowerBound(keys, queries[i]). Works in groups of kBatch queries and walks
+  // them level by level, so each level's accesses (and then the windows in the keys, all
+  // prefetched before any is searched) are independent and their cache misses overlap.
   void LowerBoundBatch(const K* keys, const K* queries, size_t count, size_t* out) const {
-    constexpr size_t kGroup = 16;
-    ApproxPos ap[kGroup];
-    for (size_t base = 0; base < count; base += kGroup) {
-      const size_t g = std::min(kGroup, count - base);
-      for (size_t i = 0; i < g; ++i) {
-        ap[i] = Search(queries[base + i]);
-        PrefetchRange(keys, ap[i].lo, ap[i].hi);
-      }
-      for (size_t i = 0; i < g; ++i) {
-        out[base + i] = LastMile(keys, ap[i], queries[base + i]);
-      }
+    for (size_t base = 0; base < count; base += kBatch) {
+      BatchGroup(keys, queries + base, std::min(kBatch, count - base), out + base);
     }
   }
 
@@ -218,6 +204,54 @@ class LearnedIndex {
     return BranchlessLowerBound(keys, ap.lo, ap.hi, key);
   }
 
+  static constexpr size_t kBatch = 8;
+
+  void BatchGroup(const K* keys, const K* queries, size_t g, size_t* out) const {
+    if (n_ == 0) {
+      std::fill(out, out + g, 0);
+      return;
+    }
+    K q[kBatch];
+    size_t seg[kBatch];
+    for (size_t i = 0; i < g; ++i) {
+      // Keys outside (first, last] get their answer below; walk a valid key meanwhile.
+      q[i] = queries[i] <= first_key_ || queries[i] > last_key_ ? last_key_ : queries[i];
+      seg[i] = TopSegment(q[i]);
+    }
+    for (size_t l = levels_.size() - 1; l > 0; --l) {
+      for (size_t i = 0; i < g; ++i) {
+        seg[i] = LevelStep(l, seg[i], q[i]);
+      }
+    }
+    ApproxPos ap[kBatch];
+    for (size_t i = 0; i < g; ++i) {
+      ap[i] = DataWindow(Predict(levels_[0], seg[i], q[i], n_));
+      PrefetchRange(keys, ap[i].lo, ap[i].hi);
+    }
+    for (size_t i = 0; i < g; ++i) {
+      const K key = queries[i];
+      out[i] = key <= first_key_ ? 0 : key > last_key_ ? n_ : LastMile(keys, ap[i], key);
+    }
+  }
+
+  // The window of 2 * eps + 2 positions around a level-0 guess p.
+  ApproxPos DataWindow(size_t p) const {
+    return {p, p > kEpsilon ? p - kEpsilon : 0, std::min(p + kEpsilon + kWindowSlackAbove, n_)};
+  }
+
+  // From segment seg of level l to the segment of level l - 1 that holds key.
+  size_t LevelStep(size_t l, size_t seg, K key) const {
+    const std::vector<K>& below = levels_[l - 1].keys;
+    const size_t p = Predict(levels_[l], seg, key, below.size());
+    const size_t lo = p > kEpsilonRecursive ? p - kEpsilonRecursive : 0;
+    // upper_bound is lower_bound or one past it.
+    return (below.size() >= kLevelWindow
+                ? CountingUpperBound<kLevelWindow>(below.data(), below.size(), lo, key)
+                : BranchlessUpperBound(below.data(), lo,
+                                       std::min(lo + kLevelWindow, below.size()), key)) -
+           1;
+  }
+
   static Level BuildLevel(const K* keys, size_t n, size_t eps) {
     Level level;
     KeySegmenter<K> segmenter(eps);
@@ -234,15 +268,18 @@ class LearnedIndex {
     return level;
   }
 
-  // Index of the last top-level segment whose key is <= key.
+  // Index of the last top-level segment whose key is <= key: a fixed 16-key vector count
+  // over the top keys padded with the largest key (clamped, in case key is that value).
   // REQUIRES: key > first_key_.
   size_t TopSegment(K key) const {
+    const size_t count = CountBelow<kTopMax, true>(top_keys_.data(), key);
+    return std::min(count, levels_.back().keys.size()) - 1;
+  }
+
+  void PadTop() {
+    top_keys_.fill(std::numeric_limits<K>::max());
     const std::vector<K>& top = levels_.back().keys;
-    size_t count = 0;
-    for (size_t i = 0; i < top.size(); ++i) {
-      count += top[i] <= key;
-    }
-    return count - 1;
+    std::copy(top.begin(), top.end(), top_keys_.begin());
   }
 
   // floor of segment seg's prediction for key, clamped to [0, limit].
@@ -252,6 +289,7 @@ class LearnedIndex {
   }
 
   std::vector<Level> levels_;
+  std::array<K, kTopMax> top_keys_{};  // levels_.back().keys, padded
   size_t n_ = 0;
   K first_key_{};
   K last_key_{};

@@ -127,17 +127,17 @@ class LearnedIndexTest : public ::testing::Test {
     const size_t n = keys.size();
     const K* data = keys.data();
     for (K q : queries) {
-      const auto lb = static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), q) -
-                                          keys.begin());
-      const auto ub = static_cast<size_t>(std::upper_bound(keys.begin(), keys.end(), q) -
-                                          keys.begin());
+      const auto lb =
+          static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), q) - keys.begin());
+      const auto ub =
+          static_cast<size_t>(std::upper_bound(keys.begin(), keys.end(), q) - keys.begin());
       const size_t find = lb < n && keys[lb] == q ? lb : n;
       const ApproxPos ap = index.Search(q);
       if (!(ap.lo <= lb && lb <= ap.hi && ap.hi - ap.lo <= 2 * kEps + 2 && ap.hi <= n &&
             ap.lo <= ap.pos && ap.pos <= ap.hi)) {
         return ::testing::AssertionFailure()
-               << "Search(" << q << ") = {pos " << ap.pos << ", lo " << ap.lo << ", hi "
-               << ap.hi << "}, lower_bound " << lb << ", n " << n;
+               << "Search(" << q << ") = {pos " << ap.pos << ", lo " << ap.lo << ", hi " << ap.hi
+               << "}, lower_bound " << lb << ", n " << n;
       }
       const size_t got_lb = index.LowerBound(data, q);
       const size_t got_ub = index.UpperBound(data, q);
@@ -146,10 +146,9 @@ class LearnedIndexTest : public ::testing::Test {
       if (got_lb != lb || got_ub != ub || range.first != lb || range.second != ub ||
           got_find != find) {
         return ::testing::AssertionFailure()
-               << "query " << q << ": LowerBound " << got_lb << " (want " << lb
-               << "), UpperBound " << got_ub << " (want " << ub << "), EqualRange {"
-               << range.first << ", " << range.second << "}, Find " << got_find << " (want "
-               << find << "), n " << n;
+               << "query " << q << ": LowerBound " << got_lb << " (want " << lb << "), UpperBound "
+               << got_ub << " (want " << ub << "), EqualRange {" << range.first << ", "
+               << range.second << "}, Find " << got_find << " (want " << find << "), n " << n;
       }
     }
     return ::testing::AssertionSuccess();
@@ -245,8 +244,7 @@ TYPED_TEST(LearnedIndexTest, Empty) {
 
 TYPED_TEST(LearnedIndexTest, OneKey) {
   using K = typename TestFixture::K;
-  for (K v : {K{0}, K{1}, K{42}, FromBits<K>(~uint64_t{6}), TestFixture::kMin,
-              TestFixture::kMax}) {
+  for (K v : {K{0}, K{1}, K{42}, FromBits<K>(~uint64_t{6}), TestFixture::kMin, TestFixture::kMax}) {
     SCOPED_TRACE(::testing::Message() << "key " << v);
     this->CheckKeys({v});
   }
@@ -256,9 +254,9 @@ TYPED_TEST(LearnedIndexTest, TwoKeys) {
   using K = typename TestFixture::K;
   constexpr K kMin = TestFixture::kMin;
   constexpr K kMax = TestFixture::kMax;
-  const std::vector<std::vector<K>> sets = {{kMin, kMax},     {K{5}, K{6}},      {K{7}, K{7}},
+  const std::vector<std::vector<K>> sets = {{kMin, kMax},       {K{5}, K{6}},     {K{7}, K{7}},
                                             {K{0}, K{1} << 40}, {kMax - 1, kMax}, {kMin, kMin + 1},
-                                            {kMax, kMax},     {kMin, kMin}};
+                                            {kMax, kMax},       {kMin, kMin}};
   for (const std::vector<K>& keys : sets) {
     SCOPED_TRACE(::testing::Message() << "keys " << keys[0] << ", " << keys[1]);
     this->CheckKeys(keys);
@@ -366,7 +364,7 @@ TYPED_TEST(LearnedIndexTest, MinAndMaxTogether) {
   constexpr K kMin = TestFixture::kMin;
   constexpr K kMax = TestFixture::kMax;
   this->CheckKeys({kMin, kMax});
-  std::vector<K> keys = {kMin, kMin, kMin + 1, FromBits<K>(~uint64_t{0}), K{0}, K{1},
+  std::vector<K> keys = {kMin,     kMin, kMin + 1, FromBits<K>(~uint64_t{0}), K{0}, K{1},
                          kMax - 1, kMax, kMax};
   for (int i = 0; i < 1000; ++i) {
     keys.push_back(RandomBetween<K>(this->rng_, kMin, kMax));
@@ -446,6 +444,36 @@ TYPED_TEST(LearnedIndexTest, ManySmallRandomSets) {
   }
 }
 
+// Every size around the search window's width (2 * eps + 2), where the last mile changes
+// between searching a window and scanning a fixed-width one.
+TYPED_TEST(LearnedIndexTest, SizesAroundTheWindowWidth) {
+  using K = typename TestFixture::K;
+  using Index = typename TestFixture::Index;
+  constexpr size_t kWidth = 2 * TestFixture::kEps + 2;
+  std::vector<size_t> sizes;
+  for (size_t n = 1; n <= std::min<size_t>(kWidth + 4, 40); ++n) {
+    sizes.push_back(n);
+  }
+  for (size_t n = kWidth - 2; n <= kWidth + 2; ++n) {
+    sizes.push_back(n);
+  }
+  for (size_t n : sizes) {
+    for (int variant = 0; variant < 3; ++variant) {
+      std::vector<K> keys(n);
+      for (size_t i = 0; i < n; ++i) {
+        keys[i] = variant == 0   ? FromBits<K>(this->rng_())      // full range, sign bit both ways
+                  : variant == 1 ? FromBits<K>(this->rng_() % 4)  // duplicates
+                                 : FromBits<K>(Bits(TestFixture::kMax) - 2 * (n - i));  // top
+      }
+      keys = Sorted(std::move(keys));
+      const Index index(keys.data(), n);
+      std::vector<K> queries = this->Queries(keys);
+      this->AddSegmentBoundaries(index.ToData(), &queries);
+      ASSERT_TRUE(this->AgreesWithStd(index, keys, queries)) << "n " << n << " variant " << variant;
+    }
+  }
+}
+
 TYPED_TEST(LearnedIndexTest, LowerBoundBatchMatchesLowerBound) {
   using K = typename TestFixture::K;
   std::vector<K> keys(20000);
@@ -465,8 +493,7 @@ TYPED_TEST(LearnedIndexTest, LowerBoundBatchMatchesLowerBound) {
     index.LowerBoundBatch(keys.data(), queries.data(), count, out.data());
     for (size_t i = 0; i < count; ++i) {
       ASSERT_EQ(out[i], index.LowerBound(keys.data(), queries[i])) << "count " << count;
-      ASSERT_EQ(out[i], static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(),
-                                                             queries[i]) -
+      ASSERT_EQ(out[i], static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), queries[i]) -
                                             keys.begin()));
     }
     EXPECT_EQ(out[count], 12345u) << "wrote past count " << count;
@@ -493,8 +520,7 @@ TYPED_TEST(LearnedIndexTest, SizeGrowsWithSegments) {
   EXPECT_GT(small.size_in_bytes(), 0u);
   ASSERT_GT(large.segments_count(), small.segments_count());
   EXPECT_GT(large.size_in_bytes(), small.size_in_bytes());
-  EXPECT_GE(large.size_in_bytes(),
-            large.segments_count() * (sizeof(K) + sizeof(LinearModel)));
+  EXPECT_GE(large.size_in_bytes(), large.segments_count() * (sizeof(K) + sizeof(LinearModel)));
   EXPECT_GE(large.height(), 2u);
 }
 
@@ -525,7 +551,9 @@ TYPED_TEST(LearnedIndexTest, FromDataRejectsMalformed) {
       {"NaN intercept", [](Data& d, double nan, double) { d.levels[0][0].intercept = nan; }},
       {"inf intercept", [](Data& d, double, double inf) { d.levels.back()[0].intercept = inf; }},
       {"unsorted segment keys",
-       [](Data& d, double, double) { std::swap(d.levels[0][1].first_key, d.levels[0][2].first_key); }},
+       [](Data& d, double, double) {
+         std::swap(d.levels[0][1].first_key, d.levels[0][2].first_key);
+       }},
       {"duplicate segment keys",
        [](Data& d, double, double) { d.levels[0][2].first_key = d.levels[0][1].first_key; }},
       {"first segment key above first_key",

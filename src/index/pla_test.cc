@@ -42,8 +42,7 @@ std::vector<Segment<K>> Segmentize(const std::vector<K>& keys, uint64_t eps) {
 template <typename K>
 K RandomBetween(std::mt19937_64& rng, K lo, K hi) {
   const uint64_t span = pla_internal::KeyDistance(lo, hi);
-  const uint64_t off =
-      span == std::numeric_limits<uint64_t>::max() ? rng() : rng() % (span + 1);
+  const uint64_t off = span == std::numeric_limits<uint64_t>::max() ? rng() : rng() % (span + 1);
   return static_cast<K>(static_cast<uint64_t>(lo) + off);
 }
 
@@ -116,7 +115,7 @@ template <typename K>
 template <typename K>
 struct Prediction {
   const Segment<K>* segment;
-  double f;   // the model's value at x
+  double f;     // the model's value at x
   double rank;  // F(x)
 };
 
@@ -125,8 +124,8 @@ Prediction<K> Predict(const std::vector<K>& keys, const std::vector<Segment<K>>&
   const auto it = std::upper_bound(segs.begin(), segs.end(), x,
                                    [](K v, const Segment<K>& s) { return v < s.first_key; });
   const Segment<K>& s = *(it - 1);
-  const double dx = static_cast<double>(static_cast<uint64_t>(x) -
-                                        static_cast<uint64_t>(s.first_key));
+  const double dx =
+      static_cast<double>(static_cast<uint64_t>(x) - static_cast<uint64_t>(s.first_key));
   const auto rank = std::lower_bound(keys.begin(), keys.end(), x) - keys.begin();
   return {&s, s.intercept + s.slope * dx, static_cast<double>(rank)};
 }
@@ -136,8 +135,7 @@ Prediction<K> Predict(const std::vector<K>& keys, const std::vector<Segment<K>>&
 template <typename K>
 ::testing::AssertionResult WithinBound(const std::vector<K>& keys,
                                        const std::vector<Segment<K>>& segs, uint64_t eps,
-                                       const std::vector<K>& queries, double below,
-                                       double above) {
+                                       const std::vector<K>& queries, double below, double above) {
   for (K x : queries) {
     if (keys.empty() || x < keys.front() || x > keys.back()) {
       continue;
@@ -146,9 +144,8 @@ template <typename K>
     if (p.f < p.rank - below - kRounding || p.f > p.rank + above + kRounding) {
       return ::testing::AssertionFailure()
              << "eps=" << eps << " x=" << x << " F(x)=" << p.rank << " f(x)=" << p.f
-             << " f-F=" << p.f - p.rank << " allowed [-" << below << ", +" << above
-             << "], segment " << Describe(*p.segment) << " of " << segs.size() << " over "
-             << keys.size() << " keys";
+             << " f-F=" << p.f - p.rank << " allowed [-" << below << ", +" << above << "], segment "
+             << Describe(*p.segment) << " of " << segs.size() << " over " << keys.size() << " keys";
     }
   }
   return ::testing::AssertionSuccess();
@@ -159,8 +156,8 @@ template <typename K>
 // lead it by more than eps: F(x) - eps - 1 <= f(x) <= F(x) + eps.
 template <typename K>
 ::testing::AssertionResult WithinDocumentedBound(const std::vector<K>& keys,
-                                                 const std::vector<Segment<K>>& segs,
-                                                 uint64_t eps, const std::vector<K>& queries) {
+                                                 const std::vector<Segment<K>>& segs, uint64_t eps,
+                                                 const std::vector<K>& queries) {
   const auto e = static_cast<double>(eps);
   return WithinBound(keys, segs, eps, queries, e + 1, e);
 }
@@ -181,8 +178,8 @@ template <typename K>
     const double floor_f = std::floor(p.f);
     if (p.rank < floor_f - e || p.rank > floor_f + e + kWindowSlack) {
       return ::testing::AssertionFailure()
-             << "eps=" << eps << " x=" << x << " F(x)=" << p.rank << " f(x)=" << p.f
-             << " segment " << Describe(*p.segment);
+             << "eps=" << eps << " x=" << x << " F(x)=" << p.rank << " f(x)=" << p.f << " segment "
+             << Describe(*p.segment);
     }
   }
   return ::testing::AssertionSuccess();
@@ -316,8 +313,8 @@ void CheckAllKeySets(uint64_t seed) {
     const std::vector<K>& keys = sets[s];
     const std::vector<K> queries = SampleQueries(keys, rng);
     for (uint64_t eps : kEpsilons) {
-      SCOPED_TRACE(::testing::Message() << "key set " << s << " (" << keys.size()
-                                        << " keys), eps " << eps);
+      SCOPED_TRACE(::testing::Message()
+                   << "key set " << s << " (" << keys.size() << " keys), eps " << eps);
       const std::vector<Segment<K>> segs = Segmentize(keys, eps);
       ASSERT_TRUE(WellFormed(keys, segs));
       ASSERT_TRUE(WithinSearchWindow(keys, segs, eps, queries));
@@ -336,7 +333,8 @@ TEST(KeySegmenterTest, SegmentsWellFormedAndWithinSearchWindowUint64) {
 
 // pla.h states F(x) - eps - 1 <= f(x) <= F(x) + eps; the +1 once sat on the wrong side of
 // that comment. Minimal case: eps = 1, keys {0, 1, 5} make one segment
-// f(x) = 0.125 + 0.375 x, and at x = 2 (F = 2) f = 0.875, one below F - eps.
+// f(x) = 0.125 + 0.375 x, and at x = 2 (F = 2) f = 0.875: below F - eps = 1, inside the
+// documented F - eps - 1 = 0.
 TEST(KeySegmenterTest, PredictionWithinDocumentedBound) {
   const std::vector<int64_t> keys = {0, 1, 5};
   const std::vector<Segment<int64_t>> segs = Segmentize(keys, 1);
@@ -351,7 +349,10 @@ TEST(KeySegmenterTest, LinearKeysMakeOneSegment) {
     int64_t a;
     int64_t b;
   };
-  const Line lines[] = {{0, 1}, {-5000, 1}, {-1'000'000, 7}, {123, 1000},
+  const Line lines[] = {{0, 1},
+                        {-5000, 1},
+                        {-1'000'000, 7},
+                        {123, 1000},
                         {(int64_t{1} << 62) - 1'000'000'000'000'000, 1'000'000'000}};
   for (const Line& line : lines) {
     std::vector<int64_t> keys(10000);
@@ -570,8 +571,8 @@ TEST(PlaBuilderTest, AcceptsExactlyTheFeasiblePoints) {
         const Pt p{fresh ? 0 : x - first, y};
         const SlopeRange with = range.With(seg, p, e);
         const bool accepted = builder.Add(x, y);
-        ASSERT_EQ(accepted, !with.empty()) << "point " << i << " (" << x << ", " << y
-                                           << ") after " << seg.size() << " points";
+        ASSERT_EQ(accepted, !with.empty())
+            << "point " << i << " (" << x << ", " << y << ") after " << seg.size() << " points";
         if (accepted) {
           if (fresh) {
             first = x;
