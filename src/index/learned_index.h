@@ -50,8 +50,9 @@ struct LearnedIndexData {
   std::vector<std::vector<Segment<K>>> levels;  // [0] models the keys; back() is the top
 };
 
-// Number of positions after the guess that a window needs (see pla.h: the model may
-// undershoot by eps + 1, and flooring the guess costs one more).
+// Positions after the guess p = floor(f) that a window needs. pla.h: F <= f + eps + 1, and
+// f < p + 1, so in exact arithmetic F <= p + eps + 1; the second position absorbs the
+// model's rounding (f a few ulps below its exact value; seen in tests at full-range keys).
 inline constexpr size_t kWindowSlackAbove = 2;
 
 template <typename K, size_t kEpsilon = 32, size_t kEpsilonRecursive = 4>
