@@ -22,6 +22,7 @@ struct IndexBenchOptions {
   std::vector<bool> huge_pages{false, true};
   uint64_t seed = 42;
   bool json = true;
+  bool map_inserts = true;  // absl_btree/std_map random inserts (minutes at 100M keys)
 };
 
 // The epsilons `omen` is compiled for.

@@ -38,6 +38,10 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"on", "off", "both"}))
       ->capture_default_str();
   idx->add_option("--seed", index.seed, "dataset and query seed")->capture_default_str();
+  std::string map_inserts = "on";
+  idx->add_option("--map-inserts", map_inserts, "measure absl_btree/std_map random inserts")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
   idx->add_option("--format", format, "json|table")
       ->check(CLI::IsMember({"json", "table"}))
       ->capture_default_str();
@@ -77,6 +81,7 @@ int Main(int argc, char** argv) {
     index.huge_pages = huge == "both" ? std::vector<bool>{false, true}
                                       : std::vector<bool>{huge == "on"};
     index.json = format == "json";
+    index.map_inserts = map_inserts == "on";
     return omen::bench::RunIndexBench(index);
   }
   return 2;
