@@ -19,28 +19,16 @@
 #include <utility>
 #include <vector>
 
+#include "index/test_util.h"
+
 #include "index/append_index.h"
 
 namespace omen::index {
 namespace {
 
-template <typename K>
-K FromBits(uint64_t bits) {
-  return static_cast<K>(bits);
-}
-
-template <typename K>
-uint64_t Bits(K key) {
-  return static_cast<uint64_t>(key);
-}
-
-// A uniformly random K in [lo, hi].
-template <typename K>
-K RandomBetween(std::mt19937_64& rng, K lo, K hi) {
-  const uint64_t span = Bits(hi) - Bits(lo);
-  const uint64_t off = span == std::numeric_limits<uint64_t>::max() ? rng() : rng() % (span + 1);
-  return FromBits<K>(Bits(lo) + off);
-}
+using test_util::Bits;
+using test_util::FromBits;
+using test_util::RandomBetween;
 
 template <typename K, size_t E, size_t ER>
 struct Config {

@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "index/test_util.h"
+
 namespace omen::index {
 namespace {
 
@@ -38,13 +40,7 @@ std::vector<Segment<K>> Segmentize(const std::vector<K>& keys, uint64_t eps) {
   return segments;
 }
 
-// A uniformly random K in [lo, hi].
-template <typename K>
-K RandomBetween(std::mt19937_64& rng, K lo, K hi) {
-  const uint64_t span = pla_internal::KeyDistance(lo, hi);
-  const uint64_t off = span == std::numeric_limits<uint64_t>::max() ? rng() : rng() % (span + 1);
-  return static_cast<K>(static_cast<uint64_t>(lo) + off);
-}
+using test_util::RandomBetween;
 
 // Every key, key - 1, key + 1, random values inside gaps, and values outside the keys.
 template <typename K>

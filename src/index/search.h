@@ -14,9 +14,11 @@
 
 namespace omen::index {
 
-// First i in [lo, hi) with a[i] >= key, or hi. REQUIRES: a[lo, hi) sorted.
-template <typename K>
-inline size_t BranchlessLowerBound(const K* a, size_t lo, size_t hi, K key) {
+// First i in [lo, hi) with a[i] > key (kOrEqual) or a[i] >= key (otherwise), or hi: a
+// binary search whose loop runs the same steps whatever the data (cmov, no branch on keys).
+// REQUIRES: a[lo, hi) sorted.
+template <bool kOrEqual, typename K>
+inline size_t BranchlessBound(const K* a, size_t lo, size_t hi, K key) {
   if (lo >= hi) {
     return lo;
   }
@@ -24,26 +26,23 @@ inline size_t BranchlessLowerBound(const K* a, size_t lo, size_t hi, K key) {
   size_t len = hi - lo;
   while (len > 1) {
     const size_t half = len / 2;
-    base = (base[half] < key) ? base + half : base;
+    const bool right = kOrEqual ? base[half] <= key : base[half] < key;
+    base = right ? base + half : base;
     len -= half;
   }
-  return static_cast<size_t>(base - a) + (*base < key);
+  return static_cast<size_t>(base - a) + (kOrEqual ? *base <= key : *base < key);
+}
+
+// First i in [lo, hi) with a[i] >= key, or hi. REQUIRES: a[lo, hi) sorted.
+template <typename K>
+inline size_t BranchlessLowerBound(const K* a, size_t lo, size_t hi, K key) {
+  return BranchlessBound<false>(a, lo, hi, key);
 }
 
 // First i in [lo, hi) with a[i] > key, or hi. REQUIRES: a[lo, hi) sorted.
 template <typename K>
 inline size_t BranchlessUpperBound(const K* a, size_t lo, size_t hi, K key) {
-  if (lo >= hi) {
-    return lo;
-  }
-  const K* base = a + lo;
-  size_t len = hi - lo;
-  while (len > 1) {
-    const size_t half = len / 2;
-    base = (base[half] <= key) ? base + half : base;
-    len -= half;
-  }
-  return static_cast<size_t>(base - a) + (*base <= key);
+  return BranchlessBound<true>(a, lo, hi, key);
 }
 
 // How many of the kWidth keys at p are < key (kOrEqual: <= key). Branch-free, in 4-lane
