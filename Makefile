@@ -25,7 +25,7 @@ build-asan: setup
 	    -DOMENDB_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS=-O1
 	cmake --build $(ASAN_DIR) -j$(JOBS)
 
-test: build build-asan
+test: build build-asan format-check
 	ctest --test-dir $(RELEASE_DIR) --output-on-failure -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

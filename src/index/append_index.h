@@ -87,8 +87,8 @@ class AppendIndex {
   }
 
   size_t size_in_bytes() const {
-    size_t bytes = sizeof(*this) + keys_.capacity() * sizeof(K) +
-                   levels_.capacity() * sizeof(Level);
+    size_t bytes =
+        sizeof(*this) + keys_.capacity() * sizeof(K) + levels_.capacity() * sizeof(Level);
     for (const Level& level : levels_) {
       bytes += level.keys.capacity() * sizeof(K) + level.models.capacity() * sizeof(LinearModel);
     }

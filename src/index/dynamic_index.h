@@ -203,7 +203,7 @@ class DynamicIndex {
   AppendIndex<K, kEpsilon, kEpsilonRecursive> main_;
   std::vector<K> buffer_;  // sorted
   std::vector<Run> runs_;  // empty runs keep their memory for the next merges
-  std::vector<K> carry_;    // merge buffers, reused
+  std::vector<K> carry_;   // merge buffers, reused
   std::vector<K> scratch_;
   size_t size_ = 0;
   size_t indexed_run_;

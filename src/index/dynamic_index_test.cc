@@ -19,9 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "index/test_util.h"
-
 #include "index/append_index.h"
+#include "index/test_util.h"
 
 namespace omen::index {
 namespace {

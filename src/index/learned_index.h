@@ -248,8 +248,8 @@ class LearnedIndex {
     // upper_bound is lower_bound or one past it.
     return (below.size() >= kLevelWindow
                 ? CountingUpperBound<kLevelWindow>(below.data(), below.size(), lo, key)
-                : BranchlessUpperBound(below.data(), lo,
-                                       std::min(lo + kLevelWindow, below.size()), key)) -
+                : BranchlessUpperBound(below.data(), lo, std::min(lo + kLevelWindow, below.size()),
+                                       key)) -
            1;
   }
 

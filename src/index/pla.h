@@ -62,7 +62,8 @@ struct LinearModel {
 // through int64 (one instruction each) and lose nothing the error analysis has not counted.
 template <typename K>
 inline size_t PredictFloor(K first_key, const LinearModel& m, K key, size_t limit) {
-  const auto dx = static_cast<int64_t>(static_cast<uint64_t>(key) - static_cast<uint64_t>(first_key));
+  const auto dx =
+      static_cast<int64_t>(static_cast<uint64_t>(key) - static_cast<uint64_t>(first_key));
   const double f = m.intercept + m.slope * static_cast<double>(dx);
   const double clamped = std::min(std::max(f, 0.0), static_cast<double>(limit));
   return static_cast<size_t>(static_cast<int64_t>(clamped));
@@ -231,7 +232,6 @@ class PlaBuilder {
     ++points_;
     return true;
   }
-
 
   // Margin of the double fast path: its rounding error is a few ulps of the values
   // involved (positions below 2^40 and their products with slopes), under 1e-3.

@@ -192,7 +192,7 @@ Result RunBinarySearch(const Workload& w, Result r) {
     return r;
   }
   std::vector<int64_t> v(w.keys, w.keys + w.n);  // pages mapped, as for omen
-  r.append_mops = MedianOf(w.reps, 1, [&] {  // a sorted array's append: push_back
+  r.append_mops = MedianOf(w.reps, 1, [&] {      // a sorted array's append: push_back
     v.clear();
     const auto a = Clock::now();
     for (size_t i = 0; i < w.n; ++i) {

@@ -14,11 +14,11 @@ namespace omen::bench {
 
 struct IndexBenchOptions {
   size_t keys = 10'000'000;
-  std::vector<std::string> datasets;      // empty: all
-  std::vector<size_t> epsilons;           // empty: all compiled in
-  std::vector<std::string> structures;    // empty: all
-  size_t queries = 2'000'000;             // lookups per measurement
-  size_t reps = 3;                        // measurements per figure; the median is reported
+  std::vector<std::string> datasets;    // empty: all
+  std::vector<size_t> epsilons;         // empty: all compiled in
+  std::vector<std::string> structures;  // empty: all
+  size_t queries = 2'000'000;           // lookups per measurement
+  size_t reps = 3;                      // measurements per figure; the median is reported
   std::vector<bool> huge_pages{false, true};
   uint64_t seed = 42;
   bool json = true;

@@ -24,7 +24,8 @@ int Main(int argc, char** argv) {
   std::string format = "json";
   CLI::App* idx = app.add_subcommand("index", "learned index vs classic structures");
   idx->add_option("--keys", index.keys, "number of keys")->capture_default_str();
-  idx->add_option("--dataset", dataset, "ts_regular|ts_bursty|uniform|lognormal|all, or a comma list")
+  idx->add_option("--dataset", dataset,
+                  "ts_regular|ts_bursty|uniform|lognormal|all, or a comma list")
       ->capture_default_str();
   idx->add_option("--eps", eps, "epsilon of omen: 4|8|16|32|64|128|256|all, or a comma list")
       ->capture_default_str();
@@ -78,8 +79,8 @@ int Main(int argc, char** argv) {
       }
       index.epsilons.push_back(value);
     }
-    index.huge_pages = huge == "both" ? std::vector<bool>{false, true}
-                                      : std::vector<bool>{huge == "on"};
+    index.huge_pages =
+        huge == "both" ? std::vector<bool>{false, true} : std::vector<bool>{huge == "on"};
     index.json = format == "json";
     index.map_inserts = map_inserts == "on";
     return omen::bench::RunIndexBench(index);
