@@ -29,7 +29,7 @@ namespace omen::index {
 template <typename K, size_t kEpsilon = 32, size_t kEpsilonRecursive = 4>
 class AppendIndex {
  public:
-  static constexpr size_t kTopMax = 16;
+  static constexpr size_t kTopMax = LearnedIndex<K, kEpsilon, kEpsilonRecursive>::kTopMax;
   static constexpr uint64_t kRefreshKeys = 256;  // level-0 snapshot period, in keys
 
   AppendIndex() { Reset(); }
@@ -182,12 +182,8 @@ class AppendIndex {
     if (key >= keys.back()) {
       return keys.size() - 1;
     }
-    if (l + 1 == levels_.size()) {
-      size_t count = 0;
-      for (K k : keys) {
-        count += k <= key;
-      }
-      return count - 1;
+    if (l + 1 == levels_.size()) {  // the top: at most kTopMax keys
+      return BranchlessUpperBound(keys.data(), 0, keys.size(), key) - 1;
     }
     const Window w = ModelWindow(l + 1, key);
     return BranchlessUpperBound(keys.data(), w.lo, std::min(w.hi + 1, keys.size()), key) - 1;

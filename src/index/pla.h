@@ -270,7 +270,8 @@ class PlaBuilder {
     rect_[3] = p1;
     lower_start_ = best;
     size_t end = upper_.size();
-    while (end >= upper_start_ + 2 && Cross(upper_[end - 2], upper_[end - 1], p1) <= 0) {
+    while (end >= upper_start_ + 2 &&
+           pla_internal::Cross(upper_[end - 2], upper_[end - 1], p1) <= 0) {
       --end;
     }
     upper_.resize(end);
@@ -293,16 +294,12 @@ class PlaBuilder {
     rect_[2] = p2;
     upper_start_ = best;
     size_t end = lower_.size();
-    while (end >= lower_start_ + 2 && Cross(lower_[end - 2], lower_[end - 1], p2) >= 0) {
+    while (end >= lower_start_ + 2 &&
+           pla_internal::Cross(lower_[end - 2], lower_[end - 1], p2) >= 0) {
       --end;
     }
     lower_.resize(end);
     lower_.push_back(p2);
-  }
-
-  static pla_internal::i128 Cross(const pla_internal::Point& o, const pla_internal::Point& a,
-                                  const pla_internal::Point& b) {
-    return pla_internal::Cross(o, a, b);
   }
 
   int64_t eps_;
