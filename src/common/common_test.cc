@@ -1,0 +1,170 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "common/coding.h"
+#include "common/crc32c.h"
+#include "common/env.h"
+#include "omendb/status.h"
+
+namespace omen {
+namespace {
+
+std::string TempDir(const char* name) {
+  std::string dir = ::testing::TempDir() + "omen_common_" + name + "_" + std::to_string(::getpid());
+  (void)Env::Default()->RemoveAll(dir);
+  EXPECT_TRUE(Env::Default()->CreateDirs(dir).ok());
+  return dir;
+}
+
+TEST(Status, CodesMessagesAndSqlStates) {
+  Status ok;
+  EXPECT_TRUE(ok.ok());
+  EXPECT_EQ(ok.ToString(), "OK");
+  EXPECT_STREQ(ok.SqlState(), "00000");
+  Status s = Status::DiskFull("wal");
+  EXPECT_TRUE(s.IsDiskFull());
+  EXPECT_EQ(s.ToString(), "Disk full: wal");
+  EXPECT_STREQ(s.SqlState(), "53100");
+  Status copy = s;
+  EXPECT_EQ(copy.message(), "wal");
+  EXPECT_EQ(s.WithContext("insert").message(), "insert: wal");
+  EXPECT_STREQ(Status::NotFound("t").SqlState(), "42P01");
+}
+
+Result<int> Half(int x) {
+  if (x % 2 != 0) return Status::InvalidArgument("odd");
+  return x / 2;
+}
+
+Status Quarter(int x, int* out) {
+  OMEN_ASSIGN_OR_RETURN(int h, Half(x));
+  OMEN_ASSIGN_OR_RETURN(*out, Half(h));
+  return Status::OK();
+}
+
+TEST(Result, ValueOrErrorAndMacros) {
+  int q = 0;
+  EXPECT_TRUE(Quarter(8, &q).ok());
+  EXPECT_EQ(q, 2);
+  EXPECT_TRUE(Quarter(6, &q).IsInvalidArgument());
+  Result<int> r(Status::OK());
+  EXPECT_FALSE(r.ok());  // an OK status carries no value: reported as internal error
+}
+
+TEST(Coding, FixedRoundTripAndBoundedReader) {
+  std::string s;
+  PutFixed32(&s, 0xdeadbeef);
+  PutFixed64(&s, 0x0123456789abcdefull);
+  PutLengthPrefixed(&s, "abc");
+  ByteReader r(s);
+  uint32_t a;
+  uint64_t b;
+  std::string_view c;
+  ASSERT_TRUE(r.GetFixed32(&a) && r.GetFixed64(&b) && r.GetLengthPrefixed(&c));
+  EXPECT_EQ(a, 0xdeadbeefu);
+  EXPECT_EQ(b, 0x0123456789abcdefull);
+  EXPECT_EQ(c, "abc");
+  EXPECT_FALSE(r.GetFixed32(&a));
+  EXPECT_TRUE(r.failed());
+  // A length prefix pointing past the end fails instead of reading out of bounds.
+  std::string bad;
+  PutFixed32(&bad, 1000);
+  bad += "xy";
+  ByteReader r2(bad);
+  EXPECT_FALSE(r2.GetLengthPrefixed(&c));
+}
+
+TEST(Crc32c, KnownValuesAndExtend) {
+  // RFC 3720 B.4 test vectors.
+  std::string zeros(32, '\0');
+  EXPECT_EQ(crc32c::Value(zeros.data(), zeros.size()), 0x8a9136aau);
+  std::string ones(32, '\xff');
+  EXPECT_EQ(crc32c::Value(ones.data(), ones.size()), 0x62a8ab43u);
+  std::string inc;
+  for (int i = 0; i < 32; ++i) inc += static_cast<char>(i);
+  EXPECT_EQ(crc32c::Value(inc.data(), inc.size()), 0x46dd794eu);
+  EXPECT_EQ(crc32c::Value("123456789", 9), 0xe3069283u);
+  std::string hello = "hello world, this is a longer string";
+  uint32_t whole = crc32c::Value(hello.data(), hello.size());
+  for (size_t cut = 0; cut <= hello.size(); ++cut) {
+    uint32_t part =
+        crc32c::Extend(crc32c::Value(hello.data(), cut), hello.data() + cut, hello.size() - cut);
+    EXPECT_EQ(part, whole) << cut;
+  }
+  EXPECT_EQ(crc32c::Unmask(crc32c::Mask(whole)), whole);
+  EXPECT_NE(crc32c::Mask(whole), whole);
+}
+
+TEST(Env, FilesDirsRenameMapAndLock) {
+  Env* env = Env::Default();
+  std::string dir = TempDir("files");
+  std::string path = dir + "/a/b/f";
+  ASSERT_TRUE(env->CreateDirs(DirName(path)).ok());
+  {
+    auto f = env->NewWritableFile(path, true);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append("hello ").ok());
+    ASSERT_TRUE((*f)->Sync().ok());
+    ASSERT_TRUE((*f)->Close().ok());
+  }
+  {
+    auto f = env->NewWritableFile(path, false);  // append
+    ASSERT_TRUE(f.ok());
+    EXPECT_EQ((*f)->Size(), 6u);
+    ASSERT_TRUE((*f)->Append("world").ok());
+  }
+  auto content = env->ReadFile(path);
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "hello world");
+  auto map = env->MapFile(path);
+  ASSERT_TRUE(map.ok());
+  EXPECT_EQ((*map)->view(), "hello world");
+  ASSERT_TRUE(env->Truncate(path, 5).ok());
+  EXPECT_EQ(*env->FileSize(path), 5u);
+  ASSERT_TRUE(WriteFileAtomic(env, dir + "/atomic", "v1").ok());
+  ASSERT_TRUE(WriteFileAtomic(env, dir + "/atomic", "v2").ok());
+  EXPECT_EQ(*env->ReadFile(dir + "/atomic"), "v2");
+  EXPECT_FALSE(env->FileExists(dir + "/atomic.tmp"));
+  auto kids = env->GetChildren(dir);
+  ASSERT_TRUE(kids.ok());
+  EXPECT_EQ(kids->size(), 2u);
+  EXPECT_TRUE(env->ReadFile(dir + "/missing").status().IsNotFound());
+  auto lock1 = env->LockFile(dir + "/LOCK");
+  ASSERT_TRUE(lock1.ok());
+  // flock locks are per open file description: a second open in this process conflicts too.
+  auto lock2 = env->LockFile(dir + "/LOCK");
+  EXPECT_FALSE(lock2.ok());
+  lock1->reset();
+  EXPECT_TRUE(env->LockFile(dir + "/LOCK").ok());
+  ASSERT_TRUE(env->RemoveAll(dir).ok());
+  EXPECT_FALSE(env->FileExists(dir));
+}
+
+TEST(FaultInjectionEnv, FullDiskFailsWritesAndRecovers) {
+  FaultInjectionEnv env(Env::Default());
+  std::string dir = TempDir("fault");
+  auto f = env.NewWritableFile(dir + "/f", true);
+  ASSERT_TRUE(f.ok());
+  env.SetSpaceLeft(10);
+  EXPECT_TRUE((*f)->Append("12345").ok());
+  Status s = (*f)->Append("123456");
+  EXPECT_TRUE(s.IsDiskFull()) << s.ToString();
+  EXPECT_TRUE(WriteFileAtomic(&env, dir + "/g", "x").IsDiskFull());
+  EXPECT_EQ(*env.ReadFile(dir + "/f"), "12345");  // earlier bytes intact
+  env.SetSpaceLeft(-1);
+  EXPECT_TRUE((*f)->Append("678").ok());
+  env.SetWritesFail(true);
+  EXPECT_TRUE((*f)->Sync().IsDiskFull());
+  env.SetWritesFail(false);
+  EXPECT_TRUE((*f)->Sync().ok());
+  EXPECT_EQ(*env.ReadFile(dir + "/f"), "12345678");
+  EXPECT_GE(env.injected_failures(), 3u);
+  (void)env.RemoveAll(dir);
+}
+
+}  // namespace
+}  // namespace omen
