@@ -1,0 +1,313 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "storage/batch.h"
+
+#include <cstring>
+
+#include "common/coding.h"
+
+namespace omen::storage {
+
+using arrow::ArrayData;
+using arrow::Buffer;
+using arrow::TypeId;
+
+namespace {
+
+constexpr uint32_t kBatchMagic = 0x48544142;  // "BATH"
+
+std::vector<uint8_t> BytesToBitmap(const std::vector<uint8_t>& bytes) {
+  std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(bytes.size())), 0);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i]) arrow::SetBit(bits.data(), static_cast<int64_t>(i));
+  }
+  return bits;
+}
+
+int64_t ValuesBytes(TypeId id, int64_t n) {
+  int w = arrow::ValueWidth(id);
+  return w == 0 ? arrow::BitmapBytes(n) : n * w;
+}
+
+}  // namespace
+
+BatchBuilder::BatchBuilder(std::shared_ptr<const arrow::Schema> schema)
+    : schema_(std::move(schema)), columns_(schema_->fields.size()) {}
+
+int64_t BatchBuilder::num_rows() const {
+  return columns_.empty() ? 0 : static_cast<int64_t>(columns_[0].valid.size());
+}
+
+void BatchBuilder::AppendNull(int col) {
+  Column& c = columns_[col];
+  c.valid.push_back(0);
+  c.nulls++;
+  int w = arrow::ValueWidth(schema_->fields[col].type.id);
+  c.values.insert(c.values.end(), w == 0 ? 1 : w, 0);
+}
+
+void BatchBuilder::AppendBool(int col, bool v) {
+  Column& c = columns_[col];
+  c.valid.push_back(1);
+  c.values.push_back(v ? 1 : 0);
+}
+
+void BatchBuilder::AppendInt(int col, int64_t v) {
+  Column& c = columns_[col];
+  c.valid.push_back(1);
+  int w = arrow::ValueWidth(schema_->fields[col].type.id);
+  size_t at = c.values.size();
+  c.values.resize(at + w);
+  if (w == 2) {
+    int16_t x = static_cast<int16_t>(v);
+    std::memcpy(&c.values[at], &x, 2);
+  } else if (w == 4) {
+    int32_t x = static_cast<int32_t>(v);
+    std::memcpy(&c.values[at], &x, 4);
+  } else {
+    std::memcpy(&c.values[at], &v, 8);
+  }
+}
+
+void BatchBuilder::AppendDouble(int col, double v) {
+  Column& c = columns_[col];
+  c.valid.push_back(1);
+  size_t at = c.values.size();
+  if (schema_->fields[col].type.id == TypeId::kFloat32) {
+    float f = static_cast<float>(v);
+    c.values.resize(at + 4);
+    std::memcpy(&c.values[at], &f, 4);
+  } else {
+    c.values.resize(at + 8);
+    std::memcpy(&c.values[at], &v, 8);
+  }
+}
+
+void BatchBuilder::AppendString(int col, std::string_view v) {
+  Column& c = columns_[col];
+  c.valid.push_back(1);
+  auto [it, inserted] = c.codes.try_emplace(std::string(v), static_cast<int32_t>(c.strings.size()));
+  if (inserted) c.strings.push_back(it->first);
+  int32_t code = it->second;
+  size_t at = c.values.size();
+  c.values.resize(at + 4);
+  std::memcpy(&c.values[at], &code, 4);
+}
+
+Result<arrow::RecordBatch> BatchBuilder::Finish() {
+  arrow::RecordBatch batch;
+  batch.schema = schema_;
+  batch.num_rows = num_rows();
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    Column& c = columns_[i];
+    const arrow::Field& f = schema_->fields[i];
+    if (static_cast<int64_t>(c.valid.size()) != batch.num_rows) {
+      return Status::InvalidArgument("column \"" + f.name + "\" has a different number of values");
+    }
+    if (!f.nullable && c.nulls > 0) {
+      return Status::InvalidArgument("null value in column \"" + f.name +
+                                     "\" violates not-null constraint");
+    }
+    ArrayData a;
+    a.type = f.type;
+    a.length = batch.num_rows;
+    a.null_count = c.nulls;
+    if (c.nulls > 0) a.validity = Buffer::FromVector(BytesToBitmap(c.valid));
+    if (f.type.id == TypeId::kBool) {
+      a.values = Buffer::FromVector(BytesToBitmap(c.values));
+    } else {
+      a.values = Buffer::FromVector(std::move(c.values));
+    }
+    if (f.type.id == TypeId::kString) a.dictionary = arrow::Dictionary::Make(c.strings);
+    batch.columns.push_back(std::move(a));
+  }
+  columns_.assign(schema_->fields.size(), Column());
+  return batch;
+}
+
+ArrayData MakeNullArray(arrow::DataType type, int64_t length) {
+  ArrayData a;
+  a.type = type;
+  a.length = length;
+  a.null_count = length;
+  a.validity = Buffer::FromVector(std::vector<uint8_t>(arrow::BitmapBytes(length), 0));
+  a.values = Buffer::FromVector(std::vector<uint8_t>(ValuesBytes(type.id, length), 0));
+  if (type.id == TypeId::kString) a.dictionary = arrow::Dictionary::Make({});
+  return a;
+}
+
+Status ValidateBatch(const arrow::RecordBatch& batch, const arrow::Schema& schema) {
+  if (batch.columns.size() != schema.fields.size()) {
+    return Status::InvalidArgument("batch has " + std::to_string(batch.columns.size()) +
+                                   " columns, table has " + std::to_string(schema.fields.size()));
+  }
+  for (size_t i = 0; i < batch.columns.size(); ++i) {
+    const ArrayData& a = batch.columns[i];
+    const arrow::Field& f = schema.fields[i];
+    if (!(a.type == f.type)) {
+      return Status::InvalidArgument("column \"" + f.name + "\" has the wrong type");
+    }
+    if (a.length != batch.num_rows ||
+        static_cast<int64_t>(a.values.size) < ValuesBytes(a.type.id, a.length) ||
+        (a.null_count > 0 &&
+         static_cast<int64_t>(a.validity.size) < arrow::BitmapBytes(a.length))) {
+      return Status::InvalidArgument("column \"" + f.name + "\" has inconsistent lengths");
+    }
+    if (!f.nullable && a.null_count > 0) {
+      return Status::InvalidArgument("null value in column \"" + f.name +
+                                     "\" violates not-null constraint");
+    }
+    if (a.type.id == TypeId::kString) {
+      if (a.dictionary == nullptr) {
+        return Status::InvalidArgument("column \"" + f.name + "\" has no dictionary");
+      }
+      const int32_t* codes = a.values.As<int32_t>();
+      for (int64_t r = 0; r < a.length; ++r) {
+        if (a.IsValid(r) && (codes[r] < 0 || codes[r] >= a.dictionary->length)) {
+          return Status::InvalidArgument("column \"" + f.name + "\" has a bad dictionary code");
+        }
+      }
+    }
+  }
+  return Status::OK();
+}
+
+// Payload: magic u32 | table_id u64 | rows u64 | ncols u32 | per column:
+//   type u8 | utc u8 | null_count u64 | [validity] | values | [dict_len u32 | offsets | data_len
+//   u32 | data]   (validity present iff null_count > 0)
+std::string EncodeBatchRecord(uint64_t table_id, const arrow::RecordBatch& batch) {
+  std::string out;
+  size_t estimate = 32;
+  for (const ArrayData& a : batch.columns) {
+    estimate += 16 + a.values.size + (a.null_count > 0 ? a.validity.size : 0);
+    if (a.dictionary) estimate += 8 + a.dictionary->offsets.size + a.dictionary->data.size;
+  }
+  out.reserve(estimate);
+  PutFixed32(&out, kBatchMagic);
+  PutFixed64(&out, table_id);
+  PutFixed64(&out, static_cast<uint64_t>(batch.num_rows));
+  PutFixed32(&out, static_cast<uint32_t>(batch.columns.size()));
+  for (const ArrayData& a : batch.columns) {
+    out.push_back(static_cast<char>(a.type.id));
+    out.push_back(a.type.utc ? 1 : 0);
+    PutFixed64(&out, static_cast<uint64_t>(a.null_count));
+    if (a.null_count > 0) {
+      out.append(reinterpret_cast<const char*>(a.validity.data), arrow::BitmapBytes(a.length));
+    }
+    out.append(reinterpret_cast<const char*>(a.values.data),
+               static_cast<size_t>(ValuesBytes(a.type.id, a.length)));
+    if (a.type.id == TypeId::kString) {
+      const arrow::Dictionary& d = *a.dictionary;
+      PutFixed32(&out, static_cast<uint32_t>(d.length));
+      out.append(reinterpret_cast<const char*>(d.offsets.data), (d.length + 1) * 4);
+      uint32_t data_len = static_cast<uint32_t>(d.offsets.As<int32_t>()[d.length]);
+      PutFixed32(&out, data_len);
+      out.append(reinterpret_cast<const char*>(d.data.data), data_len);
+    }
+  }
+  return out;
+}
+
+Result<uint64_t> PeekBatchTableId(std::string_view payload) {
+  ByteReader r(payload);
+  uint32_t magic;
+  uint64_t id;
+  if (!r.GetFixed32(&magic) || magic != kBatchMagic || !r.GetFixed64(&id)) {
+    return Status::Corruption("batch record: bad header");
+  }
+  return id;
+}
+
+namespace {
+
+template <typename T>
+Buffer CopyBuffer(std::string_view bytes) {
+  std::vector<T> v(bytes.size() / sizeof(T) + (bytes.size() % sizeof(T) != 0));
+  if (!bytes.empty()) std::memcpy(v.data(), bytes.data(), bytes.size());
+  Buffer b = Buffer::FromVector(std::move(v));
+  b.size = bytes.size();
+  return b;
+}
+
+Result<ArrayData> DecodeColumn(ByteReader* r, const arrow::Field& f, int64_t rows) {
+  std::string_view head;
+  uint64_t nulls;
+  if (!r->GetBytes(2, &head) || !r->GetFixed64(&nulls)) {
+    return Status::Corruption("batch record: truncated column header");
+  }
+  ArrayData a;
+  a.type = {static_cast<TypeId>(head[0]), head[1] != 0};
+  if (!(a.type == f.type)) {
+    return Status::Corruption("batch record: column \"" + f.name + "\" type differs from table");
+  }
+  if (nulls > static_cast<uint64_t>(rows)) return Status::Corruption("batch record: null count");
+  a.length = rows;
+  a.null_count = static_cast<int64_t>(nulls);
+  std::string_view bytes;
+  if (nulls > 0) {
+    if (!r->GetBytes(arrow::BitmapBytes(rows), &bytes)) {
+      return Status::Corruption("batch record: truncated validity");
+    }
+    a.validity = CopyBuffer<uint8_t>(bytes);
+  }
+  if (!r->GetBytes(static_cast<size_t>(ValuesBytes(a.type.id, rows)), &bytes)) {
+    return Status::Corruption("batch record: truncated values");
+  }
+  a.values = CopyBuffer<uint64_t>(bytes);
+  if (a.type.id == TypeId::kString) {
+    uint32_t dict_len, data_len;
+    std::string_view offsets, data;
+    if (!r->GetFixed32(&dict_len) || dict_len > (1u << 30) ||
+        !r->GetBytes((static_cast<size_t>(dict_len) + 1) * 4, &offsets) ||
+        !r->GetFixed32(&data_len) || !r->GetBytes(data_len, &data)) {
+      return Status::Corruption("batch record: truncated dictionary");
+    }
+    auto d = std::make_shared<arrow::Dictionary>();
+    d->length = dict_len;
+    d->offsets = CopyBuffer<int32_t>(offsets);
+    d->data = CopyBuffer<uint8_t>(data);
+    const int32_t* off = d->offsets.As<int32_t>();
+    for (uint32_t i = 0; i < dict_len; ++i) {
+      if (off[i] < 0 || off[i] > off[i + 1]) return Status::Corruption("batch record: offsets");
+    }
+    if (off[0] != 0 || static_cast<uint32_t>(off[dict_len]) != data_len) {
+      return Status::Corruption("batch record: dictionary offsets out of range");
+    }
+    a.dictionary = std::move(d);
+  }
+  return a;
+}
+
+}  // namespace
+
+Result<DecodedBatch> DecodeBatchRecord(std::string_view payload,
+                                       const std::shared_ptr<const arrow::Schema>& schema) {
+  ByteReader r(payload);
+  uint32_t magic, ncols;
+  uint64_t table_id, rows;
+  if (!r.GetFixed32(&magic) || magic != kBatchMagic || !r.GetFixed64(&table_id) ||
+      !r.GetFixed64(&rows) || !r.GetFixed32(&ncols)) {
+    return Status::Corruption("batch record: bad header");
+  }
+  if (ncols == 0 || ncols > schema->fields.size() || rows > payload.size() * 8) {
+    return Status::Corruption("batch record: more columns or rows than possible");
+  }
+  DecodedBatch out;
+  out.table_id = table_id;
+  out.batch.schema = schema;
+  out.batch.num_rows = static_cast<int64_t>(rows);
+  for (uint32_t i = 0; i < ncols; ++i) {
+    OMEN_ASSIGN_OR_RETURN(ArrayData a,
+                          DecodeColumn(&r, schema->fields[i], static_cast<int64_t>(rows)));
+    out.batch.columns.push_back(std::move(a));
+  }
+  if (r.remaining() != 0) return Status::Corruption("batch record: trailing bytes");
+  for (size_t i = ncols; i < schema->fields.size(); ++i) {
+    out.batch.columns.push_back(MakeNullArray(schema->fields[i].type, out.batch.num_rows));
+  }
+  Status s = ValidateBatch(out.batch, *schema);
+  if (!s.ok()) return Status::Corruption("batch record: " + std::string(s.message()));
+  return out;
+}
+
+}  // namespace omen::storage

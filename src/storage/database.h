@@ -1,0 +1,151 @@
+// Copyright 2026 The OmenDB Authors.
+//
+// Database: the storage engine of one data directory (DESIGN.md "On disk"):
+//
+//   DATA/LOCK               held while open: a second process is refused
+//   DATA/catalog/CATALOG    table definitions (Catalog)
+//   DATA/wal/*.wal          write-ahead log (WalWriter / ReplayWal)
+//   DATA/tables/<t>/MANIFEST, <partition>/<id>.arrow|.idx   (Table, Segment)
+//   DATA/quarantine/        segments that failed their checksums
+//
+// Write path: Insert validates a columnar batch, appends it to the WAL as one
+// record, applies it to the partitions' write buffers in WAL order, and
+// returns once the record is durable (group commit; StorageOptions::sync).
+// A background thread flushes full buffers to segments, compacts small
+// segments, applies retention and removes WAL files whose rows are all in
+// segments. Open recovers: catalog, manifests (quarantining bad segments,
+// removing orphan files), WAL replay of everything not yet in segments.
+//
+// Thread-safety: every public method may be called from any thread.
+
+#ifndef OMENDB_STORAGE_DATABASE_H_
+#define OMENDB_STORAGE_DATABASE_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/env.h"
+#include "storage/catalog.h"
+#include "storage/table.h"
+#include "storage/wal_writer.h"
+
+namespace omen::storage {
+
+struct StorageOptions {
+  Env* env = nullptr;  // null: Env::Default()
+  bool sync = true;    // --sync=always (fsync before acknowledging) or off
+  uint64_t wal_file_bytes = 64ull << 20;
+  bool background = true;  // run the flush/compaction thread
+  int background_interval_ms = 50;
+  // Flush the largest buffers while more rows than this are buffered in all tables.
+  int64_t max_buffered_rows = 8ll << 20;
+  // Compact a partition when it has at least this many segments below half the target size.
+  int compaction_trigger = 4;
+};
+
+struct DatabaseStats {
+  uint64_t wal_last_sequence = 0;
+  uint64_t wal_fsyncs = 0;
+  uint64_t flushes = 0;
+  uint64_t compactions = 0;
+  uint64_t rows_inserted = 0;
+  int64_t buffered_rows = 0;
+  uint64_t replayed_records = 0;
+  uint64_t quarantined_segments = 0;
+};
+
+class Database {
+ public:
+  static Result<std::unique_ptr<Database>> Open(const std::string& dir, StorageOptions options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Clean shutdown: stops the background thread, flushes every buffer, syncs the WAL.
+  Status Close();
+
+  // DDL. `time_column` empty: the first NOT NULL TIMESTAMP[TZ] column.
+  Result<std::shared_ptr<const TableDef>> CreateTable(TableDef def, const std::string& time_column,
+                                                      bool if_not_exists = false);
+  Status DropTable(const std::string& name, bool if_exists = false);
+  Result<std::shared_ptr<const TableDef>> AddColumn(const std::string& table, ColumnDef column);
+  std::shared_ptr<const TableDef> FindTable(const std::string& name) const;
+  std::vector<std::shared_ptr<const TableDef>> Tables() const;
+  const Catalog& catalog() const { return *catalog_; }
+
+  // Appends a batch in the table's column order (see storage/batch.h). Returns after the WAL
+  // record is durable (or written, with sync off). On error nothing of the batch is applied.
+  Status Insert(const std::string& table, const arrow::RecordBatch& batch);
+
+  // A consistent snapshot of the table's rows in [min_time, max_time).
+  Result<TableScan> Scan(const std::string& table, const ScanSpec& spec) const;
+
+  // Flushes every buffer of every table to segments and removes WAL files no longer needed.
+  Status Checkpoint();
+  // Runs one round of compaction on every table now.
+  Status CompactAll();
+  // Deletes rows with time in [lo, hi): whole partitions are dropped, others rewritten.
+  // Returns the number of rows deleted.
+  Result<uint64_t> DeleteRange(const std::string& table, int64_t lo, int64_t hi);
+  // Retention: drops every partition that ends at or before `cutoff`. Returns rows dropped.
+  Result<uint64_t> DropPartitionsBefore(const std::string& table, int64_t cutoff);
+
+  DatabaseStats stats() const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  Database(std::string dir, StorageOptions options);
+  Status Recover();
+  std::shared_ptr<Table> GetTable(const std::string& name) const;
+  std::vector<std::shared_ptr<Table>> AllTables() const;
+
+  // Maintenance (REQUIRE maint_mu_ held).
+  Status FlushPartition(Table* table, int64_t start, bool seal);
+  Status FlushTable(Table* table);
+  Status CompactPartition(Table* table, int64_t start, bool* did);
+  Status RewriteForDelete(Table* table, int64_t lo, int64_t hi, bool whole_only, uint64_t* deleted);
+  Status RemoveObsoleteWal();
+  void BackgroundLoop();
+  Status BackgroundRound();
+
+  const std::string dir_;
+  const StorageOptions options_;
+  Env* const env_;
+  std::unique_ptr<FileLock> lock_;
+  std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<WalWriter> wal_;
+
+  mutable std::mutex tables_mu_;
+  std::map<std::string, std::shared_ptr<Table>> tables_;  // GUARDED_BY(tables_mu_)
+
+  // Inserts hold gate_ shared; DDL and deletes hold it exclusively.
+  mutable std::shared_mutex gate_;
+  // Serializes WAL append + apply (and buffer sealing against them).
+  std::mutex apply_mu_;
+  // Serializes flush, compaction, delete and manifest writes.
+  std::mutex maint_mu_;
+
+  std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
+  bool bg_stop_ = false;  // GUARDED_BY(bg_mu_)
+  bool bg_kick_ = false;  // GUARDED_BY(bg_mu_)
+  std::thread bg_thread_;
+  bool closed_ = false;
+
+  std::atomic<uint64_t> flushes_{0};
+  std::atomic<uint64_t> compactions_{0};
+  std::atomic<uint64_t> rows_inserted_{0};
+  uint64_t replayed_records_ = 0;
+  uint64_t quarantined_ = 0;
+};
+
+}  // namespace omen::storage
+
+#endif  // OMENDB_STORAGE_DATABASE_H_

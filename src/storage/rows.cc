@@ -1,0 +1,162 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "storage/rows.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <string_view>
+
+namespace omen::storage {
+
+using arrow::ArrayData;
+using arrow::TypeId;
+
+namespace {
+
+// Merged sorted dictionary of the strings used by refs; codes[source][old code] -> new code.
+std::shared_ptr<const arrow::Dictionary> MergeDictionaries(
+    const std::vector<const arrow::RecordBatch*>& sources, const std::vector<RowRef>& refs, int col,
+    std::vector<std::vector<int32_t>>* codes) {
+  std::vector<std::vector<uint8_t>> used(sources.size());
+  for (size_t s = 0; s < sources.size(); ++s) {
+    used[s].assign(static_cast<size_t>(sources[s]->columns[col].dictionary->length), 0);
+  }
+  for (const RowRef& r : refs) {
+    const ArrayData& a = sources[r.source]->columns[col];
+    if (a.IsValid(r.row)) used[r.source][a.values.As<int32_t>()[r.row]] = 1;
+  }
+  std::map<std::string_view, int32_t> merged;
+  for (size_t s = 0; s < sources.size(); ++s) {
+    const arrow::Dictionary& d = *sources[s]->columns[col].dictionary;
+    for (int64_t i = 0; i < d.length; ++i) {
+      if (used[s][i]) merged.emplace(d.Get(i), 0);
+    }
+  }
+  std::vector<std::string_view> values;
+  values.reserve(merged.size());
+  for (auto& [str, code] : merged) {
+    code = static_cast<int32_t>(values.size());
+    values.push_back(str);
+  }
+  codes->assign(sources.size(), {});
+  for (size_t s = 0; s < sources.size(); ++s) {
+    const arrow::Dictionary& d = *sources[s]->columns[col].dictionary;
+    (*codes)[s].assign(static_cast<size_t>(d.length), 0);
+    for (int64_t i = 0; i < d.length; ++i) {
+      if (used[s][i]) (*codes)[s][i] = merged[d.Get(i)];
+    }
+  }
+  return arrow::Dictionary::Make(values);
+}
+
+ArrayData GatherColumn(const std::vector<const arrow::RecordBatch*>& sources,
+                       const std::vector<RowRef>& refs, int col) {
+  const ArrayData& first = sources[0]->columns[col];
+  const TypeId id = first.type.id;
+  const int64_t n = static_cast<int64_t>(refs.size());
+  const int w = arrow::ValueWidth(id);
+  ArrayData out;
+  out.type = first.type;
+  out.length = n;
+  std::vector<std::vector<int32_t>> codes;
+  if (id == TypeId::kString) out.dictionary = MergeDictionaries(sources, refs, col, &codes);
+  std::vector<uint8_t> values(static_cast<size_t>(w == 0 ? arrow::BitmapBytes(n) : n * w), 0);
+  std::vector<uint8_t> validity(static_cast<size_t>(arrow::BitmapBytes(n)), 0);
+  int64_t nulls = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const RowRef& r = refs[i];
+    const ArrayData& a = sources[r.source]->columns[col];
+    if (!a.IsValid(r.row)) {
+      ++nulls;
+      continue;
+    }
+    arrow::SetBit(validity.data(), i);
+    if (id == TypeId::kBool) {
+      if (a.BoolValue(r.row)) arrow::SetBit(values.data(), i);
+    } else if (id == TypeId::kString) {
+      int32_t code = codes[r.source][a.values.As<int32_t>()[r.row]];
+      std::memcpy(values.data() + i * 4, &code, 4);
+    } else {
+      std::memcpy(values.data() + i * w, a.values.data + int64_t{r.row} * w, w);
+    }
+  }
+  out.null_count = nulls;
+  if (nulls > 0) out.validity = arrow::Buffer::FromVector(std::move(validity));
+  out.values = arrow::Buffer::FromVector(std::move(values));
+  return out;
+}
+
+}  // namespace
+
+arrow::RecordBatch Gather(const std::vector<const arrow::RecordBatch*>& sources,
+                          const std::vector<RowRef>& refs) {
+  arrow::RecordBatch out;
+  out.schema = sources.at(0)->schema;
+  out.num_rows = static_cast<int64_t>(refs.size());
+  for (size_t c = 0; c < sources[0]->columns.size(); ++c) {
+    out.columns.push_back(GatherColumn(sources, refs, static_cast<int>(c)));
+  }
+  return out;
+}
+
+std::vector<RowRef> SortedRefs(const std::vector<const arrow::RecordBatch*>& sources,
+                               int time_column, int sort_column) {
+  std::vector<RowRef> refs;
+  for (size_t s = 0; s < sources.size(); ++s) {
+    for (int64_t r = 0; r < sources[s]->num_rows; ++r) {
+      refs.push_back({static_cast<uint32_t>(s), static_cast<uint32_t>(r)});
+    }
+  }
+  auto time = [&](const RowRef& r) {
+    return sources[r.source]->columns[time_column].Value<int64_t>(r.row);
+  };
+  if (sort_column < 0) {
+    std::stable_sort(refs.begin(), refs.end(),
+                     [&](const RowRef& a, const RowRef& b) { return time(a) < time(b); });
+    return refs;
+  }
+  // Nulls sort first; then by string, then by time.
+  auto tag = [&](const RowRef& r) -> std::pair<bool, std::string_view> {
+    const ArrayData& a = sources[r.source]->columns[sort_column];
+    if (!a.IsValid(r.row)) return {false, {}};
+    return {true, a.StringValue(r.row)};
+  };
+  std::stable_sort(refs.begin(), refs.end(), [&](const RowRef& a, const RowRef& b) {
+    auto ta = tag(a), tb = tag(b);
+    if (ta != tb) return ta < tb;
+    return time(a) < time(b);
+  });
+  return refs;
+}
+
+arrow::RecordBatch Slice(const arrow::RecordBatch& batch, int64_t offset, int64_t length) {
+  arrow::RecordBatch out;
+  out.schema = batch.schema;
+  out.num_rows = length;
+  for (const ArrayData& a : batch.columns) {
+    ArrayData s;
+    s.type = a.type;
+    s.length = length;
+    s.dictionary = a.dictionary;
+    const int w = arrow::ValueWidth(a.type.id);
+    s.values = a.values;
+    s.values.data = a.values.data + (w == 0 ? offset / 8 : offset * w);
+    s.values.size = static_cast<size_t>(w == 0 ? arrow::BitmapBytes(length) : length * w);
+    if (a.null_count > 0) {
+      int64_t nulls = 0;
+      for (int64_t i = 0; i < length; ++i)
+        nulls += arrow::GetBit(a.validity.data, offset + i) ? 0 : 1;
+      s.null_count = nulls;
+      if (nulls > 0) {
+        s.validity = a.validity;
+        s.validity.data = a.validity.data + offset / 8;
+        s.validity.size = static_cast<size_t>(arrow::BitmapBytes(length));
+      }
+    }
+    out.columns.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace omen::storage

@@ -1,0 +1,358 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "storage/segment.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "common/crc32c.h"
+#include "storage/rows.h"
+
+namespace omen::storage {
+
+using arrow::ArrayData;
+using arrow::TypeId;
+
+namespace {
+
+ColumnStats ComputeStats(const ArrayData& a) {
+  ColumnStats s;
+  s.null_count = a.null_count;
+  bool first = true;
+  auto add = [&](int64_t v) {
+    if (first) {
+      s.min = s.max = v;
+      first = false;
+    } else {
+      s.min = std::min(s.min, v);
+      s.max = std::max(s.max, v);
+    }
+  };
+  double dmin = 0, dmax = 0;
+  for (int64_t i = 0; i < a.length; ++i) {
+    if (!a.IsValid(i)) continue;
+    switch (a.type.id) {
+      case TypeId::kBool:
+        add(a.BoolValue(i) ? 1 : 0);
+        break;
+      case TypeId::kInt16:
+        add(a.Value<int16_t>(i));
+        break;
+      case TypeId::kInt32:
+      case TypeId::kDate32:
+      case TypeId::kString:
+        add(a.Value<int32_t>(i));
+        break;
+      case TypeId::kInt64:
+      case TypeId::kTimestamp:
+        add(a.Value<int64_t>(i));
+        break;
+      case TypeId::kFloat32:
+      case TypeId::kFloat64: {
+        double d = a.type.id == TypeId::kFloat32 ? a.Value<float>(i) : a.Value<double>(i);
+        if (d != d) break;  // NaN is left out of min/max
+        if (first) {
+          dmin = dmax = d;
+          first = false;
+        } else {
+          dmin = std::min(dmin, d);
+          dmax = std::max(dmax, d);
+        }
+        break;
+      }
+    }
+  }
+  s.has_minmax = !first;
+  if (a.type.id == TypeId::kFloat32 || a.type.id == TypeId::kFloat64) {
+    s.min = std::bit_cast<int64_t>(dmin);
+    s.max = std::bit_cast<int64_t>(dmax);
+  }
+  return s;
+}
+
+ColumnStats MergeStats(const ColumnStats& a, const ColumnStats& b, bool is_float) {
+  ColumnStats s;
+  s.null_count = a.null_count + b.null_count;
+  if (!a.has_minmax) {
+    s = b;
+    s.null_count = a.null_count + b.null_count;
+    return s;
+  }
+  if (!b.has_minmax) {
+    s = a;
+    s.null_count = a.null_count + b.null_count;
+    return s;
+  }
+  s.has_minmax = true;
+  if (is_float) {
+    s.min = std::bit_cast<int64_t>(
+        std::min(std::bit_cast<double>(a.min), std::bit_cast<double>(b.min)));
+    s.max = std::bit_cast<int64_t>(
+        std::max(std::bit_cast<double>(a.max), std::bit_cast<double>(b.max)));
+  } else {
+    s.min = std::min(a.min, b.min);
+    s.max = std::max(a.max, b.max);
+  }
+  return s;
+}
+
+int BitsFor(uint64_t v) { return v == 0 ? 0 : 64 - std::countl_zero(v); }
+
+// Keys of the segment's order: time, or (code << shift) | (time - min_time).
+std::vector<int64_t> BuildKeys(const arrow::RecordBatch& rows, const TableDef& def,
+                               SegmentIndex* idx) {
+  const ArrayData& t = rows.columns[def.time_column];
+  std::vector<int64_t> keys(static_cast<size_t>(rows.num_rows));
+  if (def.sort_column < 0) {
+    std::memcpy(keys.data(), t.values.data, keys.size() * 8);
+    idx->has_model = true;
+    return keys;
+  }
+  const ArrayData& tag = rows.columns[def.sort_column];
+  const uint64_t span = static_cast<uint64_t>(idx->max_time) - static_cast<uint64_t>(idx->min_time);
+  idx->key_shift = static_cast<uint32_t>(BitsFor(span));
+  const int code_bits = BitsFor(static_cast<uint64_t>(tag.dictionary->length) + 1);
+  idx->has_model = idx->key_shift + code_bits <= 62;
+  if (!idx->has_model) return {};
+  for (int64_t i = 0; i < rows.num_rows; ++i) {
+    // Nulls sort first: code -1 becomes 0, codes shift up by one.
+    int64_t code = tag.IsValid(i) ? tag.Value<int32_t>(i) + 1 : 0;
+    keys[i] = (code << idx->key_shift) + (t.Value<int64_t>(i) - idx->min_time);
+  }
+  return keys;
+}
+
+}  // namespace
+
+Result<SegmentMeta> WriteSegment(Env* env, const std::string& base, uint64_t id,
+                                 const TableDef& def, const arrow::RecordBatch& rows) {
+  if (rows.num_rows <= 0) return Status::Internal("WriteSegment: no rows");
+  SegmentIndex idx;
+  const uint32_t batch_rows = (def.options.batch_rows + 7) / 8 * 8;
+  idx.rows = static_cast<uint64_t>(rows.num_rows);
+  idx.batch_rows = batch_rows;
+  idx.num_batches = static_cast<uint32_t>((idx.rows + batch_rows - 1) / batch_rows);
+  idx.num_columns = static_cast<uint32_t>(rows.columns.size());
+  idx.sort_column = def.sort_column;
+  const ArrayData& t = rows.columns[def.time_column];
+  idx.min_time = idx.max_time = t.Value<int64_t>(0);
+  for (int64_t i = 0; i < rows.num_rows; ++i) {
+    idx.min_time = std::min(idx.min_time, t.Value<int64_t>(i));
+    idx.max_time = std::max(idx.max_time, t.Value<int64_t>(i));
+  }
+
+  std::vector<std::shared_ptr<const arrow::Dictionary>> dicts;
+  for (const ArrayData& a : rows.columns) dicts.push_back(a.dictionary);
+  arrow::IpcWriteOptions options;
+  options.compression = def.options.compression;
+  std::string arrow_path = base + ".arrow";
+  OMEN_ASSIGN_OR_RETURN(auto file, env->NewWritableFile(arrow_path, /*truncate=*/true));
+  OMEN_ASSIGN_OR_RETURN(auto writer,
+                        arrow::IpcFileWriter::Open(file.get(), rows.schema, dicts, options));
+  idx.column_stats.resize(idx.num_columns);
+  for (uint32_t b = 0; b < idx.num_batches; ++b) {
+    arrow::RecordBatch slice = Slice(rows, int64_t{b} * batch_rows, idx.BatchRows(b));
+    std::vector<ColumnStats> stats;
+    for (uint32_t c = 0; c < idx.num_columns; ++c) {
+      stats.push_back(ComputeStats(slice.columns[c]));
+      bool is_float = slice.columns[c].type.id == TypeId::kFloat32 ||
+                      slice.columns[c].type.id == TypeId::kFloat64;
+      idx.column_stats[c] =
+          b == 0 ? stats.back() : MergeStats(idx.column_stats[c], stats.back(), is_float);
+    }
+    idx.batch_stats.push_back(std::move(stats));
+    OMEN_RETURN_IF_ERROR(writer->WriteBatch(slice));
+  }
+  OMEN_RETURN_IF_ERROR(writer->Finish());
+  OMEN_RETURN_IF_ERROR(file->Sync());
+  OMEN_RETURN_IF_ERROR(file->Close());
+
+  OMEN_ASSIGN_OR_RETURN(auto mapping, env->MapFile(arrow_path));
+  idx.arrow_bytes = mapping->size();
+  idx.arrow_crc = crc32c::Value(mapping->data(), mapping->size());
+  std::vector<int64_t> keys = BuildKeys(rows, def, &idx);
+  if (idx.has_model) {
+    Segment::Model model(keys.data(), keys.size());
+    idx.model = model.ToData();
+  }
+  std::string encoded = EncodeSegmentIndex(idx);
+  OMEN_ASSIGN_OR_RETURN(auto idx_file, env->NewWritableFile(base + ".idx", /*truncate=*/true));
+  OMEN_RETURN_IF_ERROR(idx_file->Append(encoded));
+  OMEN_RETURN_IF_ERROR(idx_file->Sync());
+  OMEN_RETURN_IF_ERROR(idx_file->Close());
+
+  SegmentMeta meta;
+  meta.id = id;
+  meta.rows = idx.rows;
+  meta.min_time = idx.min_time;
+  meta.max_time = idx.max_time;
+  meta.bytes = idx.arrow_bytes + encoded.size();
+  return meta;
+}
+
+Result<std::shared_ptr<Segment>> Segment::Open(Env* env, const std::string& base,
+                                               const SegmentMeta& meta, const TableDef& def) {
+  std::shared_ptr<Segment> seg(new Segment());
+  seg->env_ = env;
+  seg->base_ = base;
+  seg->meta_ = meta;
+  seg->time_column_ = def.time_column;
+  OMEN_ASSIGN_OR_RETURN(std::string idx_bytes, env->ReadFile(base + ".idx"));
+  auto idx = DecodeSegmentIndex(idx_bytes);
+  if (!idx.ok()) return idx.status().WithContext(base + ".idx");
+  seg->index_ = std::move(idx).value();
+  const SegmentIndex& ix = seg->index_;
+  OMEN_ASSIGN_OR_RETURN(auto mapping, env->MapFile(base + ".arrow"));
+  if (mapping->size() != ix.arrow_bytes ||
+      crc32c::Value(mapping->data(), mapping->size()) != ix.arrow_crc) {
+    return Status::Corruption(base + ".arrow: checksum mismatch");
+  }
+  auto reader = arrow::IpcFileReader::Open(mapping);
+  if (!reader.ok()) return reader.status().WithContext(base + ".arrow");
+  seg->reader_ = std::move(reader).value();
+  const arrow::Schema& schema = *seg->reader_->schema();
+  if (ix.rows != meta.rows || ix.num_columns != schema.fields.size() ||
+      ix.num_columns > def.columns.size() ||
+      seg->reader_->num_batches() != static_cast<int>(ix.num_batches) ||
+      ix.sort_column != def.sort_column) {
+    return Status::Corruption(base + ": index and data file disagree");
+  }
+  for (size_t c = 0; c < schema.fields.size(); ++c) {
+    if (!(schema.fields[c].type == ArrowTypeOf(def.columns[c].type))) {
+      return Status::Corruption(base + ": column types differ from the table's");
+    }
+  }
+  for (uint32_t b = 0; b < ix.num_batches; ++b) {
+    if (seg->reader_->batch_num_rows(static_cast<int>(b)) !=
+        static_cast<int64_t>(ix.BatchRows(b))) {
+      return Status::Corruption(base + ": batch row counts differ");
+    }
+  }
+  if (ix.has_model) {
+    seg->model_ = Model::FromData(ix.model);
+    if (!seg->model_) return Status::Corruption(base + ".idx: invalid learned index");
+  }
+  seg->keys_.resize(ix.num_batches);
+  if (ix.num_batches > 0) {
+    OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch first, seg->reader_->ReadBatch(0));
+    // Compressed bodies come back in owned buffers; mapped ones point into the mapping.
+    const uint8_t* p = first.columns[def.time_column].values.data;
+    seg->compressed_ = !(p >= mapping->data() && p < mapping->data() + mapping->size());
+  }
+  return seg;
+}
+
+Result<arrow::RecordBatch> Segment::ReadBatch(int b) const { return reader_->ReadBatch(b); }
+
+Result<Segment::KeyColumns> Segment::BatchKeys(int b) const {
+  {
+    std::lock_guard<std::mutex> lock(key_mu_);
+    if (keys_[b].time != nullptr) return keys_[b];
+  }
+  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, reader_->ReadBatch(b));
+  KeyColumns k;
+  const ArrayData& t = batch.columns[time_column_];
+  k.time = t.values.As<int64_t>();
+  auto owners = std::make_shared<std::vector<std::shared_ptr<const void>>>();
+  owners->push_back(t.values.owner);
+  if (index_.sort_column >= 0) {
+    const ArrayData& tag = batch.columns[index_.sort_column];
+    if (tag.null_count > 0) {
+      // Nulls carry code 0 in the data; keys use code + 1 with nulls as 0.
+      auto codes = std::make_shared<std::vector<int32_t>>(static_cast<size_t>(tag.length));
+      for (int64_t i = 0; i < tag.length; ++i) {
+        (*codes)[i] = tag.IsValid(i) ? tag.Value<int32_t>(i) : -1;
+      }
+      k.codes = codes->data();
+      owners->push_back(codes);
+    } else {
+      k.codes = tag.values.As<int32_t>();
+      owners->push_back(tag.values.owner);
+    }
+  }
+  k.owner = owners;
+  std::lock_guard<std::mutex> lock(key_mu_);
+  if (keys_[b].time == nullptr) keys_[b] = k;
+  return keys_[b];
+}
+
+Result<int64_t> Segment::KeyAt(int64_t row) const {
+  const int b = static_cast<int>(row / index_.batch_rows);
+  const int64_t off = row % index_.batch_rows;
+  OMEN_ASSIGN_OR_RETURN(KeyColumns k, BatchKeys(b));
+  if (index_.sort_column < 0) return k.time[off];
+  return (int64_t{k.codes[off] + 1} << index_.key_shift) + (k.time[off] - index_.min_time);
+}
+
+Result<int64_t> Segment::LowerBoundKey(int64_t key) const {
+  int64_t lo = 0, hi = rows();
+  if (model_) {
+    index::ApproxPos pos = model_->Search(key);
+    lo = static_cast<int64_t>(pos.lo);
+    hi = static_cast<int64_t>(pos.hi);
+  }
+  // Binary search for the first key >= key in [lo, hi); the model guarantees it lies there.
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    OMEN_ASSIGN_OR_RETURN(int64_t k, KeyAt(mid));
+    if (k < key) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+Result<std::pair<int64_t, int64_t>> Segment::TimeRowRange(int64_t lo, int64_t hi) const {
+  if (index_.sort_column >= 0) return Status::Internal("TimeRowRange on a sort-key segment");
+  if (hi <= lo || hi <= index_.min_time || lo > index_.max_time) {
+    return std::pair<int64_t, int64_t>(0, 0);
+  }
+  int64_t begin = 0, end = rows();
+  if (lo > index_.min_time) {
+    OMEN_ASSIGN_OR_RETURN(begin, LowerBoundKey(lo));
+  }
+  if (hi <= index_.max_time) {
+    OMEN_ASSIGN_OR_RETURN(end, LowerBoundKey(hi));
+  }
+  return std::pair<int64_t, int64_t>(begin, end);
+}
+
+Result<std::pair<int64_t, int64_t>> Segment::SeriesRowRange(int32_t code, int64_t lo,
+                                                            int64_t hi) const {
+  if (index_.sort_column < 0) return Status::Internal("SeriesRowRange without a sort key");
+  lo = std::max(lo, index_.min_time);
+  hi = std::min(hi, index_.max_time + 1);
+  if (hi <= lo) return std::pair<int64_t, int64_t>(0, 0);
+  const int64_t c = int64_t{code} + 1;
+  if (!index_.has_model) {
+    // Composite key did not fit: LowerBoundKey's comparison still works on the computed key
+    // only when it fits, so scan the batches' keys directly.
+    return Status::NotSupported("segment has no composite-key model");
+  }
+  OMEN_ASSIGN_OR_RETURN(int64_t begin,
+                        LowerBoundKey((c << index_.key_shift) + (lo - index_.min_time)));
+  OMEN_ASSIGN_OR_RETURN(int64_t end,
+                        LowerBoundKey((c << index_.key_shift) + (hi - index_.min_time)));
+  return std::pair<int64_t, int64_t>(begin, end);
+}
+
+std::optional<int32_t> Segment::FindCode(int col, std::string_view value) const {
+  const auto& d = reader_->dictionary(col);
+  if (d == nullptr) return std::nullopt;
+  int64_t lo = 0, hi = d->length;
+  while (lo < hi) {
+    int64_t mid = lo + (hi - lo) / 2;
+    if (d->Get(mid) < value) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo < d->length && d->Get(lo) == value) return static_cast<int32_t>(lo);
+  return std::nullopt;
+}
+
+}  // namespace omen::storage

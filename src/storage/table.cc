@@ -1,0 +1,638 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "storage/table.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/crc32c.h"
+#include "common/logging.h"
+#include "storage/batch.h"
+#include "storage/rows.h"
+
+namespace omen::storage {
+
+using arrow::ArrayData;
+using arrow::TypeId;
+
+// ---------------------------------------------------------------------------------------------
+// MANIFEST: "OMENMAN1 <length> <crc32c hex>\n" + JSON.
+
+namespace {
+constexpr char kManifestMagic[] = "OMENMAN1";
+}  // namespace
+
+std::string EncodeManifest(const Manifest& m) {
+  nlohmann::json j;
+  j["format"] = 1;
+  j["table_id"] = m.table_id;
+  j["next_segment_id"] = m.next_segment_id;
+  j["floor_seq"] = m.floor_seq;
+  j["partitions"] = nlohmann::json::array();
+  for (const auto& [start, p] : m.partitions) {
+    nlohmann::json segs = nlohmann::json::array();
+    for (const SegmentMeta& s : p.segments) {
+      segs.push_back({s.id, s.rows, s.min_time, s.max_time, s.bytes});
+    }
+    j["partitions"].push_back(
+        {{"start", start}, {"flushed_seq", p.flushed_seq}, {"segments", segs}});
+  }
+  std::string body = j.dump();
+  char header[64];
+  std::snprintf(header, sizeof(header), "%s %zu %08" PRIx32 "\n", kManifestMagic, body.size(),
+                crc32c::Value(body.data(), body.size()));
+  return header + body;
+}
+
+Result<Manifest> DecodeManifest(std::string_view bytes) {
+  size_t nl = bytes.find('\n');
+  char magic[16] = {0};
+  size_t len = 0;
+  uint32_t crc = 0;
+  if (nl == std::string::npos || nl > 60 ||
+      std::sscanf(std::string(bytes.substr(0, nl)).c_str(), "%8s %zu %" SCNx32, magic, &len,
+                  &crc) != 3 ||
+      std::string(magic) != kManifestMagic || bytes.size() - nl - 1 != len) {
+    return Status::Corruption("manifest: bad header or truncated");
+  }
+  std::string_view body = bytes.substr(nl + 1);
+  if (crc32c::Value(body.data(), body.size()) != crc) {
+    return Status::Corruption("manifest: checksum mismatch");
+  }
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("partitions") ||
+      !j["partitions"].is_array()) {
+    return Status::Corruption("manifest: not a manifest document");
+  }
+  Manifest m;
+  m.table_id = j.value("table_id", uint64_t{0});
+  m.next_segment_id = j.value("next_segment_id", uint64_t{1});
+  m.floor_seq = j.value("floor_seq", uint64_t{0});
+  for (const auto& pj : j["partitions"]) {
+    if (!pj.is_object() || !pj.contains("segments") || !pj["segments"].is_array()) {
+      return Status::Corruption("manifest: bad partition entry");
+    }
+    ManifestPartition p;
+    p.start = pj.value("start", int64_t{0});
+    p.flushed_seq = pj.value("flushed_seq", uint64_t{0});
+    for (const auto& sj : pj["segments"]) {
+      if (!sj.is_array() || sj.size() != 5) return Status::Corruption("manifest: bad segment");
+      SegmentMeta s;
+      s.id = sj[0].get<uint64_t>();
+      s.rows = sj[1].get<uint64_t>();
+      s.min_time = sj[2].get<int64_t>();
+      s.max_time = sj[3].get<int64_t>();
+      s.bytes = sj[4].get<uint64_t>();
+      if (s.id >= m.next_segment_id) return Status::Corruption("manifest: segment id");
+      p.segments.push_back(s);
+    }
+    m.partitions[p.start] = std::move(p);
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Table::Table(Env* env, std::string dir, std::shared_ptr<const TableDef> def)
+    : env_(env), dir_(std::move(dir)), def_(std::move(def)), schema_(def_->ArrowSchema()) {}
+
+std::shared_ptr<const TableDef> Table::def() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return def_;
+}
+
+std::shared_ptr<const arrow::Schema> Table::schema() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return schema_;
+}
+
+void Table::SetDef(std::shared_ptr<const TableDef> def) {
+  std::lock_guard<std::mutex> lock(mu_);
+  def_ = std::move(def);
+  schema_ = def_->ArrowSchema();
+  for (auto& [start, p] : partitions_) p.active.reset();  // new buffers get the new schema
+}
+
+std::string Table::PartitionDir(int64_t start) const {
+  return dir_ + "/" + PartitionName(def()->options.partition_by, start);
+}
+
+std::string Table::SegmentBase(int64_t start, uint64_t id) const {
+  char name[32];
+  std::snprintf(name, sizeof(name), "/%010" PRIu64, id);
+  return PartitionDir(start) + name;
+}
+
+Status Table::Load(const std::string& quarantine_dir) {
+  OMEN_RETURN_IF_ERROR(env_->CreateDirs(dir_));
+  Manifest m;
+  const std::string path = dir_ + "/MANIFEST";
+  const std::shared_ptr<const TableDef> def = this->def();
+  if (env_->FileExists(path)) {
+    OMEN_ASSIGN_OR_RETURN(std::string bytes, env_->ReadFile(path));
+    auto decoded = DecodeManifest(bytes);
+    if (!decoded.ok()) return decoded.status().WithContext(path);
+    m = std::move(decoded).value();
+    if (m.table_id != def->id) {
+      // Left behind by a dropped table of the same name: not ours.
+      Log(LogLevel::kWarn, "removing stale table directory %s", dir_.c_str());
+      OMEN_RETURN_IF_ERROR(env_->RemoveAll(dir_));
+      OMEN_RETURN_IF_ERROR(env_->CreateDirs(dir_));
+      m = Manifest();
+    }
+  }
+  m.table_id = def->id;
+  bool changed = false;
+  std::set<std::string> keep = {"MANIFEST"};
+  for (auto& [start, mp] : m.partitions) {
+    PartitionState p;
+    p.range = PartitionFor(def->options.partition_by, start);
+    p.name = PartitionName(def->options.partition_by, start);
+    p.flushed_seq = mp.flushed_seq;
+    keep.insert(p.name);
+    std::vector<SegmentMeta> good;
+    for (const SegmentMeta& meta : mp.segments) {
+      std::string base = SegmentBase(start, meta.id);
+      auto seg = Segment::Open(env_, base, meta, *def);
+      if (!seg.ok()) {
+        Log(LogLevel::kError, "segment %s is unreadable, quarantined and not served: %s",
+            base.c_str(), seg.status().ToString().c_str());
+        std::string qdir = quarantine_dir + "/" + def->name + "/" + p.name;
+        (void)env_->CreateDirs(qdir);
+        for (const char* ext : {".arrow", ".idx"}) {
+          if (env_->FileExists(base + ext)) {
+            char name[32];
+            std::snprintf(name, sizeof(name), "/%010" PRIu64 "%s", meta.id, ext);
+            OMEN_RETURN_IF_ERROR(env_->RenameFile(base + ext, qdir + name));
+          }
+        }
+        changed = true;
+        continue;
+      }
+      good.push_back(meta);
+      p.segments.push_back(std::move(seg).value());
+    }
+    mp.segments = good;
+    partitions_[start] = std::move(p);
+  }
+  next_segment_id_ = m.next_segment_id;
+  floor_seq_ = m.floor_seq;
+  // Remove files no manifest entry names: leftovers of an interrupted flush or compaction.
+  OMEN_ASSIGN_OR_RETURN(auto children, env_->GetChildren(dir_));
+  for (const std::string& child : children) {
+    if (keep.count(child) == 0) {
+      Log(LogLevel::kInfo, "removing unreferenced %s/%s", dir_.c_str(), child.c_str());
+      OMEN_RETURN_IF_ERROR(env_->RemoveAll(dir_ + "/" + child));
+    }
+  }
+  for (const auto& [start, p] : partitions_) {
+    std::string pdir = dir_ + "/" + p.name;
+    std::set<std::string> files;
+    for (const auto& seg : p.segments) {
+      std::string base = seg->base().substr(seg->base().rfind('/') + 1);
+      files.insert(base + ".arrow");
+      files.insert(base + ".idx");
+    }
+    auto kids = env_->GetChildren(pdir);
+    if (!kids.ok()) continue;
+    for (const std::string& f : *kids) {
+      if (files.count(f) == 0) {
+        Log(LogLevel::kInfo, "removing unreferenced %s/%s", pdir.c_str(), f.c_str());
+        OMEN_RETURN_IF_ERROR(env_->RemoveAll(pdir + "/" + f));
+      }
+    }
+  }
+  if (changed || !env_->FileExists(path)) OMEN_RETURN_IF_ERROR(WriteManifest(m));
+  return Status::OK();
+}
+
+Manifest Table::manifest() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  Manifest m;
+  m.table_id = def_->id;
+  m.next_segment_id = next_segment_id_;
+  m.floor_seq = floor_seq_;
+  for (const auto& [start, p] : partitions_) {
+    if (p.segments.empty() && p.flushed_seq == 0) continue;
+    ManifestPartition mp;
+    mp.start = start;
+    mp.flushed_seq = p.flushed_seq;
+    for (const auto& s : p.segments) mp.segments.push_back(s->meta());
+    m.partitions[start] = std::move(mp);
+  }
+  return m;
+}
+
+Status Table::WriteManifest(const Manifest& m) {
+  return WriteFileAtomic(env_, dir_ + "/MANIFEST", EncodeManifest(m));
+}
+
+uint64_t Table::AllocateSegmentId() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return next_segment_id_++;
+}
+
+PartitionState& Table::GetPartition(int64_t t) {
+  PartitionRange r = PartitionFor(def_->options.partition_by, t);
+  auto it = partitions_.find(r.start);
+  if (it != partitions_.end()) return it->second;
+  PartitionState& p = partitions_[r.start];
+  p.range = r;
+  p.name = PartitionName(def_->options.partition_by, r.start);
+  return p;
+}
+
+void Table::Apply(const arrow::RecordBatch& batch, uint64_t seq) {
+  const int64_t n = batch.num_rows;
+  if (n == 0) return;
+  std::shared_ptr<const TableDef> def;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    def = def_;
+  }
+  const ArrayData& t = batch.columns[def->time_column];
+  // Group row ids by partition start (one group in the common case).
+  int64_t lo = t.Value<int64_t>(0), hi = lo;
+  for (int64_t i = 1; i < n; ++i) {
+    lo = std::min(lo, t.Value<int64_t>(i));
+    hi = std::max(hi, t.Value<int64_t>(i));
+  }
+  std::map<int64_t, std::vector<uint32_t>> groups;
+  PartitionRange first = PartitionFor(def->options.partition_by, lo);
+  if (hi < first.end) {
+    std::vector<uint32_t>& ids = groups[first.start];
+    ids.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) ids[i] = static_cast<uint32_t>(i);
+  } else {
+    for (int64_t i = 0; i < n; ++i) {
+      groups[PartitionFor(def->options.partition_by, t.Value<int64_t>(i)).start].push_back(
+          static_cast<uint32_t>(i));
+    }
+  }
+  std::vector<std::pair<std::shared_ptr<WriteBuffer>, const std::vector<uint32_t>*>> targets;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [start, ids] : groups) {
+      PartitionState& p = GetPartition(start);
+      if (seq <= std::max(p.flushed_seq, floor_seq_)) continue;  // already in segments
+      if (p.active == nullptr) p.active = std::make_shared<WriteBuffer>(schema_, def->time_column);
+      p.active->Reserve(static_cast<int64_t>(ids.size()));
+      targets.emplace_back(p.active, &ids);
+    }
+  }
+  for (auto& [buffer, ids] : targets) {
+    buffer->Append(batch, ids->data(), static_cast<int64_t>(ids->size()), seq);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [buffer, ids] : targets) buffer->Publish();
+}
+
+std::vector<int64_t> Table::PartitionStarts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<int64_t> out;
+  for (const auto& [start, p] : partitions_) out.push_back(start);
+  return out;
+}
+
+void Table::SealActive(int64_t start) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = partitions_.find(start);
+  if (it == partitions_.end() || it->second.active == nullptr) return;
+  if (it->second.active->pending_rows() > 0) {
+    it->second.flushing.push_back(std::move(it->second.active));
+  }
+  it->second.active.reset();
+}
+
+std::shared_ptr<WriteBuffer> Table::OldestFlushing(int64_t start) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = partitions_.find(start);
+  if (it == partitions_.end() || it->second.flushing.empty()) return nullptr;
+  return it->second.flushing.front();
+}
+
+void Table::InstallFlush(int64_t start, const std::shared_ptr<WriteBuffer>& buffer,
+                         std::shared_ptr<Segment> segment, uint64_t flushed_seq) {
+  std::lock_guard<std::mutex> lock(mu_);
+  PartitionState& p = partitions_[start];
+  auto it = std::find(p.flushing.begin(), p.flushing.end(), buffer);
+  if (it != p.flushing.end()) p.flushing.erase(it);
+  if (segment != nullptr) p.segments.push_back(std::move(segment));
+  p.flushed_seq = std::max(p.flushed_seq, flushed_seq);
+}
+
+void Table::ReplaceSegments(int64_t start, const std::vector<uint64_t>& removed,
+                            std::vector<std::shared_ptr<Segment>> added, bool drop_empty) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = partitions_.find(start);
+  if (it == partitions_.end()) return;
+  PartitionState& p = it->second;
+  std::vector<std::shared_ptr<Segment>> next;
+  for (auto& s : p.segments) {
+    if (std::find(removed.begin(), removed.end(), s->meta().id) == removed.end()) {
+      next.push_back(s);
+    }
+  }
+  for (auto& s : added) next.push_back(std::move(s));
+  std::sort(next.begin(), next.end(),
+            [](const auto& a, const auto& b) { return a->meta().id < b->meta().id; });
+  p.segments = std::move(next);
+  if (drop_empty && p.segments.empty() && p.active == nullptr && p.flushing.empty()) {
+    partitions_.erase(it);
+  }
+}
+
+void Table::SetFloor(uint64_t floor_seq) {
+  std::lock_guard<std::mutex> lock(mu_);
+  floor_seq_ = std::max(floor_seq_, floor_seq);
+}
+
+std::vector<std::shared_ptr<Segment>> Table::Segments(int64_t start) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = partitions_.find(start);
+  return it == partitions_.end() ? std::vector<std::shared_ptr<Segment>>() : it->second.segments;
+}
+
+int64_t Table::BufferedRows() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  int64_t rows = 0;
+  for (const auto& [start, p] : partitions_) {
+    if (p.active) rows += p.active->pending_rows();
+    for (const auto& b : p.flushing) rows += b->pending_rows();
+  }
+  return rows;
+}
+
+std::pair<int64_t, int64_t> Table::LargestActive() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::pair<int64_t, int64_t> best{0, 0};
+  for (const auto& [start, p] : partitions_) {
+    if (p.active && p.active->pending_rows() > best.second) {
+      best = {start, p.active->pending_rows()};
+    }
+  }
+  return best;
+}
+
+uint64_t Table::MinBufferedSequence() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  uint64_t min_seq = 0;
+  auto consider = [&](const std::shared_ptr<WriteBuffer>& b) {
+    if (b && b->pending_rows() > 0 && (min_seq == 0 || b->first_sequence() < min_seq)) {
+      min_seq = b->first_sequence();
+    }
+  };
+  for (const auto& [start, p] : partitions_) {
+    consider(p.active);
+    for (const auto& b : p.flushing) consider(b);
+  }
+  return min_seq;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scans.
+
+namespace {
+
+bool Overlaps(int64_t a_lo, int64_t a_hi_incl, int64_t lo, int64_t hi_excl) {
+  return a_hi_incl >= lo && a_lo < hi_excl;
+}
+
+// Rows [offset, offset+length) of a column; values zero-copy, bitmaps copied when unaligned.
+ArrayData SliceColumn(const ArrayData& a, int64_t offset, int64_t length) {
+  ArrayData s;
+  s.type = a.type;
+  s.length = length;
+  s.dictionary = a.dictionary;
+  auto copy_bits = [&](const arrow::Buffer& src) {
+    std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(length)), 0);
+    for (int64_t i = 0; i < length; ++i) {
+      if (arrow::GetBit(src.data, offset + i)) arrow::SetBit(bits.data(), i);
+    }
+    return arrow::Buffer::FromVector(std::move(bits));
+  };
+  const int w = arrow::ValueWidth(a.type.id);
+  if (w == 0) {
+    s.values = copy_bits(a.values);
+  } else {
+    s.values = a.values;
+    s.values.data = a.values.data + offset * w;
+    s.values.size = static_cast<size_t>(length * w);
+  }
+  if (a.null_count > 0) {
+    int64_t nulls = 0;
+    for (int64_t i = 0; i < length; ++i)
+      nulls += arrow::GetBit(a.validity.data, offset + i) ? 0 : 1;
+    s.null_count = nulls;
+    if (nulls > 0) {
+      if (offset % 8 == 0) {
+        s.validity = a.validity;
+        s.validity.data = a.validity.data + offset / 8;
+        s.validity.size = static_cast<size_t>(arrow::BitmapBytes(length));
+      } else {
+        s.validity = copy_bits(a.validity);
+      }
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+arrow::RecordBatch ExtendToTable(arrow::RecordBatch batch, const TableDef& def,
+                                 const std::shared_ptr<const arrow::Schema>& schema) {
+  for (size_t c = batch.columns.size(); c < def.columns.size(); ++c) {
+    batch.columns.push_back(MakeNullArray(ArrowTypeOf(def.columns[c].type), batch.num_rows));
+  }
+  batch.schema = schema;
+  return batch;
+}
+
+TableScan Table::TakeScan(const ScanSpec& spec) const {
+  TableScan scan;
+  scan.spec_ = spec;
+  std::vector<std::pair<std::shared_ptr<Segment>, bool>> segments;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    scan.def_ = def_;
+    for (const auto& [start, p] : partitions_) {
+      scan.stats_.partitions_total++;
+      scan.stats_.segments_total += static_cast<int>(p.segments.size());
+      if (!(p.range.end > spec.min_time && p.range.start < spec.max_time)) continue;
+      scan.stats_.partitions_scanned++;
+      for (const auto& s : p.segments) segments.emplace_back(s, true);
+      auto add_buffer = [&](const std::shared_ptr<WriteBuffer>& b) {
+        if (b == nullptr || b->published_rows() == 0) return;
+        WriteBuffer::Snapshot snap = b->TakeSnapshot();
+        if (!Overlaps(snap.min_time, snap.max_time, spec.min_time, spec.max_time)) return;
+        scan.buffers_.push_back(std::move(snap));
+      };
+      for (const auto& b : p.flushing) add_buffer(b);
+      add_buffer(p.active);
+    }
+  }
+  const TableDef& def = *scan.def_;
+  if (scan.spec_.columns.empty()) {
+    for (size_t c = 0; c < def.columns.size(); ++c)
+      scan.spec_.columns.push_back(static_cast<int>(c));
+  }
+  auto schema = std::make_shared<arrow::Schema>();
+  auto full = def.ArrowSchema();
+  for (int c : scan.spec_.columns) schema->fields.push_back(full->fields[c]);
+  schema->metadata = full->metadata;
+  scan.schema_ = schema;
+
+  const bool tag_filter = spec.tag_column >= 0;
+  for (auto& [seg, unused] : segments) {
+    const SegmentIndex& ix = seg->index();
+    if (!Overlaps(ix.min_time, ix.max_time, spec.min_time, spec.max_time)) continue;
+    std::vector<int32_t> codes;
+    if (tag_filter) {
+      if (spec.tag_column >= seg->num_columns()) continue;  // column added later: all null
+      for (const std::string& v : spec.tag_values) {
+        if (auto code = seg->FindCode(spec.tag_column, v)) codes.push_back(*code);
+      }
+      if (codes.empty()) continue;
+    }
+    scan.stats_.segments_scanned++;
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+    if (ix.sort_column >= 0 && tag_filter && spec.tag_column == ix.sort_column && ix.has_model) {
+      for (int32_t code : codes) {
+        auto r = seg->SeriesRowRange(code, spec.min_time, spec.max_time);
+        if (r.ok() && r->second > r->first) ranges.push_back(*r);
+      }
+      codes.clear();  // the ranges are exact
+    } else if (ix.sort_column < 0) {
+      auto r = seg->TimeRowRange(spec.min_time, spec.max_time);
+      if (r.ok() && r->second > r->first) ranges.push_back(*r);
+    } else {
+      ranges.emplace_back(0, seg->rows());  // time filtered per row in ReadTask
+    }
+    for (auto [begin, end] : ranges) {
+      for (int64_t b = begin / ix.batch_rows; b * int64_t{ix.batch_rows} < end; ++b) {
+        const int64_t base = b * int64_t{ix.batch_rows};
+        if (!codes.empty()) {
+          const ColumnStats& st = ix.batch_stats[b][spec.tag_column];
+          bool any = false;
+          for (int32_t c : codes) any |= st.has_minmax && c >= st.min && c <= st.max;
+          if (!any) {
+            scan.stats_.batches_pruned++;
+            continue;
+          }
+        }
+        TableScan::Task task;
+        task.segment = seg;
+        task.batch = static_cast<int>(b);
+        task.begin = std::max(begin, base) - base;
+        task.end = std::min<int64_t>(end, base + ix.BatchRows(static_cast<uint32_t>(b))) - base;
+        task.codes = codes;
+        scan.stats_.rows_estimated += task.end - task.begin;
+        scan.tasks_.push_back(std::move(task));
+      }
+    }
+  }
+  for (size_t i = 0; i < scan.buffers_.size(); ++i) {
+    TableScan::Task task;
+    task.buffer = static_cast<int>(i);
+    scan.stats_.buffers_scanned++;
+    const auto& snap = scan.buffers_[i];
+    for (int64_t r = 0; r < snap.rows; ++r) {
+      int64_t t = snap.Time(r);
+      scan.stats_.rows_estimated += (t >= spec.min_time && t < spec.max_time) ? 1 : 0;
+    }
+    scan.tasks_.push_back(std::move(task));
+  }
+  return scan;
+}
+
+Result<arrow::RecordBatch> TableScan::ReadTask(size_t i) const {
+  const Task& task = tasks_.at(i);
+  const TableDef& def = *def_;
+  const bool tag_filter = spec_.tag_column >= 0;
+  if (task.segment == nullptr) {
+    const WriteBuffer::Snapshot& snap = buffers_[task.buffer];
+    std::vector<uint32_t> ids = SortedRowIds(snap, spec_.min_time, spec_.max_time);
+    if (tag_filter) {
+      const auto& dict = snap.dictionaries[spec_.tag_column];
+      std::vector<uint8_t> match(static_cast<size_t>(dict->length), 0);
+      for (int64_t d = 0; d < dict->length; ++d) {
+        for (const std::string& v : spec_.tag_values) match[d] |= dict->Get(d) == v ? 1 : 0;
+      }
+      std::vector<uint32_t> kept;
+      for (uint32_t r : ids) {
+        const auto& chunk = *snap.chunks[r / WriteBuffer::kChunkRows];
+        const int64_t off = r % WriteBuffer::kChunkRows;
+        const uint8_t* valid = chunk.valid[spec_.tag_column].get();
+        if (valid != nullptr && valid[off] == 0) continue;
+        int32_t code;
+        std::memcpy(&code, chunk.values[spec_.tag_column].get() + off * 4, 4);
+        if (match[code]) kept.push_back(r);
+      }
+      ids = std::move(kept);
+    }
+    arrow::RecordBatch out = Materialize(snap, spec_.min_time, spec_.max_time, spec_.columns, &ids);
+    out.schema = schema_;
+    return out;
+  }
+  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, task.segment->ReadBatch(task.batch));
+  // Rows to keep within [begin, end): all, unless a per-row filter applies.
+  const bool time_per_row =
+      task.segment->index().sort_column >= 0 && !(tag_filter && task.codes.empty());
+  std::vector<uint32_t> keep;
+  bool filtered = false;
+  if (!task.codes.empty() || time_per_row) {
+    filtered = true;
+    const ArrayData& t = batch.columns[def.time_column];
+    for (int64_t r = task.begin; r < task.end; ++r) {
+      if (time_per_row) {
+        int64_t ts = t.Value<int64_t>(r);
+        if (ts < spec_.min_time || ts >= spec_.max_time) continue;
+      }
+      if (!task.codes.empty()) {
+        const ArrayData& tag = batch.columns[spec_.tag_column];
+        if (!tag.IsValid(r)) continue;
+        int32_t code = tag.Value<int32_t>(r);
+        if (std::find(task.codes.begin(), task.codes.end(), code) == task.codes.end()) continue;
+      }
+      keep.push_back(static_cast<uint32_t>(r));
+    }
+  }
+  arrow::RecordBatch out;
+  out.schema = schema_;
+  const int64_t rows = filtered ? static_cast<int64_t>(keep.size()) : task.end - task.begin;
+  out.num_rows = rows;
+  for (int c : spec_.columns) {
+    if (c >= static_cast<int>(batch.columns.size())) {
+      out.columns.push_back(MakeNullArray(ArrowTypeOf(def.columns[c].type), rows));
+      continue;
+    }
+    const ArrayData& a = batch.columns[c];
+    if (!filtered) {
+      out.columns.push_back(SliceColumn(a, task.begin, rows));
+      continue;
+    }
+    arrow::RecordBatch one;
+    one.num_rows = batch.num_rows;
+    one.columns.push_back(a);
+    std::vector<RowRef> refs;
+    refs.reserve(keep.size());
+    for (uint32_t r : keep) refs.push_back({0, r});
+    arrow::RecordBatch g = Gather({&one}, refs);
+    out.columns.push_back(std::move(g.columns[0]));
+  }
+  return out;
+}
+
+Result<bool> TableScan::Next(arrow::RecordBatch* out) {
+  while (next_ < tasks_.size()) {
+    OMEN_ASSIGN_OR_RETURN(*out, ReadTask(next_++));
+    if (out->num_rows > 0) return true;
+  }
+  return false;
+}
+
+}  // namespace omen::storage

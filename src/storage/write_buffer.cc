@@ -1,0 +1,199 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "storage/write_buffer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+
+namespace omen::storage {
+
+using arrow::TypeId;
+
+namespace {
+
+// Bytes per row a chunk stores for a column (booleans as one byte).
+int RowWidth(TypeId id) {
+  int w = arrow::ValueWidth(id);
+  return w == 0 ? 1 : w;
+}
+
+}  // namespace
+
+WriteBuffer::WriteBuffer(std::shared_ptr<const arrow::Schema> schema, int time_column)
+    : schema_(std::move(schema)), time_column_(time_column), pools_(schema_->fields.size()) {
+  for (const arrow::Field& f : schema_->fields) {
+    chunk_bytes_ += kChunkRows * (RowWidth(f.type.id) + (f.nullable ? 1 : 0));
+  }
+}
+
+void WriteBuffer::Reserve(int64_t n) {
+  while (static_cast<int64_t>(chunks_.size()) * kChunkRows < rows_ + n) {
+    auto chunk = std::make_shared<Chunk>();
+    for (const arrow::Field& f : schema_->fields) {
+      chunk->values.emplace_back(new uint8_t[kChunkRows * RowWidth(f.type.id)]);
+      chunk->valid.emplace_back(f.nullable ? new uint8_t[kChunkRows] : nullptr);
+    }
+    chunks_.push_back(std::move(chunk));
+  }
+}
+
+void WriteBuffer::Append(const arrow::RecordBatch& batch, const uint32_t* rows, int64_t n,
+                         uint64_t seq) {
+  if (n == 0) return;
+  if (first_seq_ == 0) first_seq_ = seq;
+  last_seq_ = seq;
+  for (size_t c = 0; c < schema_->fields.size(); ++c) {
+    const arrow::ArrayData& a = batch.columns[c];
+    const TypeId id = a.type.id;
+    const int w = RowWidth(id);
+    // Remap a batch-local dictionary to this buffer's pool once per batch.
+    std::vector<int32_t> remap;
+    if (id == TypeId::kString) {
+      remap.resize(static_cast<size_t>(a.dictionary->length));
+      std::lock_guard<std::mutex> lock(pool_mu_);
+      Pool& pool = pools_[c];
+      for (int64_t d = 0; d < a.dictionary->length; ++d) {
+        std::string_view s = a.dictionary->Get(d);
+        auto it = pool.codes.find(std::string(s));
+        if (it == pool.codes.end()) {
+          int32_t code = static_cast<int32_t>(pool.strings.size());
+          pool.strings.emplace_back(s);
+          it = pool.codes.emplace(pool.strings.back(), code).first;
+        }
+        remap[d] = it->second;
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t src = rows[i];
+      const int64_t dst = rows_ + i;
+      Chunk& chunk = *chunks_[dst / kChunkRows];
+      const int64_t off = dst % kChunkRows;
+      const bool valid = a.IsValid(src);
+      if (chunk.valid[c] != nullptr) chunk.valid[c][off] = valid ? 1 : 0;
+      uint8_t* out = chunk.values[c].get() + off * w;
+      if (id == TypeId::kBool) {
+        *out = a.BoolValue(src) ? 1 : 0;
+      } else if (id == TypeId::kString) {
+        int32_t code = valid ? remap[a.values.As<int32_t>()[src]] : 0;
+        std::memcpy(out, &code, 4);
+      } else {
+        std::memcpy(out, a.values.data + src * w, w);
+      }
+    }
+  }
+  const arrow::ArrayData& t = batch.columns[time_column_];
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t ts = t.Value<int64_t>(rows[i]);
+    if (ts < max_time_ && (rows_ + i) > 0) sorted_ = false;
+    min_time_ = std::min(min_time_, ts);
+    max_time_ = std::max(max_time_, ts);
+  }
+  rows_ += n;
+}
+
+void WriteBuffer::Publish() {
+  published_rows_ = rows_;
+  published_sorted_ = sorted_;
+  published_min_ = min_time_;
+  published_max_ = max_time_;
+}
+
+WriteBuffer::Snapshot WriteBuffer::TakeSnapshot() const {
+  Snapshot s;
+  s.schema = schema_;
+  s.rows = published_rows_;
+  s.time_column = time_column_;
+  s.sorted = published_sorted_;
+  s.min_time = published_min_;
+  s.max_time = published_max_;
+  size_t used = static_cast<size_t>((s.rows + kChunkRows - 1) / kChunkRows);
+  s.chunks.assign(chunks_.begin(), chunks_.begin() + used);
+  s.dictionaries.resize(schema_->fields.size());
+  std::lock_guard<std::mutex> lock(pool_mu_);
+  for (size_t c = 0; c < schema_->fields.size(); ++c) {
+    if (schema_->fields[c].type.id != TypeId::kString) continue;
+    const Pool& pool = pools_[c];
+    if (pool.cached == nullptr ||
+        pool.cached->length != static_cast<int64_t>(pool.strings.size())) {
+      std::vector<std::string_view> views(pool.strings.begin(), pool.strings.end());
+      pool.cached = arrow::Dictionary::Make(views);
+    }
+    s.dictionaries[c] = pool.cached;
+  }
+  return s;
+}
+
+std::vector<uint32_t> SortedRowIds(const WriteBuffer::Snapshot& snap, int64_t lo, int64_t hi) {
+  std::vector<uint32_t> ids;
+  ids.reserve(static_cast<size_t>(snap.rows));
+  for (int64_t r = 0; r < snap.rows; ++r) {
+    int64_t t = snap.Time(r);
+    if (t >= lo && t < hi) ids.push_back(static_cast<uint32_t>(r));
+  }
+  if (!snap.sorted) {
+    std::stable_sort(ids.begin(), ids.end(),
+                     [&](uint32_t a, uint32_t b) { return snap.Time(a) < snap.Time(b); });
+  }
+  return ids;
+}
+
+arrow::RecordBatch Materialize(const WriteBuffer::Snapshot& snap, int64_t lo, int64_t hi,
+                               const std::vector<int>& columns,
+                               const std::vector<uint32_t>* order) {
+  std::vector<uint32_t> own;
+  if (order == nullptr) {
+    own = SortedRowIds(snap, lo, hi);
+    order = &own;
+  }
+  const int64_t n = static_cast<int64_t>(order->size());
+  std::vector<int> cols = columns;
+  if (cols.empty()) {
+    cols.resize(snap.schema->fields.size());
+    std::iota(cols.begin(), cols.end(), 0);
+  }
+  arrow::RecordBatch out;
+  auto schema = std::make_shared<arrow::Schema>();
+  for (int c : cols) schema->fields.push_back(snap.schema->fields[c]);
+  schema->metadata = snap.schema->metadata;
+  out.schema = std::move(schema);
+  out.num_rows = n;
+  for (int c : cols) {
+    const arrow::Field& f = snap.schema->fields[c];
+    const TypeId id = f.type.id;
+    const int w = RowWidth(id);
+    arrow::ArrayData a;
+    a.type = f.type;
+    a.length = n;
+    std::vector<uint8_t> validity;
+    if (f.nullable) validity.assign(static_cast<size_t>(arrow::BitmapBytes(n)), 0);
+    std::vector<uint8_t> values(static_cast<size_t>(
+        id == TypeId::kBool ? arrow::BitmapBytes(n) : n * arrow::ValueWidth(id)));
+    int64_t nulls = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const int64_t r = (*order)[i];
+      const WriteBuffer::Chunk& chunk = *snap.chunks[r / WriteBuffer::kChunkRows];
+      const int64_t off = r % WriteBuffer::kChunkRows;
+      bool valid = chunk.valid[c] == nullptr || chunk.valid[c][off] != 0;
+      if (!valid) {
+        ++nulls;
+        continue;  // values stay zero
+      }
+      if (f.nullable) arrow::SetBit(validity.data(), i);
+      const uint8_t* src = chunk.values[c].get() + off * w;
+      if (id == TypeId::kBool) {
+        if (*src) arrow::SetBit(values.data(), i);
+      } else {
+        std::memcpy(values.data() + i * w, src, w);
+      }
+    }
+    a.null_count = nulls;
+    if (nulls > 0) a.validity = arrow::Buffer::FromVector(std::move(validity));
+    a.values = arrow::Buffer::FromVector(std::move(values));
+    if (id == TypeId::kString) a.dictionary = snap.dictionaries[c];
+    out.columns.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace omen::storage
