@@ -6,6 +6,7 @@
 #include <chrono>
 #include <limits>
 #include <set>
+#include <thread>
 
 #include "common/logging.h"
 #include "storage/batch.h"
@@ -98,7 +99,7 @@ Status Database::Recover() {
               static_cast<unsigned long long>(rec.sequence), decoded.status().ToString().c_str());
           return Status::OK();
         }
-        table->Apply(decoded->batch, rec.sequence);
+        buffered_rows_.fetch_add(table->Apply(decoded->batch, rec.sequence));
         ++replayed;
         return Status::OK();
       },
@@ -191,6 +192,7 @@ Status Database::DropTable(const std::string& name, bool if_exists) {
     table = tables_[name];
     tables_.erase(name);
   }
+  buffered_rows_.fetch_sub(table->BufferedRows());
   // Open scans keep their segments mapped; unlinking is safe.
   Status s = env_->RemoveAll(table->dir());
   if (!s.ok()) Log(LogLevel::kWarn, "drop table %s: %s", name.c_str(), s.ToString().c_str());
@@ -221,11 +223,20 @@ Status Database::Insert(const std::string& table_name, const arrow::RecordBatch&
   const auto def = table->def();
   OMEN_RETURN_IF_ERROR(ValidateBatch(batch, *table->schema()));
   const std::string payload = EncodeBatchRecord(def->id, batch);
+  // Back-pressure: while flushes lag far behind, writers wait instead of growing memory.
+  if (options_.background) {
+    for (int spins = 0; buffered_rows_.load() > 2 * options_.max_buffered_rows && spins < 6000;
+         ++spins) {
+      KickBackground();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   uint64_t seq;
   {
     std::lock_guard<std::mutex> apply(apply_mu_);
-    OMEN_ASSIGN_OR_RETURN(seq, wal_->Append(wal::RecordType::kBatch, payload,
-                                            [&](uint64_t s) { table->Apply(batch, s); }));
+    OMEN_ASSIGN_OR_RETURN(seq, wal_->Append(wal::RecordType::kBatch, payload, [&](uint64_t s) {
+                            buffered_rows_.fetch_add(table->Apply(batch, s));
+                          }));
   }
   gate.unlock();
   rows_inserted_.fetch_add(static_cast<uint64_t>(batch.num_rows));
@@ -265,14 +276,10 @@ Status Database::FlushPartition(Table* table, int64_t start, bool seal) {
       continue;
     }
     arrow::RecordBatch sorted = Materialize(snap, kMinTime, kMaxTime, {});
-    std::vector<RowRef> refs;
-    if (def->sort_column >= 0) {
-      refs = SortedRefs({&sorted}, def->time_column, def->sort_column);
-    } else {
-      refs.resize(static_cast<size_t>(sorted.num_rows));
-      for (size_t i = 0; i < refs.size(); ++i) refs[i] = {0, static_cast<uint32_t>(i)};
-    }
-    arrow::RecordBatch rows = Gather({&sorted}, refs);
+    arrow::RecordBatch rows =
+        def->sort_column >= 0
+            ? Gather({&sorted}, SortedRefs({&sorted}, def->time_column, def->sort_column))
+            : NormalizeDictionaries(std::move(sorted));
     const uint64_t id = table->AllocateSegmentId();
     const std::string pdir = table->PartitionDir(start);
     OMEN_RETURN_IF_ERROR(env_->CreateDirs(pdir));
@@ -280,7 +287,7 @@ Status Database::FlushPartition(Table* table, int64_t start, bool seal) {
     OMEN_ASSIGN_OR_RETURN(SegmentMeta meta, WriteSegment(env_, base, id, *def, rows));
     OMEN_RETURN_IF_ERROR(env_->SyncDir(pdir));
     OMEN_RETURN_IF_ERROR(env_->SyncDir(table->dir()));
-    OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env_, base, meta, *def));
+    OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env_, base, meta, *def, false));
     Manifest m = table->manifest();
     ManifestPartition& mp = m.partitions[start];
     mp.start = start;
@@ -288,6 +295,7 @@ Status Database::FlushPartition(Table* table, int64_t start, bool seal) {
     mp.flushed_seq = std::max(mp.flushed_seq, buffer->last_sequence());
     OMEN_RETURN_IF_ERROR(table->WriteManifest(m));
     table->InstallFlush(start, buffer, std::move(segment), buffer->last_sequence());
+    buffered_rows_.fetch_sub(snap.rows);
     flushes_.fetch_add(1);
   }
   return Status::OK();
@@ -350,7 +358,7 @@ Status Database::CompactPartition(Table* table, int64_t start, bool* did) {
   const std::string base = table->SegmentBase(start, id);
   OMEN_ASSIGN_OR_RETURN(SegmentMeta meta, WriteSegment(env_, base, id, *def, rows));
   OMEN_RETURN_IF_ERROR(env_->SyncDir(table->PartitionDir(start)));
-  OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env_, base, meta, *def));
+  OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env_, base, meta, *def, false));
   std::vector<uint64_t> removed;
   for (const auto& s : inputs) removed.push_back(s->meta().id);
   Manifest m = table->manifest();
@@ -430,7 +438,7 @@ Status Database::RewriteForDelete(Table* table, int64_t lo, int64_t hi, bool who
         const uint64_t id = table->AllocateSegmentId();
         const std::string base = table->SegmentBase(start, id);
         OMEN_ASSIGN_OR_RETURN(SegmentMeta meta, WriteSegment(env_, base, id, *def, rows));
-        OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env_, base, meta, *def));
+        OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env_, base, meta, *def, false));
         change.added.push_back(std::move(segment));
       }
     }
@@ -536,6 +544,14 @@ Status Database::BackgroundRound() {
     }
   }
   return RemoveObsoleteWal();
+}
+
+void Database::KickBackground() {
+  {
+    std::lock_guard<std::mutex> lock(bg_mu_);
+    bg_kick_ = true;
+  }
+  bg_cv_.notify_one();
 }
 
 void Database::BackgroundLoop() {

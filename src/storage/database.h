@@ -113,6 +113,7 @@ class Database {
   Status RewriteForDelete(Table* table, int64_t lo, int64_t hi, bool whole_only, uint64_t* deleted);
   Status RemoveObsoleteWal();
   void BackgroundLoop();
+  void KickBackground();
   Status BackgroundRound();
 
   const std::string dir_;
@@ -142,6 +143,7 @@ class Database {
   std::atomic<uint64_t> flushes_{0};
   std::atomic<uint64_t> compactions_{0};
   std::atomic<uint64_t> rows_inserted_{0};
+  std::atomic<int64_t> buffered_rows_{0};  // rows in write buffers (for back-pressure)
   uint64_t replayed_records_ = 0;
   uint64_t quarantined_ = 0;
 };

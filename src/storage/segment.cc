@@ -16,57 +16,99 @@ using arrow::TypeId;
 
 namespace {
 
-ColumnStats ComputeStats(const ArrayData& a) {
-  ColumnStats s;
-  s.null_count = a.null_count;
+template <typename T>
+void MinMax(const ArrayData& a, bool* any, T* lo, T* hi) {
+  const T* v = a.values.As<T>();
+  T mn{}, mx{};
   bool first = true;
-  auto add = [&](int64_t v) {
-    if (first) {
-      s.min = s.max = v;
-      first = false;
-    } else {
-      s.min = std::min(s.min, v);
-      s.max = std::max(s.max, v);
+  if (a.null_count == 0 && a.length > 0) {
+    mn = mx = v[0];
+    for (int64_t i = 1; i < a.length; ++i) {
+      mn = std::min(mn, v[i]);
+      mx = std::max(mx, v[i]);
     }
-  };
-  double dmin = 0, dmax = 0;
-  for (int64_t i = 0; i < a.length; ++i) {
-    if (!a.IsValid(i)) continue;
-    switch (a.type.id) {
-      case TypeId::kBool:
-        add(a.BoolValue(i) ? 1 : 0);
-        break;
-      case TypeId::kInt16:
-        add(a.Value<int16_t>(i));
-        break;
-      case TypeId::kInt32:
-      case TypeId::kDate32:
-      case TypeId::kString:
-        add(a.Value<int32_t>(i));
-        break;
-      case TypeId::kInt64:
-      case TypeId::kTimestamp:
-        add(a.Value<int64_t>(i));
-        break;
-      case TypeId::kFloat32:
-      case TypeId::kFloat64: {
-        double d = a.type.id == TypeId::kFloat32 ? a.Value<float>(i) : a.Value<double>(i);
-        if (d != d) break;  // NaN is left out of min/max
-        if (first) {
-          dmin = dmax = d;
-          first = false;
-        } else {
-          dmin = std::min(dmin, d);
-          dmax = std::max(dmax, d);
-        }
-        break;
+    first = false;
+  } else {
+    for (int64_t i = 0; i < a.length; ++i) {
+      if (!a.IsValid(i)) continue;
+      if (first) {
+        mn = mx = v[i];
+        first = false;
+      } else {
+        mn = std::min(mn, v[i]);
+        mx = std::max(mx, v[i]);
       }
     }
   }
-  s.has_minmax = !first;
-  if (a.type.id == TypeId::kFloat32 || a.type.id == TypeId::kFloat64) {
-    s.min = std::bit_cast<int64_t>(dmin);
-    s.max = std::bit_cast<int64_t>(dmax);
+  *any = !first;
+  *lo = mn;
+  *hi = mx;
+}
+
+template <typename T>
+void FloatMinMax(const ArrayData& a, ColumnStats* s) {
+  const T* v = a.values.As<T>();
+  bool first = true;
+  double mn = 0, mx = 0;
+  for (int64_t i = 0; i < a.length; ++i) {
+    if (!a.IsValid(i)) continue;
+    double d = v[i];
+    if (d != d) continue;  // NaN is left out of min/max
+    if (first) {
+      mn = mx = d;
+      first = false;
+    } else {
+      mn = std::min(mn, d);
+      mx = std::max(mx, d);
+    }
+  }
+  s->has_minmax = !first;
+  s->min = std::bit_cast<int64_t>(mn);
+  s->max = std::bit_cast<int64_t>(mx);
+}
+
+template <typename T>
+void IntStats(const ArrayData& a, ColumnStats* s) {
+  T lo, hi;
+  MinMax<T>(a, &s->has_minmax, &lo, &hi);
+  s->min = lo;
+  s->max = hi;
+}
+
+ColumnStats ComputeStats(const ArrayData& a) {
+  ColumnStats s;
+  s.null_count = a.null_count;
+  switch (a.type.id) {
+    case TypeId::kBool: {
+      bool first = true;
+      for (int64_t i = 0; i < a.length; ++i) {
+        if (!a.IsValid(i)) continue;
+        int64_t v = a.BoolValue(i) ? 1 : 0;
+        s.min = first ? v : std::min(s.min, v);
+        s.max = first ? v : std::max(s.max, v);
+        first = false;
+      }
+      s.has_minmax = !first;
+      break;
+    }
+    case TypeId::kInt16:
+      IntStats<int16_t>(a, &s);
+      break;
+    case TypeId::kInt32:
+    case TypeId::kDate32:
+    case TypeId::kString:
+      IntStats<int32_t>(a, &s);
+      break;
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      IntStats<int64_t>(a, &s);
+      break;
+    case TypeId::kFloat32:
+      FloatMinMax<float>(a, &s);
+      break;
+    case TypeId::kFloat64:
+      FloatMinMax<double>(a, &s);
+      break;
   }
   return s;
 }
@@ -192,7 +234,8 @@ Result<SegmentMeta> WriteSegment(Env* env, const std::string& base, uint64_t id,
 }
 
 Result<std::shared_ptr<Segment>> Segment::Open(Env* env, const std::string& base,
-                                               const SegmentMeta& meta, const TableDef& def) {
+                                               const SegmentMeta& meta, const TableDef& def,
+                                               bool verify_checksum) {
   std::shared_ptr<Segment> seg(new Segment());
   seg->env_ = env;
   seg->base_ = base;
@@ -205,7 +248,7 @@ Result<std::shared_ptr<Segment>> Segment::Open(Env* env, const std::string& base
   const SegmentIndex& ix = seg->index_;
   OMEN_ASSIGN_OR_RETURN(auto mapping, env->MapFile(base + ".arrow"));
   if (mapping->size() != ix.arrow_bytes ||
-      crc32c::Value(mapping->data(), mapping->size()) != ix.arrow_crc) {
+      (verify_checksum && crc32c::Value(mapping->data(), mapping->size()) != ix.arrow_crc)) {
     return Status::Corruption(base + ".arrow: checksum mismatch");
   }
   auto reader = arrow::IpcFileReader::Open(mapping);

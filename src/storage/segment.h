@@ -50,8 +50,11 @@ class Segment {
 
   // Opens and validates base.arrow / base.idx against the table's current definition (the
   // segment may have fewer columns, written before an ADD COLUMN). Corruption on any mismatch.
+  // `verify_checksum` false skips re-reading the .arrow file for its CRC (a file this process
+  // just wrote and fsynced).
   static Result<std::shared_ptr<Segment>> Open(Env* env, const std::string& base,
-                                               const SegmentMeta& meta, const TableDef& def);
+                                               const SegmentMeta& meta, const TableDef& def,
+                                               bool verify_checksum = true);
 
   const SegmentMeta& meta() const { return meta_; }
   const SegmentIndex& index() const { return index_; }

@@ -246,9 +246,9 @@ PartitionState& Table::GetPartition(int64_t t) {
   return p;
 }
 
-void Table::Apply(const arrow::RecordBatch& batch, uint64_t seq) {
+int64_t Table::Apply(const arrow::RecordBatch& batch, uint64_t seq) {
   const int64_t n = batch.num_rows;
-  if (n == 0) return;
+  if (n == 0) return 0;
   std::shared_ptr<const TableDef> def;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -284,11 +284,14 @@ void Table::Apply(const arrow::RecordBatch& batch, uint64_t seq) {
       targets.emplace_back(p.active, &ids);
     }
   }
+  int64_t applied = 0;
   for (auto& [buffer, ids] : targets) {
     buffer->Append(batch, ids->data(), static_cast<int64_t>(ids->size()), seq);
+    applied += static_cast<int64_t>(ids->size());
   }
   std::lock_guard<std::mutex> lock(mu_);
   for (auto& [buffer, ids] : targets) buffer->Publish();
+  return applied;
 }
 
 std::vector<int64_t> Table::PartitionStarts() const {

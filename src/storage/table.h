@@ -122,7 +122,8 @@ class Table {
 
   // Applies a validated batch from WAL record seq. REQUIRES: the single writer. Rows of
   // partitions whose flushed_seq (or the floor) is >= seq are skipped (replay).
-  void Apply(const arrow::RecordBatch& batch, uint64_t seq);
+  // Returns the rows applied.
+  int64_t Apply(const arrow::RecordBatch& batch, uint64_t seq);
 
   TableScan TakeScan(const ScanSpec& spec) const;
 

@@ -1,14 +1,18 @@
 // omendb-bench: OmenDB's benchmarks. Each subcommand prints one JSON object per line with
 // --format json, naming what it measured and the baselines measured in the same run.
 
+#include <malloc.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
 
 #include "bench/index_bench.h"
+#include "bench/storage_bench.h"
 
 namespace {
 
@@ -47,6 +51,47 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"json", "table"}))
       ->capture_default_str();
 
+  omen::bench::IngestBenchOptions ingest;
+  std::string writers = "1,2";
+  std::string syncs = "always,off";
+  CLI::App* ing = app.add_subcommand("ingest", "embedded ingest of TSBS cpu-only rows");
+  ing->add_option("--rows", ingest.rows, "rows to insert")->capture_default_str();
+  ing->add_option("--hosts", ingest.hosts, "hosts (series)")->capture_default_str();
+  ing->add_option("--batch", ingest.batch_rows, "rows per insert")->capture_default_str();
+  ing->add_option("--writers", writers, "writer threads, a comma list")->capture_default_str();
+  ing->add_option("--sync", syncs, "always|off, a comma list")->capture_default_str();
+  ing->add_option("--compression", ingest.compression, "none|lz4|zstd")->capture_default_str();
+  ing->add_option("--dir", ingest.dir, "data directory (default: under /tmp)");
+  ing->add_option("--format", format, "json|table")
+      ->check(CLI::IsMember({"json", "table"}))
+      ->capture_default_str();
+
+  omen::bench::ScanBenchOptions scanopt;
+  std::string compressions = "none,lz4,zstd";
+  CLI::App* scn = app.add_subcommand("scan", "sum of one metric over TSBS cpu-only segments");
+  scn->add_option("--rows", scanopt.rows, "rows to load and scan")->capture_default_str();
+  scn->add_option("--hosts", scanopt.hosts, "hosts (series)")->capture_default_str();
+  scn->add_option("--compression", compressions, "none,lz4,zstd (comma list)")
+      ->capture_default_str();
+  scn->add_option("--threads", scanopt.threads, "scan threads (0: all cores)")
+      ->capture_default_str();
+  scn->add_option("--reps", scanopt.reps, "timed scans (median reported)")->capture_default_str();
+  scn->add_option("--dir", scanopt.dir, "data directory (default: under /tmp)");
+  scn->add_flag("--keep", scanopt.keep, "keep the data directory");
+  scn->add_option("--format", format, "json|table")
+      ->check(CLI::IsMember({"json", "table"}))
+      ->capture_default_str();
+
+  omen::bench::LayoutBenchOptions layout;
+  CLI::App* lay = app.add_subcommand("layout", "sort key (hostname, time) vs time-ordered segments");
+  lay->add_option("--rows", layout.rows, "rows to load")->capture_default_str();
+  lay->add_option("--hosts", layout.hosts, "hosts (series)")->capture_default_str();
+  lay->add_option("--queries", layout.queries, "queries per kind")->capture_default_str();
+  lay->add_option("--dir", layout.dir, "data directory (default: under /tmp)");
+  lay->add_option("--format", format, "json|table")
+      ->check(CLI::IsMember({"json", "table"}))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   auto split = [](const std::string& s) {
@@ -62,6 +107,22 @@ int Main(int argc, char** argv) {
     }
     return out;
   };
+  if (ing->parsed()) {
+    ingest.writers.clear();
+    for (const std::string& w : split(writers)) ingest.writers.push_back(std::atoi(w.c_str()));
+    ingest.syncs = split(syncs);
+    ingest.json = format == "json";
+    return omen::bench::RunIngestBench(ingest);
+  }
+  if (scn->parsed()) {
+    scanopt.compressions = split(compressions);
+    scanopt.json = format == "json";
+    return omen::bench::RunScanBench(scanopt);
+  }
+  if (lay->parsed()) {
+    layout.json = format == "json";
+    return omen::bench::RunLayoutBench(layout);
+  }
   if (idx->parsed()) {
     index.datasets = split(dataset);
     index.structures = split(structures);
@@ -91,6 +152,10 @@ int Main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Keep freed large blocks in the heap instead of returning them to the kernel: buffers of
+  // flushes and scans are reallocated constantly and fresh pages cost a kernel zeroing each.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   try {
     return Main(argc, argv);
   } catch (const std::exception& e) {
