@@ -124,6 +124,9 @@ class IpcFileReader {
   // point into the mapping (owner = the mapping) unless misaligned for their type, in which case
   // they are copied; compressed ones are decompressed into owned buffers.
   Result<RecordBatch> ReadBatch(int i) const;
+  // Only the given fields of batch i, in that order (the batch's schema lists just them);
+  // other columns' buffers are neither decompressed nor validated.
+  Result<RecordBatch> ReadBatch(int i, const std::vector<int>& fields) const;
   // The dictionary of string field `field`; null for other fields (and out-of-range indices).
   const std::shared_ptr<const Dictionary>& dictionary(int field) const;
 

@@ -613,6 +613,30 @@ Result<RecordBatch> IpcFileReader::ReadBatch(int i) const {
   return batch;
 }
 
+Result<RecordBatch> IpcFileReader::ReadBatch(int i, const std::vector<int>& fields) const {
+  if (i < 0 || i >= num_batches()) {
+    return Status::InvalidArgument("record batch index out of range");
+  }
+  const IpcMessageInfo& info = batches_[static_cast<size_t>(i)];
+  BodyReader body(file_, info);
+  RecordBatch batch;
+  auto schema = std::make_shared<Schema>();
+  schema->metadata = schema_->metadata;
+  batch.num_rows = info.num_rows;
+  for (int f : fields) {
+    if (f < 0 || static_cast<size_t>(f) >= schema_->fields.size()) {
+      return Status::InvalidArgument("field index out of range");
+    }
+    const size_t fi = static_cast<size_t>(f);
+    OMEN_ASSIGN_OR_RETURN(ArrayData col,
+                          ReadColumn(body, info, fi, schema_->fields[fi], dictionaries_[fi]));
+    schema->fields.push_back(schema_->fields[fi]);
+    batch.columns.push_back(std::move(col));
+  }
+  batch.schema = std::move(schema);
+  return batch;
+}
+
 Result<std::unique_ptr<IpcFileReader>> OpenIpcFileBytes(std::string bytes) {
   return IpcFileReader::Open(std::make_shared<StringMapping>(std::move(bytes)));
 }

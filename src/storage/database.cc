@@ -163,6 +163,18 @@ std::vector<std::shared_ptr<const TableDef>> Database::Tables() const { return c
 Result<std::shared_ptr<const TableDef>> Database::CreateTable(TableDef def,
                                                               const std::string& time_column,
                                                               bool if_not_exists) {
+  // Default sort key: the first TEXT column (the series tag, e.g. hostname), chosen because it
+  // wins for TSBS-style data (omendb-bench layout; docs/storage.md). 'none' turns it off.
+  if (def.options.sort_key.empty()) {
+    for (const ColumnDef& c : def.columns) {
+      if (c.type == SqlType::kText || c.type == SqlType::kVarchar) {
+        def.options.sort_key = c.name;
+        break;
+      }
+    }
+  } else if (def.options.sort_key == "none") {
+    def.options.sort_key.clear();
+  }
   OMEN_RETURN_IF_ERROR(ValidateTableDef(&def, time_column));
   std::unique_lock<std::shared_mutex> gate(gate_);
   std::lock_guard<std::mutex> maint(maint_mu_);
@@ -235,8 +247,8 @@ Status Database::Insert(const std::string& table_name, const arrow::RecordBatch&
   {
     std::lock_guard<std::mutex> apply(apply_mu_);
     OMEN_ASSIGN_OR_RETURN(seq, wal_->Append(wal::RecordType::kBatch, payload, [&](uint64_t s) {
-                            buffered_rows_.fetch_add(table->Apply(batch, s));
-                          }));
+      buffered_rows_.fetch_add(table->Apply(batch, s));
+    }));
   }
   gate.unlock();
   rows_inserted_.fetch_add(static_cast<uint64_t>(batch.num_rows));

@@ -71,7 +71,8 @@ class Database {
   // Clean shutdown: stops the background thread, flushes every buffer, syncs the WAL.
   Status Close();
 
-  // DDL. `time_column` empty: the first NOT NULL TIMESTAMP[TZ] column.
+  // DDL. `time_column` empty: the first NOT NULL TIMESTAMP[TZ] column. options.sort_key empty:
+  // the first TEXT/VARCHAR column (if any); "none": rows ordered by time alone.
   Result<std::shared_ptr<const TableDef>> CreateTable(TableDef def, const std::string& time_column,
                                                       bool if_not_exists = false);
   Status DropTable(const std::string& name, bool if_exists = false);

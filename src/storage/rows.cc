@@ -130,6 +130,38 @@ arrow::RecordBatch NormalizeDictionaries(arrow::RecordBatch batch) {
   return batch;
 }
 
+namespace {
+
+// rank[s][code]: position of the string in the merged sorted order of every source's dictionary.
+std::vector<std::vector<int32_t>> DictionaryRanks(
+    const std::vector<const arrow::RecordBatch*>& sources, int col) {
+  std::map<std::string_view, int32_t> merged;
+  for (const auto* src : sources) {
+    const arrow::Dictionary& d = *src->columns[col].dictionary;
+    for (int64_t i = 0; i < d.length; ++i) merged.emplace(d.Get(i), 0);
+  }
+  int32_t next = 0;
+  for (auto& [str, rank] : merged) rank = next++;
+  std::vector<std::vector<int32_t>> ranks;
+  for (const auto* src : sources) {
+    const arrow::Dictionary& d = *src->columns[col].dictionary;
+    std::vector<int32_t> r(static_cast<size_t>(d.length));
+    for (int64_t i = 0; i < d.length; ++i) r[i] = merged[d.Get(i)];
+    ranks.push_back(std::move(r));
+  }
+  return ranks;
+}
+
+bool TimeSorted(const arrow::RecordBatch& b, int time_column) {
+  const int64_t* t = b.columns[time_column].values.As<int64_t>();
+  for (int64_t i = 1; i < b.num_rows; ++i) {
+    if (t[i] < t[i - 1]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<RowRef> SortedRefs(const std::vector<const arrow::RecordBatch*>& sources,
                                int time_column, int sort_column) {
   std::vector<RowRef> refs;
@@ -146,18 +178,31 @@ std::vector<RowRef> SortedRefs(const std::vector<const arrow::RecordBatch*>& sou
                      [&](const RowRef& a, const RowRef& b) { return time(a) < time(b); });
     return refs;
   }
-  // Nulls sort first; then by string, then by time.
-  auto tag = [&](const RowRef& r) -> std::pair<bool, std::string_view> {
+  // Series rank per row (nulls first as -1), from integer ranks, never string compares.
+  const auto ranks = DictionaryRanks(sources, sort_column);
+  auto rank = [&](const RowRef& r) -> int32_t {
     const ArrayData& a = sources[r.source]->columns[sort_column];
-    if (!a.IsValid(r.row)) return {false, {}};
-    return {true, a.StringValue(r.row)};
+    return a.IsValid(r.row) ? ranks[r.source][a.values.As<int32_t>()[r.row]] : -1;
   };
-  std::stable_sort(refs.begin(), refs.end(), [&](const RowRef& a, const RowRef& b) {
-    auto ta = tag(a), tb = tag(b);
-    if (ta != tb) return ta < tb;
-    return time(a) < time(b);
-  });
-  return refs;
+  if (sources.size() == 1 && TimeSorted(*sources[0], time_column)) {
+    // Already in time order: a stable counting sort by rank is enough (O(n)).
+    const size_t buckets = ranks[0].size() + 1;
+    std::vector<size_t> start(buckets + 1, 0);
+    for (const RowRef& r : refs) start[static_cast<size_t>(rank(r) + 1) + 1]++;
+    for (size_t b = 1; b <= buckets; ++b) start[b] += start[b - 1];
+    std::vector<RowRef> out(refs.size());
+    for (const RowRef& r : refs) out[start[static_cast<size_t>(rank(r) + 1)]++] = r;
+    return out;
+  }
+  std::vector<std::pair<int32_t, int64_t>> keys(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i) keys[i] = {rank(refs[i]), time(refs[i])};
+  std::vector<uint32_t> order(refs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+  std::vector<RowRef> out(refs.size());
+  for (size_t i = 0; i < order.size(); ++i) out[i] = refs[order[i]];
+  return out;
 }
 
 arrow::RecordBatch Slice(const arrow::RecordBatch& batch, int64_t offset, int64_t length) {

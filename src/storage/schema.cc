@@ -168,6 +168,7 @@ Status ValidateTableDef(TableDef* def, std::string_view time_column_name) {
     }
   }
   def->sort_column = -1;
+  if (def->options.sort_key == "none") def->options.sort_key.clear();
   if (!def->options.sort_key.empty()) {
     def->sort_column = def->ColumnIndex(def->options.sort_key);
     if (def->sort_column < 0) {

@@ -278,9 +278,9 @@ Result<std::shared_ptr<Segment>> Segment::Open(Env* env, const std::string& base
   }
   seg->keys_.resize(ix.num_batches);
   if (ix.num_batches > 0) {
-    OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch first, seg->reader_->ReadBatch(0));
+    OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch first, seg->reader_->ReadBatch(0, {def.time_column}));
     // Compressed bodies come back in owned buffers; mapped ones point into the mapping.
-    const uint8_t* p = first.columns[def.time_column].values.data;
+    const uint8_t* p = first.columns[0].values.data;
     seg->compressed_ = !(p >= mapping->data() && p < mapping->data() + mapping->size());
   }
   return seg;
@@ -288,19 +288,25 @@ Result<std::shared_ptr<Segment>> Segment::Open(Env* env, const std::string& base
 
 Result<arrow::RecordBatch> Segment::ReadBatch(int b) const { return reader_->ReadBatch(b); }
 
+Result<arrow::RecordBatch> Segment::ReadBatch(int b, const std::vector<int>& columns) const {
+  return reader_->ReadBatch(b, columns);
+}
+
 Result<Segment::KeyColumns> Segment::BatchKeys(int b) const {
   {
     std::lock_guard<std::mutex> lock(key_mu_);
     if (keys_[b].time != nullptr) return keys_[b];
   }
-  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, reader_->ReadBatch(b));
+  std::vector<int> cols = {time_column_};
+  if (index_.sort_column >= 0) cols.push_back(index_.sort_column);
+  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, reader_->ReadBatch(b, cols));
   KeyColumns k;
-  const ArrayData& t = batch.columns[time_column_];
+  const ArrayData& t = batch.columns[0];
   k.time = t.values.As<int64_t>();
   auto owners = std::make_shared<std::vector<std::shared_ptr<const void>>>();
   owners->push_back(t.values.owner);
   if (index_.sort_column >= 0) {
-    const ArrayData& tag = batch.columns[index_.sort_column];
+    const ArrayData& tag = batch.columns[1];
     if (tag.null_count > 0) {
       // Nulls carry code 0 in the data; keys use code + 1 with nulls as 0.
       auto codes = std::make_shared<std::vector<int32_t>>(static_cast<size_t>(tag.length));

@@ -78,6 +78,8 @@ class Segment {
 
   // Record batch b (zero-copy when uncompressed).
   Result<arrow::RecordBatch> ReadBatch(int b) const;
+  // Only columns `columns` (< num_columns()) of batch b, in that order.
+  Result<arrow::RecordBatch> ReadBatch(int b, const std::vector<int>& columns) const;
 
  private:
   Segment() = default;

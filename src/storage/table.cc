@@ -444,6 +444,53 @@ ArrayData SliceColumn(const ArrayData& a, int64_t offset, int64_t length) {
   return s;
 }
 
+template <typename T>
+std::vector<T> TakeValues(const T* v, const std::vector<uint32_t>& rows) {
+  std::vector<T> out(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) out[i] = v[rows[i]];
+  return out;
+}
+
+// Rows `rows` of a column (dictionary shared, not rebuilt).
+ArrayData TakeColumn(const ArrayData& a, const std::vector<uint32_t>& rows) {
+  ArrayData out;
+  out.type = a.type;
+  out.length = static_cast<int64_t>(rows.size());
+  out.dictionary = a.dictionary;
+  switch (arrow::ValueWidth(a.type.id)) {
+    case 2:
+      out.values = arrow::Buffer::FromVector(TakeValues(a.values.As<int16_t>(), rows));
+      break;
+    case 4:
+      out.values = arrow::Buffer::FromVector(TakeValues(a.values.As<int32_t>(), rows));
+      break;
+    case 8:
+      out.values = arrow::Buffer::FromVector(TakeValues(a.values.As<int64_t>(), rows));
+      break;
+    default: {  // booleans
+      std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(out.length)), 0);
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if (a.BoolValue(rows[i])) arrow::SetBit(bits.data(), static_cast<int64_t>(i));
+      }
+      out.values = arrow::Buffer::FromVector(std::move(bits));
+    }
+  }
+  if (a.null_count > 0) {
+    std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(out.length)), 0);
+    int64_t nulls = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (a.IsValid(rows[i])) {
+        arrow::SetBit(bits.data(), static_cast<int64_t>(i));
+      } else {
+        ++nulls;
+      }
+    }
+    out.null_count = nulls;
+    if (nulls > 0) out.validity = arrow::Buffer::FromVector(std::move(bits));
+  }
+  return out;
+}
+
 }  // namespace
 
 arrow::RecordBatch ExtendToTable(arrow::RecordBatch batch, const TableDef& def,
@@ -581,51 +628,69 @@ Result<arrow::RecordBatch> TableScan::ReadTask(size_t i) const {
     out.schema = schema_;
     return out;
   }
-  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, task.segment->ReadBatch(task.batch));
-  // Rows to keep within [begin, end): all, unless a per-row filter applies.
+  // Read only what is needed: the projected columns, plus time and tag for row filters.
   const bool time_per_row =
       task.segment->index().sort_column >= 0 && !(tag_filter && task.codes.empty());
+  const int stored = task.segment->num_columns();
+  std::vector<int> wanted;
+  auto want = [&](int c) {
+    if (c >= stored) return -1;
+    auto it = std::find(wanted.begin(), wanted.end(), c);
+    if (it != wanted.end()) return static_cast<int>(it - wanted.begin());
+    wanted.push_back(c);
+    return static_cast<int>(wanted.size()) - 1;
+  };
+  std::vector<int> pos;
+  for (int c : spec_.columns) pos.push_back(want(c));
+  const int time_pos = time_per_row ? want(def.time_column) : -1;
+  const int tag_pos = task.codes.empty() ? -1 : want(spec_.tag_column);
+  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, task.segment->ReadBatch(task.batch, wanted));
   std::vector<uint32_t> keep;
-  bool filtered = false;
-  if (!task.codes.empty() || time_per_row) {
-    filtered = true;
-    const ArrayData& t = batch.columns[def.time_column];
-    for (int64_t r = task.begin; r < task.end; ++r) {
-      if (time_per_row) {
-        int64_t ts = t.Value<int64_t>(r);
-        if (ts < spec_.min_time || ts >= spec_.max_time) continue;
+  const bool filtered = !task.codes.empty() || time_per_row;
+  if (filtered) {
+    keep.resize(static_cast<size_t>(task.end - task.begin));
+    size_t n = 0;
+    if (time_per_row) {
+      // Branch-free selection: write every row id, advance only past matches.
+      const int64_t* t = batch.columns[time_pos].values.As<int64_t>();
+      const int64_t lo = spec_.min_time, hi = spec_.max_time;
+      for (int64_t r = task.begin; r < task.end; ++r) {
+        keep[n] = static_cast<uint32_t>(r);
+        n += static_cast<size_t>((t[r] >= lo) & (t[r] < hi));
       }
-      if (!task.codes.empty()) {
-        const ArrayData& tag = batch.columns[spec_.tag_column];
-        if (!tag.IsValid(r)) continue;
-        int32_t code = tag.Value<int32_t>(r);
-        if (std::find(task.codes.begin(), task.codes.end(), code) == task.codes.end()) continue;
+    } else {
+      for (int64_t r = task.begin; r < task.end; ++r) keep[n++] = static_cast<uint32_t>(r);
+    }
+    keep.resize(n);
+    if (tag_pos >= 0) {
+      const ArrayData& tag = batch.columns[tag_pos];
+      const int32_t* codes = tag.values.As<int32_t>();
+      size_t m = 0;
+      for (uint32_t r : keep) {
+        keep[m] = r;
+        bool hit = tag.IsValid(r) &&
+                   std::find(task.codes.begin(), task.codes.end(), codes[r]) != task.codes.end();
+        m += hit ? 1 : 0;
       }
-      keep.push_back(static_cast<uint32_t>(r));
+      keep.resize(m);
     }
   }
   arrow::RecordBatch out;
   out.schema = schema_;
   const int64_t rows = filtered ? static_cast<int64_t>(keep.size()) : task.end - task.begin;
   out.num_rows = rows;
-  for (int c : spec_.columns) {
-    if (c >= static_cast<int>(batch.columns.size())) {
+  for (size_t k = 0; k < spec_.columns.size(); ++k) {
+    const int c = spec_.columns[k];
+    if (pos[k] < 0) {  // added after this segment was written
       out.columns.push_back(MakeNullArray(ArrowTypeOf(def.columns[c].type), rows));
       continue;
     }
-    const ArrayData& a = batch.columns[c];
+    const ArrayData& a = batch.columns[pos[k]];
     if (!filtered) {
       out.columns.push_back(SliceColumn(a, task.begin, rows));
       continue;
     }
-    arrow::RecordBatch one;
-    one.num_rows = batch.num_rows;
-    one.columns.push_back(a);
-    std::vector<RowRef> refs;
-    refs.reserve(keep.size());
-    for (uint32_t r : keep) refs.push_back({0, r});
-    arrow::RecordBatch g = Gather({&one}, refs);
-    out.columns.push_back(std::move(g.columns[0]));
+    out.columns.push_back(TakeColumn(a, keep));
   }
   return out;
 }

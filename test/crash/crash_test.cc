@@ -76,8 +76,7 @@ void ReadLines(int fd, std::string* partial, std::vector<std::string>* lines,
 TEST(CrashTest, KillNineDuringIngestFlushCompactionAndCheckpoint) {
   const char* env_cycles = std::getenv("OMENDB_CRASH_CYCLES");
   const int cycles = env_cycles != nullptr ? std::atoi(env_cycles) : 50;
-  const std::string dir =
-      ::testing::TempDir() + "omen_crash_" + std::to_string(::getpid());
+  const std::string dir = ::testing::TempDir() + "omen_crash_" + std::to_string(::getpid());
   (void)omen::Env::Default()->RemoveAll(dir);
   std::mt19937 rng(20261124);
   std::set<int64_t> acked;
@@ -90,8 +89,8 @@ TEST(CrashTest, KillNineDuringIngestFlushCompactionAndCheckpoint) {
     // Wait for READY (recovery done), then let it run a random while.
     while (std::find(lines.begin(), lines.end(), "READY") == lines.end() &&
            std::chrono::steady_clock::now() - start < std::chrono::seconds(60)) {
-      ReadLines(w.out, &rest, &lines, std::chrono::steady_clock::now() +
-                                           std::chrono::milliseconds(20), false);
+      ReadLines(w.out, &rest, &lines,
+                std::chrono::steady_clock::now() + std::chrono::milliseconds(20), false);
     }
     ASSERT_NE(std::find(lines.begin(), lines.end(), "READY"), lines.end())
         << "writer did not start in cycle " << cycle;
@@ -139,11 +138,11 @@ TEST(CrashTest, KillNineDuringIngestFlushCompactionAndCheckpoint) {
       }
     }
   }
-  std::printf("crash test: cycles=%d acknowledged_batches=%zu rows_checked_last=%lld "
-              "rows_lost=%lld partial_batches=%lld duplicated_batches=%lld\n",
-              cycles, acked.size(), static_cast<long long>(rows_checked),
-              static_cast<long long>(rows_lost), static_cast<long long>(partial),
-              static_cast<long long>(duplicated));
+  std::printf(
+      "crash test: cycles=%d acknowledged_batches=%zu rows_checked_last=%lld "
+      "rows_lost=%lld partial_batches=%lld duplicated_batches=%lld\n",
+      cycles, acked.size(), static_cast<long long>(rows_checked), static_cast<long long>(rows_lost),
+      static_cast<long long>(partial), static_cast<long long>(duplicated));
   EXPECT_GT(acked.size(), static_cast<size_t>(cycles));
   EXPECT_EQ(rows_lost, 0);
   (void)omen::Env::Default()->RemoveAll(dir);

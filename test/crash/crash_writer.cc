@@ -157,8 +157,8 @@ int Verify(const std::string& dir) {
     }
   }
   for (const auto& [id, entry] : batches) {
-    std::printf("%lld %lld %zu\n", static_cast<long long>(id),
-                static_cast<long long>(entry.first), entry.second.size());
+    std::printf("%lld %lld %zu\n", static_cast<long long>(id), static_cast<long long>(entry.first),
+                entry.second.size());
   }
   std::printf("END\n");
   std::fflush(stdout);

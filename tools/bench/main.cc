@@ -5,8 +5,8 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <vector>
@@ -83,7 +83,8 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
 
   omen::bench::LayoutBenchOptions layout;
-  CLI::App* lay = app.add_subcommand("layout", "sort key (hostname, time) vs time-ordered segments");
+  CLI::App* lay =
+      app.add_subcommand("layout", "sort key (hostname, time) vs time-ordered segments");
   lay->add_option("--rows", layout.rows, "rows to load")->capture_default_str();
   lay->add_option("--hosts", layout.hosts, "hosts (series)")->capture_default_str();
   lay->add_option("--queries", layout.queries, "queries per kind")->capture_default_str();

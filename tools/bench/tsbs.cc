@@ -8,15 +8,15 @@
 namespace omen::bench {
 namespace {
 
-const char* const kTagNames[kTsbsTags] = {"hostname", "region",  "datacenter", "rack",
-                                          "os",       "arch",    "team",       "service",
-                                          "service_version", "service_environment"};
+const char* const kTagNames[kTsbsTags] = {
+    "hostname", "region",          "datacenter",         "rack", "os", "arch", "team",
+    "service",  "service_version", "service_environment"};
 const char* const kMetricNames[kTsbsMetrics] = {
-    "usage_user",   "usage_system", "usage_idle",  "usage_nice",  "usage_iowait",
-    "usage_irq",    "usage_softirq", "usage_steal", "usage_guest", "usage_guest_nice"};
-const char* const kRegions[] = {"us-east-1", "us-west-1", "us-west-2",      "eu-west-1",
-                                "eu-central-1", "ap-southeast-1", "ap-southeast-2",
-                                "ap-northeast-1", "sa-east-1"};
+    "usage_user", "usage_system",  "usage_idle",  "usage_nice",  "usage_iowait",
+    "usage_irq",  "usage_softirq", "usage_steal", "usage_guest", "usage_guest_nice"};
+const char* const kRegions[] = {"us-east-1",      "us-west-1",      "us-west-2",
+                                "eu-west-1",      "eu-central-1",   "ap-southeast-1",
+                                "ap-southeast-2", "ap-northeast-1", "sa-east-1"};
 const char* const kOs[] = {"Ubuntu16.10", "Ubuntu16.04LTS", "Ubuntu15.10"};
 const char* const kArch[] = {"x64", "x86"};
 const char* const kTeam[] = {"SF", "NYC", "LON", "CHI"};
