@@ -34,7 +34,8 @@ nlohmann::json TableToJson(const TableDef& t) {
             {"sort_key", o.sort_key},
             {"flush_rows", o.flush_rows},
             {"batch_rows", o.batch_rows},
-            {"compact_target_rows", o.compact_target_rows}}}};
+            {"compact_target_rows", o.compact_target_rows},
+            {"retention_us", o.retention_us}}}};
 }
 
 Result<TableDef> TableFromJson(const nlohmann::json& j) {
@@ -66,6 +67,7 @@ Result<TableDef> TableFromJson(const nlohmann::json& j) {
   t.options.flush_rows = opts.value("flush_rows", t.options.flush_rows);
   t.options.batch_rows = opts.value("batch_rows", t.options.batch_rows);
   t.options.compact_target_rows = opts.value("compact_target_rows", t.options.compact_target_rows);
+  t.options.retention_us = opts.value("retention_us", int64_t{0});
   Status s = ValidateTableDef(&t, j.value("time_column", std::string()));
   if (!s.ok()) return Status::Corruption("catalog: " + std::string(s.message()));
   return t;

@@ -558,6 +558,30 @@ Status Database::BackgroundRound() {
   return RemoveObsoleteWal();
 }
 
+Status Database::ApplyRetention() {
+  const int64_t now = static_cast<int64_t>(env_->NowMicros());
+  for (const auto& t : AllTables()) {
+    const auto def = t->def();
+    if (def->options.retention_us <= 0) continue;
+    const int64_t cutoff = now - def->options.retention_us;
+    bool any = false;
+    for (int64_t start : t->PartitionStarts()) {
+      any |= PartitionFor(def->options.partition_by, start).end <= cutoff;
+    }
+    if (!any) continue;  // nothing to drop: do not block writers
+    std::unique_lock<std::shared_mutex> gate(gate_);
+    std::lock_guard<std::mutex> maint(maint_mu_);
+    uint64_t dropped = 0;
+    OMEN_RETURN_IF_ERROR(RewriteForDelete(t.get(), kMinTime, cutoff, true, &dropped));
+    if (dropped > 0) {
+      Log(LogLevel::kInfo, "retention: dropped %llu rows of %s older than %lld",
+          static_cast<unsigned long long>(dropped), def->name.c_str(),
+          static_cast<long long>(cutoff));
+    }
+  }
+  return Status::OK();
+}
+
 void Database::KickBackground() {
   {
     std::lock_guard<std::mutex> lock(bg_mu_);
@@ -576,7 +600,8 @@ void Database::BackgroundLoop() {
       if (bg_stop_) return;
       bg_kick_ = false;
     }
-    Status s = BackgroundRound();
+    Status s = ApplyRetention();
+    if (s.ok()) s = BackgroundRound();
     if (s.ok()) {
       backoff_ms = options_.background_interval_ms;
     } else {

@@ -115,6 +115,8 @@ class Database {
   Status RemoveObsoleteWal();
   void BackgroundLoop();
   void KickBackground();
+  // Drops partitions past each table's retention (takes the gate and maintenance locks).
+  Status ApplyRetention();
   Status BackgroundRound();
 
   const std::string dir_;

@@ -63,6 +63,9 @@ struct TableOptions {
   uint32_t batch_rows = 1u << 16;
   // Rows a compacted segment may reach.
   uint64_t compact_target_rows = 8u << 20;
+  // Retention: partitions that end more than this many microseconds before now are dropped by
+  // the background thread (0: keep forever).
+  int64_t retention_us = 0;
 };
 const char* CompressionName(arrow::Compression c);
 std::optional<arrow::Compression> CompressionFromName(std::string_view name);

@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -476,6 +478,29 @@ TEST(Database, DeleteRangeAndRetention) {
   }
   auto db = OpenDb(dir + ".crash");
   EXPECT_EQ(ScanAll(*db), Filter(all, INT64_MIN, INT64_MAX));
+}
+
+TEST(Database, RetentionOptionDropsOldPartitionsInBackground) {
+  std::string dir = TestDir("retention");
+  StorageOptions o = TestOptions();
+  o.background = true;
+  o.background_interval_ms = 5;
+  auto db = OpenDb(dir, o);
+  TableDef def = MetricsDef();
+  def.options.retention_us = 2 * kDay;
+  ASSERT_TRUE(db->CreateTable(def, "").ok());
+  const int64_t now = static_cast<int64_t>(Env::Default()->NowMicros());
+  std::vector<Row> rows = {
+      {now - 10 * kDay, "old", 1, 1}, {now - 5 * kDay, "old", 2, 2}, {now - kHour, "new", 3, 3}};
+  ASSERT_TRUE(db->Insert("metrics", MakeBatch(*db, rows)).ok());
+  for (int i = 0; i < 400 && ScanAll(*db).size() != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(ScanAll(*db), Filter({rows[2]}, INT64_MIN, INT64_MAX));
+  db.reset();
+  db = OpenDb(dir);
+  EXPECT_EQ(db->FindTable("metrics")->options.retention_us, 2 * kDay);
+  EXPECT_EQ(ScanAll(*db), Filter({rows[2]}, INT64_MIN, INT64_MAX));
 }
 
 TEST(Database, AddColumnKeepsOldRowsAsNull) {
