@@ -137,6 +137,24 @@ ArrayData MakeNullArray(arrow::DataType type, int64_t length) {
 }
 
 Status ValidateBatch(const arrow::RecordBatch& batch, const arrow::Schema& schema) {
+  OMEN_RETURN_IF_ERROR(ValidateBatchLayout(batch, schema));
+  // Timestamps are kept to +-2^62 microseconds (about 146,000 years; PostgreSQL's own range
+  // is narrower) so that time arithmetic in partitions and keys never overflows.
+  for (size_t i = 0; i < batch.columns.size(); ++i) {
+    const ArrayData& a = batch.columns[i];
+    if (a.type.id != TypeId::kTimestamp) continue;
+    for (int64_t r = 0; r < a.length; ++r) {
+      int64_t t = a.Value<int64_t>(r);
+      if (a.IsValid(r) && (t < kMinTimestamp || t > kMaxTimestamp)) {
+        return Status::InvalidArgument("timestamp out of range in column \"" +
+                                       schema.fields[i].name + "\"");
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status ValidateBatchLayout(const arrow::RecordBatch& batch, const arrow::Schema& schema) {
   if (batch.columns.size() != schema.fields.size()) {
     return Status::InvalidArgument("batch has " + std::to_string(batch.columns.size()) +
                                    " columns, table has " + std::to_string(schema.fields.size()));
@@ -147,7 +165,7 @@ Status ValidateBatch(const arrow::RecordBatch& batch, const arrow::Schema& schem
     if (!(a.type == f.type)) {
       return Status::InvalidArgument("column \"" + f.name + "\" has the wrong type");
     }
-    if (a.length != batch.num_rows ||
+    if (a.length != batch.num_rows || a.null_count < 0 || a.null_count > a.length ||
         static_cast<int64_t>(a.values.size) < ValuesBytes(a.type.id, a.length) ||
         (a.null_count > 0 &&
          static_cast<int64_t>(a.validity.size) < arrow::BitmapBytes(a.length))) {
@@ -160,6 +178,16 @@ Status ValidateBatch(const arrow::RecordBatch& batch, const arrow::Schema& schem
     if (a.type.id == TypeId::kString) {
       if (a.dictionary == nullptr) {
         return Status::InvalidArgument("column \"" + f.name + "\" has no dictionary");
+      }
+      const arrow::Dictionary& d = *a.dictionary;
+      if (d.length < 0 || d.offsets.size < static_cast<size_t>(d.length + 1) * 4) {
+        return Status::InvalidArgument("column \"" + f.name + "\" has a bad dictionary");
+      }
+      const int32_t* off = d.offsets.As<int32_t>();
+      bool ok = off[0] == 0 && static_cast<size_t>(off[d.length]) <= d.data.size;
+      for (int64_t k = 0; ok && k < d.length; ++k) ok = off[k] <= off[k + 1];
+      if (!ok) {
+        return Status::InvalidArgument("column \"" + f.name + "\" has bad dictionary offsets");
       }
       const int32_t* codes = a.values.As<int32_t>();
       for (int64_t r = 0; r < a.length; ++r) {

@@ -67,8 +67,16 @@ Result<DecodedBatch> DecodeBatchRecord(std::string_view payload,
 // Only the table id of a payload (Corruption if too short).
 Result<uint64_t> PeekBatchTableId(std::string_view payload);
 
-// Checks a batch against a schema: column count and types, lengths, NOT NULL columns, codes.
+// Timestamps storage accepts: [-2^62, 2^62) microseconds.
+inline constexpr int64_t kMinTimestamp = -(int64_t{1} << 62);
+inline constexpr int64_t kMaxTimestamp = (int64_t{1} << 62) - 1;
+
+// Checks a batch against a schema: column count and types, lengths, null counts, NOT NULL
+// columns, dictionaries and codes, timestamp range. Everything DecodeBatchRecord checks, so an
+// accepted batch always replays.
 Status ValidateBatch(const arrow::RecordBatch& batch, const arrow::Schema& schema);
+// The same without the timestamp range.
+Status ValidateBatchLayout(const arrow::RecordBatch& batch, const arrow::Schema& schema);
 
 // An all-null column of a type, length rows.
 arrow::ArrayData MakeNullArray(arrow::DataType type, int64_t length);

@@ -114,6 +114,14 @@ Status Catalog::Load() {
   if (crc32c::Value(body.data(), body.size()) != crc) {
     return Status::Corruption("catalog " + path + ": checksum mismatch");
   }
+  try {
+    return LoadJson(path, body);
+  } catch (const std::exception& e) {  // a field of the wrong JSON type
+    return Status::Corruption("catalog " + path + ": " + e.what());
+  }
+}
+
+Status Catalog::LoadJson(const std::string& path, std::string_view body) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object() || !j.contains("tables") || !j["tables"].is_array()) {
     return Status::Corruption("catalog " + path + ": not a catalog document");

@@ -47,6 +47,7 @@ class Catalog {
  private:
   Catalog(Env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
   Status Load();
+  Status LoadJson(const std::string& path, std::string_view body);
   // Persists `tables` as the next version; on success installs it.
   Status Commit(std::map<std::string, std::shared_ptr<const TableDef>> tables, uint64_t next_id);
 

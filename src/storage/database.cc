@@ -54,6 +54,12 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, Storage
 Status Database::Recover() {
   OMEN_RETURN_IF_ERROR(env_->CreateDirs(dir_));
   OMEN_ASSIGN_OR_RETURN(lock_, env_->LockFile(dir_ + "/LOCK"));
+  for (const char* sub : {"/catalog", "/tables", "/wal"}) {
+    if (!env_->FileExists(dir_ + sub)) {
+      OMEN_RETURN_IF_ERROR(env_->CreateDirs(dir_ + sub));
+      OMEN_RETURN_IF_ERROR(env_->SyncDir(dir_));
+    }
+  }
   OMEN_ASSIGN_OR_RETURN(catalog_, Catalog::Open(env_, dir_ + "/catalog"));
   const std::string tables_dir = dir_ + "/tables";
   OMEN_RETURN_IF_ERROR(env_->CreateDirs(tables_dir));
@@ -229,13 +235,8 @@ Result<std::shared_ptr<const TableDef>> Database::AddColumn(const std::string& t
 
 Status Database::Insert(const std::string& table_name, const arrow::RecordBatch& batch) {
   if (batch.num_rows == 0) return Status::OK();
-  std::shared_lock<std::shared_mutex> gate(gate_);
-  std::shared_ptr<Table> table = GetTable(table_name);
-  if (table == nullptr) return Status::NotFound("table \"" + table_name + "\" does not exist");
-  const auto def = table->def();
-  OMEN_RETURN_IF_ERROR(ValidateBatch(batch, *table->schema()));
-  const std::string payload = EncodeBatchRecord(def->id, batch);
-  // Back-pressure: while flushes lag far behind, writers wait instead of growing memory.
+  // Back-pressure: while flushes lag far behind, writers wait (holding no lock) instead of
+  // growing memory.
   if (options_.background) {
     for (int spins = 0; buffered_rows_.load() > 2 * options_.max_buffered_rows && spins < 6000;
          ++spins) {
@@ -243,6 +244,12 @@ Status Database::Insert(const std::string& table_name, const arrow::RecordBatch&
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
+  std::shared_lock<std::shared_mutex> gate(gate_);
+  std::shared_ptr<Table> table = GetTable(table_name);
+  if (table == nullptr) return Status::NotFound("table \"" + table_name + "\" does not exist");
+  const auto def = table->def();
+  OMEN_RETURN_IF_ERROR(ValidateBatch(batch, *table->schema()));
+  const std::string payload = EncodeBatchRecord(def->id, batch);
   uint64_t seq;
   {
     std::lock_guard<std::mutex> apply(apply_mu_);
@@ -269,7 +276,7 @@ Result<TableScan> Database::Scan(const std::string& table_name, const ScanSpec& 
        ArrowTypeOf(def->columns[spec.tag_column].type).id != arrow::TypeId::kString)) {
     return Status::InvalidArgument("scan: tag filter column must be a text column");
   }
-  return table->TakeScan(spec);
+  return table->TakeScan(spec);  // Result<TableScan>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,12 +301,18 @@ Status Database::FlushPartition(Table* table, int64_t start, bool seal) {
             : NormalizeDictionaries(std::move(sorted));
     const uint64_t id = table->AllocateSegmentId();
     const std::string pdir = table->PartitionDir(start);
-    OMEN_RETURN_IF_ERROR(env_->CreateDirs(pdir));
+    if (!env_->FileExists(pdir)) {
+      OMEN_RETURN_IF_ERROR(env_->CreateDirs(pdir));
+      OMEN_RETURN_IF_ERROR(env_->SyncDir(table->dir()));
+    }
     const std::string base = table->SegmentBase(start, id);
     OMEN_ASSIGN_OR_RETURN(SegmentMeta meta, WriteSegment(env_, base, id, *def, rows));
     OMEN_RETURN_IF_ERROR(env_->SyncDir(pdir));
     OMEN_RETURN_IF_ERROR(env_->SyncDir(table->dir()));
     OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env_, base, meta, *def, false));
+    // The WAL records behind these rows must be durable before the MANIFEST claims them:
+    // otherwise a power loss could keep this half of a batch and lose the other.
+    OMEN_RETURN_IF_ERROR(wal_->Sync());
     Manifest m = table->manifest();
     ManifestPartition& mp = m.partitions[start];
     mp.start = start;
@@ -569,8 +582,11 @@ Status Database::ApplyRetention() {
       any |= PartitionFor(def->options.partition_by, start).end <= cutoff;
     }
     if (!any) continue;  // nothing to drop: do not block writers
-    std::unique_lock<std::shared_mutex> gate(gate_);
+    // Never wait on the gate here: writers holding it may be waiting for this thread's flushes.
+    std::unique_lock<std::shared_mutex> gate(gate_, std::try_to_lock);
+    if (!gate.owns_lock()) continue;  // next round
     std::lock_guard<std::mutex> maint(maint_mu_);
+    if (GetTable(def->name) != t) continue;  // dropped (and maybe recreated) meanwhile
     uint64_t dropped = 0;
     OMEN_RETURN_IF_ERROR(RewriteForDelete(t.get(), kMinTime, cutoff, true, &dropped));
     if (dropped > 0) {
@@ -600,8 +616,8 @@ void Database::BackgroundLoop() {
       if (bg_stop_) return;
       bg_kick_ = false;
     }
-    Status s = ApplyRetention();
-    if (s.ok()) s = BackgroundRound();
+    Status s = BackgroundRound();
+    if (s.ok()) s = ApplyRetention();
     if (s.ok()) {
       backoff_ms = options_.background_interval_ms;
     } else {

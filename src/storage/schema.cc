@@ -131,6 +131,15 @@ std::shared_ptr<const arrow::Schema> TableDef::ArrowSchema() const {
 
 Status ValidateTableDef(TableDef* def, std::string_view time_column_name) {
   if (def->name.empty()) return Status::InvalidArgument("table name must not be empty");
+  // The name is a directory name under DATA/tables/.
+  if (def->name == "." || def->name == ".." || def->name.size() > 200) {
+    return Status::InvalidArgument("invalid table name \"" + def->name + "\"");
+  }
+  for (unsigned char ch : def->name) {
+    if (ch == '/' || ch < 0x20 || ch == 0x7f) {
+      return Status::InvalidArgument("table name must not contain '/' or control characters");
+    }
+  }
   if (def->columns.empty()) return Status::InvalidArgument("a table needs at least one column");
   std::set<std::string> seen;
   for (const ColumnDef& c : def->columns) {
@@ -180,8 +189,12 @@ Status ValidateTableDef(TableDef* def, std::string_view time_column_name) {
       return Status::InvalidArgument("sort_key must name a TEXT or VARCHAR column");
     }
   }
-  if (def->options.flush_rows == 0 || def->options.batch_rows == 0) {
-    return Status::InvalidArgument("flush_rows and batch_rows must be positive");
+  if (def->options.flush_rows == 0 || def->options.batch_rows == 0 ||
+      def->options.batch_rows > (1u << 24) || def->options.compact_target_rows == 0 ||
+      def->options.retention_us < 0) {
+    return Status::InvalidArgument(
+        "flush_rows, compact_target_rows and batch_rows (at most 16777216) must be positive, "
+        "retention must not be negative");
   }
   return Status::OK();
 }

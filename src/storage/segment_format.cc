@@ -128,8 +128,9 @@ Result<SegmentIndex> DecodeSegmentIndex(std::string_view bytes) {
   const uint64_t stats_bytes = 25;
   if (idx.batch_rows == 0 || idx.num_columns == 0 || idx.key_shift > 63 || idx.sort_column < -1 ||
       idx.sort_column >= static_cast<int32_t>(idx.num_columns) ||
-      (uint64_t{idx.num_batches} + 1) * idx.num_columns * stats_bytes > body.size() ||
-      (idx.rows + idx.batch_rows - 1) / idx.batch_rows != idx.num_batches) {
+      idx.num_columns > body.size() / stats_bytes ||
+      uint64_t{idx.num_batches} + 1 > body.size() / stats_bytes / idx.num_columns ||
+      idx.rows / idx.batch_rows + (idx.rows % idx.batch_rows != 0 ? 1 : 0) != idx.num_batches) {
     return Status::Corruption("segment index: inconsistent counts");
   }
   idx.column_stats.resize(idx.num_columns);

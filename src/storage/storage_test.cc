@@ -15,12 +15,14 @@
 #include <tuple>
 #include <vector>
 
+#include "common/crc32c.h"
 #include "common/env.h"
 #include "storage/batch.h"
 #include "storage/catalog.h"
 #include "storage/database.h"
 #include "storage/partition.h"
 #include "storage/segment_format.h"
+#include "storage/table.h"
 
 namespace omen::storage {
 namespace {
@@ -233,6 +235,66 @@ TEST(Catalog, ValidatesDefinitions) {
   def.options.sort_key = "host";
   EXPECT_TRUE(ValidateTableDef(&def, "").ok());
   EXPECT_EQ(def.sort_column, 1);
+}
+
+TEST(Catalog, TableNamesThatAreNotDirectoryNamesAreRefused) {
+  for (const char* name : {".", "..", "a/b", "../x", "tab\tle"}) {
+    TableDef def = MetricsDef();
+    def.name = name;
+    EXPECT_TRUE(ValidateTableDef(&def, "").IsInvalidArgument()) << name;
+  }
+  TableDef def = MetricsDef();
+  def.name = "Weird name-ü.1";
+  EXPECT_TRUE(ValidateTableDef(&def, "").ok());
+  def.options.batch_rows = 0xffffffffu;
+  EXPECT_TRUE(ValidateTableDef(&def, "").IsInvalidArgument());
+}
+
+TEST(Database, RejectsBatchesThatCouldNotReplay) {
+  std::string dir = TestDir("reject");
+  auto db = OpenDb(dir);
+  ASSERT_TRUE(db->CreateTable(MetricsDef(), "").ok());
+  // Timestamps outside +-2^62 microseconds.
+  for (int64_t t : {INT64_MAX, INT64_MIN, kMaxTimestamp + 1}) {
+    EXPECT_TRUE(db->Insert("metrics", MakeBatch(*db, {{t, "h", 1, 1}})).IsInvalidArgument());
+  }
+  EXPECT_TRUE(db->Insert("metrics", MakeBatch(*db, {{kMaxTimestamp, "h", 1, 1}})).ok());
+  EXPECT_TRUE(db->Insert("metrics", MakeBatch(*db, {{kMinTimestamp, "h", 1, 1}})).ok());
+  // A dictionary whose offsets do not start at 0, a null count above the length.
+  arrow::RecordBatch bad = MakeBatch(*db, {{kT0, "h", 1, 1}});
+  auto dict = std::make_shared<arrow::Dictionary>(*bad.columns[1].dictionary);
+  dict->offsets = arrow::Buffer::FromVector(std::vector<int32_t>{1, 1});
+  bad.columns[1].dictionary = dict;
+  EXPECT_TRUE(db->Insert("metrics", bad).IsInvalidArgument());
+  bad = MakeBatch(*db, {{kT0, "h", 1, 1}});
+  bad.columns[2].null_count = 5;
+  EXPECT_TRUE(db->Insert("metrics", bad).IsInvalidArgument());
+  ASSERT_TRUE(db->Checkpoint().ok());
+  EXPECT_EQ(ScanAll(*db).size(), 2u);
+}
+
+TEST(Manifest, WrongJsonTypesAreCorruptionNotACrash) {
+  Manifest m;
+  m.table_id = 1;
+  m.next_segment_id = 3;
+  m.partitions[0].segments.push_back({1, 10, 0, 5, 100});
+  std::string good = EncodeManifest(m);
+  ASSERT_TRUE(DecodeManifest(good).ok());
+  auto reencode = [](const std::string& body) {
+    char header[64];
+    std::snprintf(header, sizeof(header), "OMENMAN1 %zu %08x\n", body.size(),
+                  crc32c::Value(body.data(), body.size()));
+    return header + body;
+  };
+  for (
+      const char* body :
+      {R"({"table_id":1,"next_segment_id":3,"partitions":[{"start":"x","segments":[]}]})",
+       R"({"table_id":1,"next_segment_id":3,"partitions":[{"start":0,"segments":[["a",1,2,3,4]]}]})",
+       R"({"table_id":1,"next_segment_id":3,"partitions":[{"start":0,"segments":[[1,1,2,3,4],[1,1,2,3,4]]}]})",
+       R"({"table_id":"1","next_segment_id":3,"partitions":[]})", R"([1,2,3])", R"(nope)"}) {
+    auto r = DecodeManifest(reencode(body));
+    EXPECT_FALSE(r.ok()) << body;
+  }
 }
 
 TEST(Batch, WalPayloadRoundTripAndCorruption) {

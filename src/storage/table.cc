@@ -48,6 +48,8 @@ std::string EncodeManifest(const Manifest& m) {
   return header + body;
 }
 
+Result<Manifest> DecodeManifestJson(std::string_view body);
+
 Result<Manifest> DecodeManifest(std::string_view bytes) {
   size_t nl = bytes.find('\n');
   char magic[16] = {0};
@@ -63,6 +65,14 @@ Result<Manifest> DecodeManifest(std::string_view bytes) {
   if (crc32c::Value(body.data(), body.size()) != crc) {
     return Status::Corruption("manifest: checksum mismatch");
   }
+  try {
+    return DecodeManifestJson(body);
+  } catch (const std::exception& e) {  // a field of the wrong JSON type
+    return Status::Corruption(std::string("manifest: ") + e.what());
+  }
+}
+
+Result<Manifest> DecodeManifestJson(std::string_view body) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("partitions") ||
       !j["partitions"].is_array()) {
@@ -87,9 +97,20 @@ Result<Manifest> DecodeManifest(std::string_view bytes) {
       s.min_time = sj[2].get<int64_t>();
       s.max_time = sj[3].get<int64_t>();
       s.bytes = sj[4].get<uint64_t>();
-      if (s.id >= m.next_segment_id) return Status::Corruption("manifest: segment id");
+      if (s.id >= m.next_segment_id || s.id == 0) {
+        return Status::Corruption("manifest: segment id");
+      }
+      for (const auto& [start, other] : m.partitions) {
+        for (const SegmentMeta& o : other.segments) {
+          if (o.id == s.id) return Status::Corruption("manifest: duplicate segment id");
+        }
+      }
+      for (const SegmentMeta& o : p.segments) {
+        if (o.id == s.id) return Status::Corruption("manifest: duplicate segment id");
+      }
       p.segments.push_back(s);
     }
+    if (m.partitions.count(p.start) != 0) return Status::Corruption("manifest: partition twice");
     m.partitions[p.start] = std::move(p);
   }
   return m;
@@ -128,7 +149,10 @@ std::string Table::SegmentBase(int64_t start, uint64_t id) const {
 }
 
 Status Table::Load(const std::string& quarantine_dir) {
-  OMEN_RETURN_IF_ERROR(env_->CreateDirs(dir_));
+  if (!env_->FileExists(dir_)) {
+    OMEN_RETURN_IF_ERROR(env_->CreateDirs(dir_));
+    OMEN_RETURN_IF_ERROR(env_->SyncDir(DirName(dir_)));
+  }
   Manifest m;
   const std::string path = dir_ + "/MANIFEST";
   const std::shared_ptr<const TableDef> def = this->def();
@@ -149,6 +173,9 @@ Status Table::Load(const std::string& quarantine_dir) {
   bool changed = false;
   std::set<std::string> keep = {"MANIFEST"};
   for (auto& [start, mp] : m.partitions) {
+    if (PartitionFor(def->options.partition_by, start).start != start) {
+      return Status::Corruption(path + ": partition start is not a partition boundary");
+    }
     PartitionState p;
     p.range = PartitionFor(def->options.partition_by, start);
     p.name = PartitionName(def->options.partition_by, start);
@@ -158,6 +185,9 @@ Status Table::Load(const std::string& quarantine_dir) {
     for (const SegmentMeta& meta : mp.segments) {
       std::string base = SegmentBase(start, meta.id);
       auto seg = Segment::Open(env_, base, meta, *def);
+      if (!seg.ok() && !seg.status().IsCorruption() && !seg.status().IsNotFound()) {
+        return seg.status();  // e.g. EIO, EMFILE: not the segment's fault; do not quarantine
+      }
       if (!seg.ok()) {
         Log(LogLevel::kError, "segment %s is unreadable, quarantined and not served: %s",
             base.c_str(), seg.status().ToString().c_str());
@@ -364,8 +394,8 @@ int64_t Table::BufferedRows() const {
   std::lock_guard<std::mutex> lock(mu_);
   int64_t rows = 0;
   for (const auto& [start, p] : partitions_) {
-    if (p.active) rows += p.active->pending_rows();
-    for (const auto& b : p.flushing) rows += b->pending_rows();
+    if (p.active) rows += p.active->published_rows();
+    for (const auto& b : p.flushing) rows += b->published_rows();
   }
   return rows;
 }
@@ -374,8 +404,8 @@ std::pair<int64_t, int64_t> Table::LargestActive() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::pair<int64_t, int64_t> best{0, 0};
   for (const auto& [start, p] : partitions_) {
-    if (p.active && p.active->pending_rows() > best.second) {
-      best = {start, p.active->pending_rows()};
+    if (p.active && p.active->published_rows() > best.second) {
+      best = {start, p.active->published_rows()};
     }
   }
   return best;
@@ -502,7 +532,7 @@ arrow::RecordBatch ExtendToTable(arrow::RecordBatch batch, const TableDef& def,
   return batch;
 }
 
-TableScan Table::TakeScan(const ScanSpec& spec) const {
+Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
   TableScan scan;
   scan.spec_ = spec;
   std::vector<std::pair<std::shared_ptr<Segment>, bool>> segments;
@@ -552,13 +582,13 @@ TableScan Table::TakeScan(const ScanSpec& spec) const {
     std::vector<std::pair<int64_t, int64_t>> ranges;
     if (ix.sort_column >= 0 && tag_filter && spec.tag_column == ix.sort_column && ix.has_model) {
       for (int32_t code : codes) {
-        auto r = seg->SeriesRowRange(code, spec.min_time, spec.max_time);
-        if (r.ok() && r->second > r->first) ranges.push_back(*r);
+        OMEN_ASSIGN_OR_RETURN(auto r, seg->SeriesRowRange(code, spec.min_time, spec.max_time));
+        if (r.second > r.first) ranges.push_back(r);
       }
       codes.clear();  // the ranges are exact
     } else if (ix.sort_column < 0) {
-      auto r = seg->TimeRowRange(spec.min_time, spec.max_time);
-      if (r.ok() && r->second > r->first) ranges.push_back(*r);
+      OMEN_ASSIGN_OR_RETURN(auto r, seg->TimeRowRange(spec.min_time, spec.max_time));
+      if (r.second > r.first) ranges.push_back(r);
     } else {
       ranges.emplace_back(0, seg->rows());  // time filtered per row in ReadTask
     }

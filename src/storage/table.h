@@ -125,7 +125,7 @@ class Table {
   // Returns the rows applied.
   int64_t Apply(const arrow::RecordBatch& batch, uint64_t seq);
 
-  TableScan TakeScan(const ScanSpec& spec) const;
+  Result<TableScan> TakeScan(const ScanSpec& spec) const;
 
   // --- used by Database under its maintenance lock ---
   Manifest manifest() const;
