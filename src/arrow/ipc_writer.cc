@@ -43,6 +43,10 @@ EncodedMessage FrameMessage(const flatbuffers::FlatBufferBuilder& fbb, std::stri
 class BodyBuilder {
  public:
   explicit BodyBuilder(const IpcWriteOptions& options) : options_(options) {}
+  // Reserves room for buffers totalling `bytes` (avoids regrowing a multi-MB body).
+  void Reserve(size_t bytes, size_t buffers) {
+    body_.reserve(bytes + buffers * (fmt::kCompressedLengthPrefix + 8));
+  }
 
   Status Add(const uint8_t* data, size_t size) {
     int64_t offset = static_cast<int64_t>(body_.size());
@@ -309,6 +313,12 @@ Result<EncodedMessage> IpcEncoder::BatchMessage(const RecordBatch& batch) const 
     return Status::InvalidArgument("record batch does not match the writer's schema");
   }
   BodyBuilder body(options_);
+  size_t total = 0;
+  for (const ArrayData& column : batch.columns) {
+    total += (column.null_count > 0 ? BitmapBytes(column.length) : 0) +
+             ValuesBytes(column.type.id, column.length);
+  }
+  body.Reserve(total, 2 * batch.columns.size());
   std::vector<fb::FieldNode> nodes;
   for (size_t i = 0; i < batch.columns.size(); ++i) {
     const ArrayData& column = batch.columns[i];
@@ -389,7 +399,8 @@ Status IpcFileWriter::WriteBatch(const RecordBatch& batch) {
   OMEN_ASSIGN_OR_RETURN(EncodedMessage m, encoder_->BatchMessage(batch));
   IpcBlock block{static_cast<int64_t>(bytes_written_), static_cast<int32_t>(m.metadata.size()),
                  static_cast<int64_t>(m.body.size())};
-  OMEN_RETURN_IF_ERROR(Append(Concat(m)));
+  OMEN_RETURN_IF_ERROR(Append(m.metadata));  // two writes: no concatenated copy of the body
+  OMEN_RETURN_IF_ERROR(Append(m.body));
   batch_blocks_.push_back(block);
   return Status::OK();
 }

@@ -289,6 +289,7 @@ Status Database::FlushPartition(Table* table, int64_t start, bool seal) {
   }
   const auto def = table->def();
   while (auto buffer = table->OldestFlushing(start)) {
+    const uint64_t t0 = env_->NowMicros();
     WriteBuffer::Snapshot snap = buffer->TakeSnapshot();
     if (snap.rows == 0) {
       table->InstallFlush(start, buffer, nullptr, 0);
@@ -322,6 +323,9 @@ Status Database::FlushPartition(Table* table, int64_t start, bool seal) {
     table->InstallFlush(start, buffer, std::move(segment), buffer->last_sequence());
     buffered_rows_.fetch_sub(snap.rows);
     flushes_.fetch_add(1);
+    Log(LogLevel::kDebug, "flushed %lld rows of %s into segment %llu in %.1f ms",
+        static_cast<long long>(snap.rows), def->name.c_str(), static_cast<unsigned long long>(id),
+        static_cast<double>(env_->NowMicros() - t0) / 1000.0);
   }
   return Status::OK();
 }
@@ -366,6 +370,7 @@ Status Database::CompactPartition(Table* table, int64_t start, bool* did) {
     total += s->meta().rows;
   }
   if (static_cast<int>(inputs.size()) < options_.compaction_trigger) return Status::OK();
+  const uint64_t t0 = env_->NowMicros();
   std::vector<arrow::RecordBatch> batches;
   const auto schema = table->schema();
   for (const auto& s : inputs) {
@@ -402,6 +407,9 @@ Status Database::CompactPartition(Table* table, int64_t start, bool* did) {
   }
   compactions_.fetch_add(1);
   *did = true;
+  Log(LogLevel::kDebug, "compacted %zu segments (%llu rows) of %s into %llu in %.1f ms",
+      inputs.size(), static_cast<unsigned long long>(total), def->name.c_str(),
+      static_cast<unsigned long long>(id), static_cast<double>(env_->NowMicros() - t0) / 1000.0);
   return Status::OK();
 }
 

@@ -152,6 +152,37 @@ std::vector<std::vector<int32_t>> DictionaryRanks(
   return ranks;
 }
 
+// Stable sort of refs by keys that exploits existing order: the maximal non-decreasing runs
+// (each flushed segment is one) are merged pairwise, log2(runs) linear passes.
+std::vector<RowRef> MergeSortedRuns(const std::vector<RowRef>& refs,
+                                    const std::vector<std::pair<int32_t, int64_t>>& keys) {
+  const size_t n = refs.size();
+  std::vector<uint32_t> order(n), tmp(n);
+  for (size_t i = 0; i < n; ++i) order[i] = static_cast<uint32_t>(i);
+  std::vector<size_t> bounds = {0};
+  for (size_t i = 1; i < n; ++i) {
+    if (keys[i] < keys[i - 1]) bounds.push_back(i);
+  }
+  bounds.push_back(n);
+  auto less = [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; };
+  while (bounds.size() > 2) {
+    std::vector<size_t> next = {0};
+    for (size_t r = 0; r + 1 < bounds.size(); r += 2) {
+      const size_t lo = bounds[r], mid = bounds[r + 1];
+      const size_t hi = r + 2 < bounds.size() ? bounds[r + 2] : mid;
+      // std::merge takes from the first range on ties: stable.
+      std::merge(order.begin() + lo, order.begin() + mid, order.begin() + mid, order.begin() + hi,
+                 tmp.begin() + lo, less);
+      next.push_back(hi);
+    }
+    order.swap(tmp);
+    bounds = std::move(next);
+  }
+  std::vector<RowRef> out(n);
+  for (size_t i = 0; i < n; ++i) out[i] = refs[order[i]];
+  return out;
+}
+
 bool TimeSorted(const arrow::RecordBatch& b, int time_column) {
   const int64_t* t = b.columns[time_column].values.As<int64_t>();
   for (int64_t i = 1; i < b.num_rows; ++i) {
@@ -174,9 +205,9 @@ std::vector<RowRef> SortedRefs(const std::vector<const arrow::RecordBatch*>& sou
     return sources[r.source]->columns[time_column].Value<int64_t>(r.row);
   };
   if (sort_column < 0) {
-    std::stable_sort(refs.begin(), refs.end(),
-                     [&](const RowRef& a, const RowRef& b) { return time(a) < time(b); });
-    return refs;
+    std::vector<std::pair<int32_t, int64_t>> keys(refs.size());
+    for (size_t i = 0; i < refs.size(); ++i) keys[i] = {0, time(refs[i])};
+    return MergeSortedRuns(refs, keys);
   }
   // Series rank per row (nulls first as -1), from integer ranks, never string compares.
   const auto ranks = DictionaryRanks(sources, sort_column);
@@ -196,13 +227,7 @@ std::vector<RowRef> SortedRefs(const std::vector<const arrow::RecordBatch*>& sou
   }
   std::vector<std::pair<int32_t, int64_t>> keys(refs.size());
   for (size_t i = 0; i < refs.size(); ++i) keys[i] = {rank(refs[i]), time(refs[i])};
-  std::vector<uint32_t> order(refs.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
-  std::vector<RowRef> out(refs.size());
-  for (size_t i = 0; i < order.size(); ++i) out[i] = refs[order[i]];
-  return out;
+  return MergeSortedRuns(refs, keys);
 }
 
 arrow::RecordBatch Slice(const arrow::RecordBatch& batch, int64_t offset, int64_t length) {

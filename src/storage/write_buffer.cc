@@ -43,6 +43,8 @@ void WriteBuffer::Append(const arrow::RecordBatch& batch, const uint32_t* rows, 
   if (n == 0) return;
   if (first_seq_ == 0) first_seq_ = seq;
   last_seq_ = seq;
+  bool contiguous = true;
+  for (int64_t i = 1; contiguous && i < n; ++i) contiguous = rows[i] == rows[0] + i;
   for (size_t c = 0; c < schema_->fields.size(); ++c) {
     const arrow::ArrayData& a = batch.columns[c];
     const TypeId id = a.type.id;
@@ -63,6 +65,28 @@ void WriteBuffer::Append(const arrow::RecordBatch& batch, const uint32_t* rows, 
         }
         remap[d] = it->second;
       }
+    }
+    if (contiguous && id != TypeId::kBool && id != TypeId::kString) {
+      // Fast path: a run of rows copies chunk by chunk.
+      int64_t i = 0;
+      while (i < n) {
+        const int64_t dst = rows_ + i;
+        Chunk& chunk = *chunks_[dst / kChunkRows];
+        const int64_t off = dst % kChunkRows;
+        const int64_t len = std::min(n - i, kChunkRows - off);
+        const int64_t src = rows[0] + i;
+        std::memcpy(chunk.values[c].get() + off * w, a.values.data + src * w,
+                    static_cast<size_t>(len * w));
+        if (chunk.valid[c] != nullptr) {
+          if (a.null_count == 0) {
+            std::memset(chunk.valid[c].get() + off, 1, static_cast<size_t>(len));
+          } else {
+            for (int64_t k = 0; k < len; ++k) chunk.valid[c][off + k] = a.IsValid(src + k);
+          }
+        }
+        i += len;
+      }
+      continue;
     }
     for (int64_t i = 0; i < n; ++i) {
       const int64_t src = rows[i];

@@ -155,7 +155,7 @@ int Main(int argc, char** argv) {
 int main(int argc, char** argv) {
   // Keep freed large blocks in the heap instead of returning them to the kernel: buffers of
   // flushes and scans are reallocated constantly and fresh pages cost a kernel zeroing each.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's maximum
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   try {
     return Main(argc, argv);
