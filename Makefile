@@ -34,6 +34,9 @@ test: build build-asan format-check
 
 bench: build
 	$(RELEASE_DIR)/tools/bench/omendb-bench index --keys 10000000 --dataset all --format json
+	$(RELEASE_DIR)/tools/bench/omendb-bench ingest --rows 10000000 --format json
+	$(RELEASE_DIR)/tools/bench/omendb-bench scan --rows 100000000 --format json
+	$(RELEASE_DIR)/tools/bench/omendb-bench layout --rows 10000000 --format json
 
 format:
 	@files="$(FORMAT_FILES)"; if [ -n "$$files" ]; then clang-format -i $$files; fi
