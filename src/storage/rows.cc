@@ -230,32 +230,101 @@ std::vector<RowRef> SortedRefs(const std::vector<const arrow::RecordBatch*>& sou
   return MergeSortedRuns(refs, keys);
 }
 
+// Rows [offset, offset+length) of a column; values zero-copy, bitmaps copied when unaligned.
+ArrayData SliceColumn(const ArrayData& a, int64_t offset, int64_t length) {
+  ArrayData s;
+  s.type = a.type;
+  s.length = length;
+  s.dictionary = a.dictionary;
+  auto copy_bits = [&](const arrow::Buffer& src) {
+    std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(length)), 0);
+    for (int64_t i = 0; i < length; ++i) {
+      if (arrow::GetBit(src.data, offset + i)) arrow::SetBit(bits.data(), i);
+    }
+    return arrow::Buffer::FromVector(std::move(bits));
+  };
+  const int w = arrow::ValueWidth(a.type.id);
+  if (w == 0) {
+    s.values = copy_bits(a.values);
+  } else {
+    s.values = a.values;
+    s.values.data = a.values.data + offset * w;
+    s.values.size = static_cast<size_t>(length * w);
+  }
+  if (a.null_count > 0) {
+    int64_t nulls = 0;
+    for (int64_t i = 0; i < length; ++i)
+      nulls += arrow::GetBit(a.validity.data, offset + i) ? 0 : 1;
+    s.null_count = nulls;
+    if (nulls > 0) {
+      if (offset % 8 == 0) {
+        s.validity = a.validity;
+        s.validity.data = a.validity.data + offset / 8;
+        s.validity.size = static_cast<size_t>(arrow::BitmapBytes(length));
+      } else {
+        s.validity = copy_bits(a.validity);
+      }
+    }
+  }
+  return s;
+}
+
+namespace {
+
+template <typename T>
+std::vector<T> TakeValues(const T* v, const std::vector<uint32_t>& rows) {
+  std::vector<T> out(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) out[i] = v[rows[i]];
+  return out;
+}
+
+}  // namespace
+
+// Rows `rows` of a column (dictionary shared, not rebuilt).
+ArrayData TakeColumn(const ArrayData& a, const std::vector<uint32_t>& rows) {
+  ArrayData out;
+  out.type = a.type;
+  out.length = static_cast<int64_t>(rows.size());
+  out.dictionary = a.dictionary;
+  switch (arrow::ValueWidth(a.type.id)) {
+    case 2:
+      out.values = arrow::Buffer::FromVector(TakeValues(a.values.As<int16_t>(), rows));
+      break;
+    case 4:
+      out.values = arrow::Buffer::FromVector(TakeValues(a.values.As<int32_t>(), rows));
+      break;
+    case 8:
+      out.values = arrow::Buffer::FromVector(TakeValues(a.values.As<int64_t>(), rows));
+      break;
+    default: {  // booleans
+      std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(out.length)), 0);
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if (a.BoolValue(rows[i])) arrow::SetBit(bits.data(), static_cast<int64_t>(i));
+      }
+      out.values = arrow::Buffer::FromVector(std::move(bits));
+    }
+  }
+  if (a.null_count > 0) {
+    std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(out.length)), 0);
+    int64_t nulls = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (a.IsValid(rows[i])) {
+        arrow::SetBit(bits.data(), static_cast<int64_t>(i));
+      } else {
+        ++nulls;
+      }
+    }
+    out.null_count = nulls;
+    if (nulls > 0) out.validity = arrow::Buffer::FromVector(std::move(bits));
+  }
+  return out;
+}
+
 arrow::RecordBatch Slice(const arrow::RecordBatch& batch, int64_t offset, int64_t length) {
   arrow::RecordBatch out;
   out.schema = batch.schema;
   out.num_rows = length;
-  for (const ArrayData& a : batch.columns) {
-    ArrayData s;
-    s.type = a.type;
-    s.length = length;
-    s.dictionary = a.dictionary;
-    const int w = arrow::ValueWidth(a.type.id);
-    s.values = a.values;
-    s.values.data = a.values.data + (w == 0 ? offset / 8 : offset * w);
-    s.values.size = static_cast<size_t>(w == 0 ? arrow::BitmapBytes(length) : length * w);
-    if (a.null_count > 0) {
-      int64_t nulls = 0;
-      for (int64_t i = 0; i < length; ++i)
-        nulls += arrow::GetBit(a.validity.data, offset + i) ? 0 : 1;
-      s.null_count = nulls;
-      if (nulls > 0) {
-        s.validity = a.validity;
-        s.validity.data = a.validity.data + offset / 8;
-        s.validity.size = static_cast<size_t>(arrow::BitmapBytes(length));
-      }
-    }
-    out.columns.push_back(std::move(s));
-  }
+  for (const ArrayData& a : batch.columns) out.columns.push_back(SliceColumn(a, offset, length));
   return out;
 }
 

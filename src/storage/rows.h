@@ -37,8 +37,13 @@ arrow::RecordBatch NormalizeDictionaries(arrow::RecordBatch batch);
 std::vector<RowRef> SortedRefs(const std::vector<const arrow::RecordBatch*>& sources,
                                int time_column, int sort_column);
 
-// Rows [offset, offset + length) of batch without copying. REQUIRES: offset % 8 == 0.
+// Rows [offset, offset + length) of a column: values zero-copy, bitmaps shared when offset is a
+// multiple of 8 and copied otherwise.
+arrow::ArrayData SliceColumn(const arrow::ArrayData& a, int64_t offset, int64_t length);
+// Every column of batch sliced so.
 arrow::RecordBatch Slice(const arrow::RecordBatch& batch, int64_t offset, int64_t length);
+// Rows `rows` (ascending or not) of a column, copied; the dictionary is shared.
+arrow::ArrayData TakeColumn(const arrow::ArrayData& a, const std::vector<uint32_t>& rows);
 
 }  // namespace omen::storage
 

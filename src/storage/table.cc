@@ -435,92 +435,6 @@ bool Overlaps(int64_t a_lo, int64_t a_hi_incl, int64_t lo, int64_t hi_excl) {
   return a_hi_incl >= lo && a_lo < hi_excl;
 }
 
-// Rows [offset, offset+length) of a column; values zero-copy, bitmaps copied when unaligned.
-ArrayData SliceColumn(const ArrayData& a, int64_t offset, int64_t length) {
-  ArrayData s;
-  s.type = a.type;
-  s.length = length;
-  s.dictionary = a.dictionary;
-  auto copy_bits = [&](const arrow::Buffer& src) {
-    std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(length)), 0);
-    for (int64_t i = 0; i < length; ++i) {
-      if (arrow::GetBit(src.data, offset + i)) arrow::SetBit(bits.data(), i);
-    }
-    return arrow::Buffer::FromVector(std::move(bits));
-  };
-  const int w = arrow::ValueWidth(a.type.id);
-  if (w == 0) {
-    s.values = copy_bits(a.values);
-  } else {
-    s.values = a.values;
-    s.values.data = a.values.data + offset * w;
-    s.values.size = static_cast<size_t>(length * w);
-  }
-  if (a.null_count > 0) {
-    int64_t nulls = 0;
-    for (int64_t i = 0; i < length; ++i)
-      nulls += arrow::GetBit(a.validity.data, offset + i) ? 0 : 1;
-    s.null_count = nulls;
-    if (nulls > 0) {
-      if (offset % 8 == 0) {
-        s.validity = a.validity;
-        s.validity.data = a.validity.data + offset / 8;
-        s.validity.size = static_cast<size_t>(arrow::BitmapBytes(length));
-      } else {
-        s.validity = copy_bits(a.validity);
-      }
-    }
-  }
-  return s;
-}
-
-template <typename T>
-std::vector<T> TakeValues(const T* v, const std::vector<uint32_t>& rows) {
-  std::vector<T> out(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) out[i] = v[rows[i]];
-  return out;
-}
-
-// Rows `rows` of a column (dictionary shared, not rebuilt).
-ArrayData TakeColumn(const ArrayData& a, const std::vector<uint32_t>& rows) {
-  ArrayData out;
-  out.type = a.type;
-  out.length = static_cast<int64_t>(rows.size());
-  out.dictionary = a.dictionary;
-  switch (arrow::ValueWidth(a.type.id)) {
-    case 2:
-      out.values = arrow::Buffer::FromVector(TakeValues(a.values.As<int16_t>(), rows));
-      break;
-    case 4:
-      out.values = arrow::Buffer::FromVector(TakeValues(a.values.As<int32_t>(), rows));
-      break;
-    case 8:
-      out.values = arrow::Buffer::FromVector(TakeValues(a.values.As<int64_t>(), rows));
-      break;
-    default: {  // booleans
-      std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(out.length)), 0);
-      for (size_t i = 0; i < rows.size(); ++i) {
-        if (a.BoolValue(rows[i])) arrow::SetBit(bits.data(), static_cast<int64_t>(i));
-      }
-      out.values = arrow::Buffer::FromVector(std::move(bits));
-    }
-  }
-  if (a.null_count > 0) {
-    std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(out.length)), 0);
-    int64_t nulls = 0;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (a.IsValid(rows[i])) {
-        arrow::SetBit(bits.data(), static_cast<int64_t>(i));
-      } else {
-        ++nulls;
-      }
-    }
-    out.null_count = nulls;
-    if (nulls > 0) out.validity = arrow::Buffer::FromVector(std::move(bits));
-  }
-  return out;
-}
-
 }  // namespace
 
 arrow::RecordBatch ExtendToTable(arrow::RecordBatch batch, const TableDef& def,
@@ -580,12 +494,14 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
     }
     scan.stats_.segments_scanned++;
     std::vector<std::pair<int64_t, int64_t>> ranges;
+    bool exact = false;  // ranges hold exactly the rows in the time range
     if (ix.sort_column >= 0 && tag_filter && spec.tag_column == ix.sort_column && ix.has_model) {
       for (int32_t code : codes) {
         OMEN_ASSIGN_OR_RETURN(auto r, seg->SeriesRowRange(code, spec.min_time, spec.max_time));
         if (r.second > r.first) ranges.push_back(r);
       }
       codes.clear();  // the ranges are exact
+      exact = true;
     } else if (ix.sort_column < 0) {
       OMEN_ASSIGN_OR_RETURN(auto r, seg->TimeRowRange(spec.min_time, spec.max_time));
       if (r.second > r.first) ranges.push_back(r);
@@ -607,6 +523,11 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
         TableScan::Task task;
         task.segment = seg;
         task.batch = static_cast<int>(b);
+        if (ix.sort_column >= 0 && !exact) {
+          // Rows are ordered by series: check time per row unless the batch lies inside.
+          const ColumnStats& ts = ix.batch_stats[b][def.time_column];
+          task.time_filter = !(ts.has_minmax && ts.min >= spec.min_time && ts.max < spec.max_time);
+        }
         task.begin = std::max(begin, base) - base;
         task.end = std::min<int64_t>(end, base + ix.BatchRows(static_cast<uint32_t>(b))) - base;
         task.codes = codes;
@@ -659,8 +580,7 @@ Result<arrow::RecordBatch> TableScan::ReadTask(size_t i) const {
     return out;
   }
   // Read only what is needed: the projected columns, plus time and tag for row filters.
-  const bool time_per_row =
-      task.segment->index().sort_column >= 0 && !(tag_filter && task.codes.empty());
+  const bool time_per_row = task.time_filter;
   const int stored = task.segment->num_columns();
   std::vector<int> wanted;
   auto want = [&](int c) {

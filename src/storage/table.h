@@ -60,6 +60,7 @@ class TableScan {
     int64_t begin = 0;  // rows within the batch
     int64_t end = 0;
     std::vector<int32_t> codes;  // tag filter codes in the segment dictionary (empty: none)
+    bool time_filter = false;    // rows need a per-row time check (sort-key segments)
     int buffer = -1;             // index into buffers_ for a buffer task
   };
 
