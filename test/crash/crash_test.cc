@@ -139,7 +139,8 @@ TEST(CrashTest, KillNineDuringIngestFlushCompactionAndCheckpoint) {
     }
   }
   std::printf(
-      "crash test: cycles=%d acknowledged_batches=%zu rows_checked_last=%lld "
+      "crash test: cycles=%d acknowledged_batches=%zu rows_checked=%lld (summed over every "
+      "verification) "
       "rows_lost=%lld partial_batches=%lld duplicated_batches=%lld\n",
       cycles, acked.size(), static_cast<long long>(rows_checked), static_cast<long long>(rows_lost),
       static_cast<long long>(partial), static_cast<long long>(duplicated));

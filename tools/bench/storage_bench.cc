@@ -342,7 +342,7 @@ int RunLayoutBench(const LayoutBenchOptions& o) {
     auto db = storage::Database::Open(dir, so);
     if (!db.ok()) return 1;
     storage::TableDef def = TsbsCpuTable();
-    if (std::string(layout) == "hostname") def.options.sort_key = "hostname";
+    def.options.sort_key = std::string(layout) == "hostname" ? "hostname" : "none";
     if (!(*db)->CreateTable(def, "time").ok()) return 1;
     TsbsGenerator gen(o.hosts, 1);
     auto load_start = Clock::now();
