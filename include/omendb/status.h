@@ -31,6 +31,9 @@ class [[nodiscard]] Status {
     kResourceExhausted,
     kAborted,
     kInternal,
+    kSyntaxError,
+    kUndefinedColumn,
+    kDatatypeMismatch,
   };
 
   Status() noexcept = default;
@@ -59,6 +62,22 @@ class [[nodiscard]] Status {
   }
   static Status Aborted(std::string_view msg) { return Status(Code::kAborted, msg); }
   static Status Internal(std::string_view msg) { return Status(Code::kInternal, msg); }
+  // SQL errors; `position` is the 1-based character offset in the statement text (0: none).
+  static Status SyntaxError(std::string_view msg, int position = 0) {
+    Status s(Code::kSyntaxError, msg);
+    s.state_->position = position;
+    return s;
+  }
+  static Status UndefinedColumn(std::string_view msg, int position = 0) {
+    Status s(Code::kUndefinedColumn, msg);
+    s.state_->position = position;
+    return s;
+  }
+  static Status DatatypeMismatch(std::string_view msg, int position = 0) {
+    Status s(Code::kDatatypeMismatch, msg);
+    s.state_->position = position;
+    return s;
+  }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ == nullptr ? Code::kOk : state_->code; }
@@ -67,6 +86,10 @@ class [[nodiscard]] Status {
   bool IsDiskFull() const { return code() == Code::kDiskFull; }
   bool IsInvalidArgument() const { return code() == Code::kInvalidArgument; }
   bool IsAlreadyExists() const { return code() == Code::kAlreadyExists; }
+  bool IsSyntaxError() const { return code() == Code::kSyntaxError; }
+  bool IsNotSupported() const { return code() == Code::kNotSupported; }
+  // 1-based character position in the SQL text the error refers to (0: none).
+  int position() const { return state_ == nullptr ? 0 : state_->position; }
 
   // The message without the code name ("" when OK).
   std::string_view message() const {
@@ -83,9 +106,10 @@ class [[nodiscard]] Status {
   struct State {
     Code code;
     std::string message;
+    int position = 0;
   };
   Status(Code code, std::string_view msg)
-      : state_(std::make_unique<State>(State{code, std::string(msg)})) {}
+      : state_(std::make_unique<State>(State{code, std::string(msg), 0})) {}
 
   std::unique_ptr<State> state_;
 };

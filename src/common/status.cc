@@ -35,6 +35,12 @@ CodeInfo Info(Status::Code code) {
       return {"Aborted", "57014"};
     case Status::Code::kInternal:
       return {"Internal error", "XX000"};
+    case Status::Code::kSyntaxError:
+      return {"Syntax error", "42601"};
+    case Status::Code::kUndefinedColumn:
+      return {"Undefined column", "42703"};
+    case Status::Code::kDatatypeMismatch:
+      return {"Datatype mismatch", "42804"};
   }
   return {"Unknown", "XX000"};
 }
@@ -60,7 +66,9 @@ Status Status::WithContext(std::string_view context) const {
   std::string msg(context);
   msg += ": ";
   msg += state_->message;
-  return Status(state_->code, msg);
+  Status s(state_->code, msg);
+  s.state_->position = state_->position;
+  return s;
 }
 
 }  // namespace omen

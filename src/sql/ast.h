@@ -1,0 +1,151 @@
+// Copyright 2026 The OmenDB Authors.
+//
+// The SQL abstract syntax tree: what Parse() (sql/parser.h) builds from
+// libpg_query's parse tree, before names and types are bound. Statements are
+// plain owning values; expressions are trees of Expr. Locations are 0-based
+// byte offsets into the statement text (-1 when unknown), as PostgreSQL reports
+// them. Immutable once built; safe to share read-only.
+
+#ifndef OMENDB_SQL_AST_H_
+#define OMENDB_SQL_AST_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace omen::sql {
+
+// A literal as written: integers that fit int64, other numerics as text (numeric), strings,
+// booleans, NULL.
+struct Literal {
+  enum class Kind : uint8_t { kNull, kBool, kInt, kNumeric, kString };
+  Kind kind = Kind::kNull;
+  bool b = false;
+  int64_t i = 0;
+  std::string text;  // kNumeric digits, kString value
+};
+
+enum class ExprKind : uint8_t {
+  kColumn,      // name (qualifier optional)
+  kStar,        // * or t.* in a select list
+  kLiteral,     // literal
+  kParam,       // $n (param_index)
+  kFunc,        // name(args) [FILTER (WHERE filter)] [DISTINCT] [*]
+  kOperator,    // name = operator symbol; args: 1 (prefix) or 2 operands
+  kAnd,         // args
+  kOr,          // args
+  kNot,         // args[0]
+  kIsNull,      // args[0] IS [NOT] NULL (negated)
+  kIn,          // args[0] [NOT] IN (args[1..])
+  kBetween,     // args[0] [NOT] BETWEEN args[1] AND args[2]
+  kLike,        // args[0] [NOT] LIKE / ILIKE (case_insensitive) args[1]
+  kCast,        // args[0]::type_name(typmods)
+  kCase,        // CASE [case_arg] WHEN args[2k] THEN args[2k+1] ... [ELSE else_expr] END
+  kCoalesce,    // COALESCE(args)
+  kNullIf,      // NULLIF(args[0], args[1])
+  kMinMax,      // GREATEST / LEAST (name) of args
+  kIsDistinct,  // args[0] IS [NOT] DISTINCT FROM args[1] (negated: NOT DISTINCT)
+};
+
+struct OrderItem;
+
+struct Expr {
+  ExprKind kind = ExprKind::kLiteral;
+  int location = -1;
+  std::string name;       // column, function, operator, cast type, GREATEST/LEAST
+  std::string qualifier;  // table qualifier of a column or star
+  Literal literal;
+  int param_index = 0;
+  std::vector<std::unique_ptr<Expr>> args;
+  bool negated = false;
+  bool case_insensitive = false;
+  // Functions.
+  bool agg_star = false;
+  bool distinct = false;
+  std::unique_ptr<Expr> filter;
+  std::vector<OrderItem> within_group;  // percentile_cont(...) WITHIN GROUP (ORDER BY ...)
+  bool has_over = false;                // window call (OVER ...)
+  std::vector<std::unique_ptr<Expr>> partition_by;
+  std::vector<OrderItem> window_order;
+  // Casts.
+  std::vector<int64_t> typmods;
+  // CASE.
+  std::unique_ptr<Expr> case_arg;
+  std::unique_ptr<Expr> else_expr;
+};
+
+struct OrderItem {
+  std::unique_ptr<Expr> expr;
+  bool descending = false;
+  enum class Nulls : uint8_t { kDefault, kFirst, kLast } nulls = Nulls::kDefault;
+};
+
+struct SelectItem {
+  std::unique_ptr<Expr> expr;
+  std::string alias;  // empty: none
+};
+
+struct TableRef {
+  std::string name;
+  std::string alias;
+  int location = -1;
+};
+
+struct SelectStmt {
+  bool distinct = false;
+  std::vector<std::unique_ptr<Expr>> distinct_on;
+  std::vector<SelectItem> items;
+  std::vector<TableRef> from;
+  std::unique_ptr<Expr> where;
+  std::vector<std::unique_ptr<Expr>> group_by;
+  std::unique_ptr<Expr> having;
+  std::vector<OrderItem> order_by;
+  std::unique_ptr<Expr> limit;
+  std::unique_ptr<Expr> offset;
+};
+
+struct ColumnSpec {
+  std::string name;
+  std::string type_name;  // as libpg_query spells it: "int4", "timestamptz", "varchar", ...
+  std::vector<int64_t> typmods;
+  bool not_null = false;
+  int location = -1;
+};
+
+struct CreateTableStmt {
+  std::string name;
+  std::vector<ColumnSpec> columns;
+  std::vector<std::pair<std::string, std::string>> options;  // WITH (key = value)
+  bool if_not_exists = false;
+};
+
+struct DropTableStmt {
+  std::vector<std::string> names;
+  bool if_exists = false;
+};
+
+struct AddColumnStmt {
+  std::string table;
+  ColumnSpec column;
+  bool if_not_exists = false;
+};
+
+struct InsertStmt {
+  std::string table;
+  std::vector<std::string> columns;                      // empty: all, in table order
+  std::vector<std::vector<std::unique_ptr<Expr>>> rows;  // VALUES
+  std::unique_ptr<SelectStmt> select;                    // INSERT ... SELECT
+};
+
+struct Statement {
+  std::variant<SelectStmt, CreateTableStmt, DropTableStmt, AddColumnStmt, InsertStmt> node;
+  int location = 0;  // offset of the statement in the text given to Parse
+  int length = 0;    // 0: to the end
+};
+
+}  // namespace omen::sql
+
+#endif  // OMENDB_SQL_AST_H_

@@ -1,0 +1,643 @@
+// Copyright 2026 The OmenDB Authors.
+//
+// Walks libpg_query's JSON parse tree (PostgreSQL 15 node names; each node is
+// {"NodeType": {fields}}). Every field is read defensively: a shape we do not
+// know becomes NotSupported, never a crash.
+
+#include "sql/parser.h"
+
+#include <pg_query.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace omen::sql {
+namespace {
+
+using Json = nlohmann::json;
+
+class Transformer {
+ public:
+  explicit Transformer(std::string_view sql) : sql_(sql) {}
+  Result<std::vector<Statement>> Statements(const Json& tree);
+
+ private:
+  Result<Statement> TransformStatement(const Json& raw);
+  Result<SelectStmt> Select(const Json& s);
+  Result<CreateTableStmt> CreateTable(const Json& s);
+  Result<DropTableStmt> DropTable(const Json& s);
+  Result<AddColumnStmt> AlterTable(const Json& s);
+  Result<InsertStmt> Insert(const Json& s);
+  Result<ColumnSpec> Column(const Json& c);
+  Result<std::unique_ptr<Expr>> Transform(const Json& node);
+  Result<std::unique_ptr<Expr>> Const(const Json& c);
+  Result<std::unique_ptr<Expr>> AExpr(const Json& a);
+  Result<std::unique_ptr<Expr>> Func(const Json& f);
+  Result<std::vector<std::unique_ptr<Expr>>> List(const Json& items);
+  Result<std::vector<OrderItem>> Order(const Json& sort);
+  Result<std::unique_ptr<Expr>> MaybeTransform(const Json& obj, const char* field);
+
+  std::string_view sql_;
+};
+
+int Location(const Json& fields) {
+  auto it = fields.find("location");
+  return it != fields.end() && it->is_number_integer() ? it->get<int>() : -1;
+}
+
+// The node type and fields of {"NodeType": {...}}.
+bool Unwrap(const Json& node, std::string* type, const Json** fields) {
+  if (!node.is_object() || node.size() != 1) return false;
+  *type = node.begin().key();
+  *fields = &node.begin().value();
+  return true;
+}
+
+// A String node's value, or "" (libpg_query: {"String": {"sval": "x"}}).
+std::string StringValue(const Json& node) {
+  std::string type;
+  const Json* f;
+  if (!Unwrap(node, &type, &f) || type != "String") return "";
+  return f->value("sval", std::string());
+}
+
+// "a.b.c" parts of a name list, last part returned; qualifier gets the one before.
+std::string LastName(const Json& names, std::string* qualifier) {
+  std::string last;
+  if (!names.is_array()) return last;
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string part = StringValue(names[i]);
+    if (i + 1 == names.size()) {
+      last = part;
+    } else if (qualifier != nullptr) {
+      *qualifier = part;
+    }
+  }
+  return last;
+}
+
+Result<std::vector<Statement>> Transformer::Statements(const Json& tree) {
+  std::vector<Statement> out;
+  if (!tree.is_object()) return Status::Internal("parse tree is not an object");
+  auto stmts = tree.find("stmts");
+  if (stmts == tree.end()) return out;  // empty input
+  for (const Json& raw : *stmts) {
+    OMEN_ASSIGN_OR_RETURN(Statement st, TransformStatement(raw));
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+Result<Statement> Transformer::TransformStatement(const Json& raw) {
+  Statement st;
+  st.location = raw.value("stmt_location", 0);
+  st.length = raw.value("stmt_len", 0);
+  std::string type;
+  const Json* f;
+  if (!raw.contains("stmt") || !Unwrap(raw["stmt"], &type, &f)) {
+    return Status::Internal("statement without a node");
+  }
+  if (type == "SelectStmt") {
+    OMEN_ASSIGN_OR_RETURN(SelectStmt s, Select(*f));
+    st.node = std::move(s);
+  } else if (type == "CreateStmt") {
+    OMEN_ASSIGN_OR_RETURN(CreateTableStmt s, CreateTable(*f));
+    st.node = std::move(s);
+  } else if (type == "DropStmt") {
+    OMEN_ASSIGN_OR_RETURN(DropTableStmt s, DropTable(*f));
+    st.node = std::move(s);
+  } else if (type == "AlterTableStmt") {
+    OMEN_ASSIGN_OR_RETURN(AddColumnStmt s, AlterTable(*f));
+    st.node = std::move(s);
+  } else if (type == "InsertStmt") {
+    OMEN_ASSIGN_OR_RETURN(InsertStmt s, Insert(*f));
+    st.node = std::move(s);
+  } else {
+    std::string name = type.size() > 4 && type.substr(type.size() - 4) == "Stmt"
+                           ? type.substr(0, type.size() - 4)
+                           : type;
+    return Status::NotSupported("statement " + name + " is not supported");
+  }
+  return st;
+}
+
+Result<std::unique_ptr<Expr>> Transformer::MaybeTransform(const Json& obj, const char* field) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) return std::unique_ptr<Expr>();
+  return Transform(*it);
+}
+
+Result<std::vector<std::unique_ptr<Expr>>> Transformer::List(const Json& items) {
+  std::vector<std::unique_ptr<Expr>> out;
+  if (!items.is_array()) return out;
+  for (const Json& item : items) {
+    OMEN_ASSIGN_OR_RETURN(auto e, Transform(item));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Result<std::vector<OrderItem>> Transformer::Order(const Json& sort) {
+  std::vector<OrderItem> out;
+  if (!sort.is_array()) return out;
+  for (const Json& node : sort) {
+    std::string type;
+    const Json* f;
+    if (!Unwrap(node, &type, &f) || type != "SortBy") {
+      return Status::NotSupported("ORDER BY item " + type + " is not supported");
+    }
+    OrderItem item;
+    OMEN_ASSIGN_OR_RETURN(item.expr, MaybeTransform(*f, "node"));
+    if (item.expr == nullptr) return Status::Internal("ORDER BY without an expression");
+    std::string dir = f->value("sortby_dir", std::string());
+    if (dir == "SORTBY_USING") return Status::NotSupported("ORDER BY ... USING is not supported");
+    item.descending = dir == "SORTBY_DESC";
+    std::string nulls = f->value("sortby_nulls", std::string());
+    item.nulls = nulls == "SORTBY_NULLS_FIRST"  ? OrderItem::Nulls::kFirst
+                 : nulls == "SORTBY_NULLS_LAST" ? OrderItem::Nulls::kLast
+                                                : OrderItem::Nulls::kDefault;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Result<SelectStmt> Transformer::Select(const Json& s) {
+  SelectStmt out;
+  if (s.value("op", std::string("SETOP_NONE")) != "SETOP_NONE") {
+    return Status::NotSupported("UNION, INTERSECT and EXCEPT are not supported yet");
+  }
+  if (s.contains("withClause")) return Status::NotSupported("WITH is not supported yet");
+  if (s.contains("valuesLists")) return Status::NotSupported("VALUES as a query is not supported");
+  if (s.contains("intoClause")) return Status::NotSupported("SELECT INTO is not supported");
+  if (s.contains("lockingClause")) return Status::NotSupported("FOR UPDATE/SHARE is not supported");
+  if (s.contains("windowClause")) return Status::NotSupported("WINDOW clauses are not supported");
+  if (auto it = s.find("distinctClause"); it != s.end() && it->is_array()) {
+    out.distinct = true;
+    for (const Json& d : *it) {
+      if (d.is_object() && !d.empty()) {
+        OMEN_ASSIGN_OR_RETURN(auto e, Transform(d));
+        out.distinct_on.push_back(std::move(e));
+      }
+    }
+  }
+  if (auto it = s.find("targetList"); it != s.end()) {
+    for (const Json& node : *it) {
+      std::string type;
+      const Json* f;
+      if (!Unwrap(node, &type, &f) || type != "ResTarget") {
+        return Status::Internal("select list item is not a ResTarget");
+      }
+      SelectItem item;
+      item.alias = f->value("name", std::string());
+      OMEN_ASSIGN_OR_RETURN(item.expr, MaybeTransform(*f, "val"));
+      if (item.expr == nullptr) return Status::Internal("select item without a value");
+      out.items.push_back(std::move(item));
+    }
+  }
+  if (auto it = s.find("fromClause"); it != s.end()) {
+    for (const Json& node : *it) {
+      std::string type;
+      const Json* f;
+      if (!Unwrap(node, &type, &f)) return Status::Internal("bad FROM item");
+      if (type != "RangeVar") {
+        return Status::NotSupported(type == "JoinExpr" ? "joins are not supported"
+                                    : type == "RangeSubselect"
+                                        ? "subqueries in FROM are not supported yet"
+                                        : "FROM item " + type + " is not supported");
+      }
+      TableRef t;
+      t.name = f->value("relname", std::string());
+      t.location = Location(*f);
+      if (auto a = f->find("alias"); a != f->end() && a->is_object()) {
+        t.alias = a->value("aliasname", std::string());
+      }
+      out.from.push_back(std::move(t));
+    }
+  }
+  OMEN_ASSIGN_OR_RETURN(out.where, MaybeTransform(s, "whereClause"));
+  if (auto it = s.find("groupClause"); it != s.end()) {
+    OMEN_ASSIGN_OR_RETURN(out.group_by, List(*it));
+  }
+  OMEN_ASSIGN_OR_RETURN(out.having, MaybeTransform(s, "havingClause"));
+  if (auto it = s.find("sortClause"); it != s.end()) {
+    OMEN_ASSIGN_OR_RETURN(out.order_by, Order(*it));
+  }
+  OMEN_ASSIGN_OR_RETURN(out.limit, MaybeTransform(s, "limitCount"));
+  OMEN_ASSIGN_OR_RETURN(out.offset, MaybeTransform(s, "limitOffset"));
+  return out;
+}
+
+Result<ColumnSpec> Transformer::Column(const Json& node) {
+  std::string type;
+  const Json* f;
+  if (!Unwrap(node, &type, &f) || type != "ColumnDef") {
+    return Status::NotSupported("table constraints are not supported");
+  }
+  ColumnSpec c;
+  c.name = f->value("colname", std::string());
+  c.location = Location(*f);
+  if (auto tn = f->find("typeName"); tn != f->end() && tn->is_object()) {
+    c.type_name = LastName(tn->value("names", Json::array()), nullptr);
+    if (tn->contains("arrayBounds")) return Status::NotSupported("array types are not supported");
+    for (const Json& m : tn->value("typmods", Json::array())) {
+      OMEN_ASSIGN_OR_RETURN(auto e, Transform(m));
+      if (e->kind != ExprKind::kLiteral || e->literal.kind != Literal::Kind::kInt) {
+        return Status::SyntaxError("type modifiers must be integer constants", c.location + 1);
+      }
+      c.typmods.push_back(e->literal.i);
+    }
+  }
+  for (const Json& cn : f->value("constraints", Json::array())) {
+    std::string ctype;
+    const Json* cf;
+    if (!Unwrap(cn, &ctype, &cf) || ctype != "Constraint") continue;
+    std::string contype = cf->value("contype", std::string());
+    if (contype == "CONSTR_NOTNULL") {
+      c.not_null = true;
+    } else if (contype == "CONSTR_NULL") {
+      c.not_null = false;
+    } else {
+      return Status::NotSupported("column constraint " + contype.substr(7) + " is not supported");
+    }
+  }
+  return c;
+}
+
+Result<CreateTableStmt> Transformer::CreateTable(const Json& s) {
+  CreateTableStmt out;
+  const Json rel = s.value("relation", Json::object());
+  out.name = rel.value("relname", std::string());
+  out.if_not_exists = s.value("if_not_exists", false);
+  if (s.contains("inhRelations")) return Status::NotSupported("INHERITS is not supported");
+  if (s.contains("partspec")) {
+    return Status::NotSupported("PARTITION BY is not supported: use WITH (partition_by = ...)");
+  }
+  for (const Json& e : s.value("tableElts", Json::array())) {
+    OMEN_ASSIGN_OR_RETURN(ColumnSpec c, Column(e));
+    out.columns.push_back(std::move(c));
+  }
+  for (const Json& o : s.value("options", Json::array())) {
+    std::string type;
+    const Json* f;
+    if (!Unwrap(o, &type, &f) || type != "DefElem") continue;
+    std::string key = f->value("defname", std::string());
+    std::string value;
+    if (auto a = f->find("arg"); a != f->end()) {
+      std::string at;
+      const Json* af;
+      if (Unwrap(*a, &at, &af)) {
+        if (at == "String") {
+          value = af->value("sval", std::string());
+        } else if (at == "Integer") {
+          value = std::to_string(af->value("ival", 0));
+        } else if (at == "TypeName") {
+          value = LastName(af->value("names", Json::array()), nullptr);
+        } else {
+          value = a->dump();
+        }
+      }
+    }
+    out.options.emplace_back(std::move(key), std::move(value));
+  }
+  return out;
+}
+
+Result<DropTableStmt> Transformer::DropTable(const Json& s) {
+  if (s.value("removeType", std::string()) != "OBJECT_TABLE") {
+    return Status::NotSupported("DROP " + s.value("removeType", std::string("?")).substr(7) +
+                                " is not supported");
+  }
+  DropTableStmt out;
+  out.if_exists = s.value("missing_ok", false);
+  for (const Json& obj : s.value("objects", Json::array())) {
+    std::string type;
+    const Json* f;
+    if (!Unwrap(obj, &type, &f) || type != "List") continue;
+    out.names.push_back(LastName(f->value("items", Json::array()), nullptr));
+  }
+  return out;
+}
+
+Result<AddColumnStmt> Transformer::AlterTable(const Json& s) {
+  const Json rel = s.value("relation", Json::object());
+  const Json cmds = s.value("cmds", Json::array());
+  if (cmds.size() != 1) {
+    return Status::NotSupported("ALTER TABLE supports one ADD COLUMN per statement");
+  }
+  std::string type;
+  const Json* f;
+  if (!Unwrap(cmds[0], &type, &f) || type != "AlterTableCmd" ||
+      f->value("subtype", std::string()) != "AT_AddColumn") {
+    return Status::NotSupported("ALTER TABLE supports only ADD COLUMN");
+  }
+  AddColumnStmt out;
+  out.table = rel.value("relname", std::string());
+  out.if_not_exists = f->value("missing_ok", false);
+  OMEN_ASSIGN_OR_RETURN(out.column, Column(f->value("def", Json::object())));
+  return out;
+}
+
+Result<InsertStmt> Transformer::Insert(const Json& s) {
+  InsertStmt out;
+  out.table = s.value("relation", Json::object()).value("relname", std::string());
+  if (s.contains("onConflictClause")) return Status::NotSupported("ON CONFLICT is not supported");
+  if (s.contains("returningList")) return Status::NotSupported("RETURNING is not supported");
+  for (const Json& c : s.value("cols", Json::array())) {
+    std::string type;
+    const Json* f;
+    if (Unwrap(c, &type, &f)) out.columns.push_back(f->value("name", std::string()));
+  }
+  std::string type;
+  const Json* sel;
+  if (!s.contains("selectStmt") || !Unwrap(s["selectStmt"], &type, &sel) || type != "SelectStmt") {
+    return Status::NotSupported("INSERT without VALUES or SELECT is not supported");
+  }
+  if (auto v = sel->find("valuesLists"); v != sel->end()) {
+    for (const Json& row : *v) {
+      std::string lt;
+      const Json* lf;
+      if (!Unwrap(row, &lt, &lf) || lt != "List") return Status::Internal("bad VALUES row");
+      OMEN_ASSIGN_OR_RETURN(auto values, List(lf->value("items", Json::array())));
+      out.rows.push_back(std::move(values));
+    }
+    return out;
+  }
+  OMEN_ASSIGN_OR_RETURN(SelectStmt q, Select(*sel));
+  out.select = std::make_unique<SelectStmt>(std::move(q));
+  return out;
+}
+
+Result<std::unique_ptr<Expr>> Transformer::Const(const Json& c) {
+  auto e = std::make_unique<Expr>();
+  e->kind = ExprKind::kLiteral;
+  e->location = Location(c);
+  Literal& l = e->literal;
+  if (c.value("isnull", false)) {
+    l.kind = Literal::Kind::kNull;
+  } else if (auto it = c.find("ival"); it != c.end()) {
+    l.kind = Literal::Kind::kInt;
+    if (it->is_object() && it->contains("ival")) {
+      l.i = it->value("ival", int64_t{0});
+    } else {
+      // libpg_query 15-4.0's JSON prints 0 and negative integers as {}: read the literal
+      // from the statement text at its location.
+      const int at = e->location;
+      if (at < 0 || static_cast<size_t>(at) >= sql_.size()) {
+        return Status::Internal("integer constant without a readable location");
+      }
+      std::string digits;
+      for (size_t p = static_cast<size_t>(at); p < sql_.size(); ++p) {
+        const char ch = sql_[p];
+        if (std::isdigit(static_cast<unsigned char>(ch)) ||
+            (p == static_cast<size_t>(at) && ch == '-')) {
+          digits += ch;
+        } else if (!(ch == ' ' && digits == "-")) {
+          break;
+        }
+      }
+      l.i = std::strtoll(digits.c_str(), nullptr, 10);
+    }
+  } else if (auto it = c.find("fval"); it != c.end()) {
+    l.kind = Literal::Kind::kNumeric;
+    l.text = it->value("fval", std::string());
+    // Integers too large for int32 arrive as fval: keep int64 ones as integers.
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(l.text.c_str(), &end, 10);
+    if (errno == 0 && end != nullptr && *end == '\0' && !l.text.empty()) {
+      l.kind = Literal::Kind::kInt;
+      l.i = v;
+    }
+  } else if (auto it = c.find("sval"); it != c.end()) {
+    l.kind = Literal::Kind::kString;
+    l.text = it->value("sval", std::string());
+  } else if (auto it = c.find("boolval"); it != c.end()) {
+    l.kind = Literal::Kind::kBool;
+    l.b = it->value("boolval", false);
+  } else if (c.contains("bsval")) {
+    return Status::NotSupported("bit-string literals are not supported");
+  } else {
+    l.kind = Literal::Kind::kInt;  // {"ival": {}} prints as an empty object for 0
+  }
+  return e;
+}
+
+Result<std::unique_ptr<Expr>> Transformer::AExpr(const Json& a) {
+  auto e = std::make_unique<Expr>();
+  e->location = Location(a);
+  const std::string kind = a.value("kind", std::string());
+  std::string qual;
+  e->name = LastName(a.value("name", Json::array()), &qual);
+  std::unique_ptr<Expr> lhs, rhs;
+  OMEN_ASSIGN_OR_RETURN(lhs, MaybeTransform(a, "lexpr"));
+  auto rexpr = a.find("rexpr");
+  if (kind == "AEXPR_IN" || kind == "AEXPR_BETWEEN" || kind == "AEXPR_NOT_BETWEEN" ||
+      kind == "AEXPR_BETWEEN_SYM" || kind == "AEXPR_NOT_BETWEEN_SYM") {
+    std::string lt;
+    const Json* lf;
+    if (rexpr == a.end() || !Unwrap(*rexpr, &lt, &lf) || lt != "List") {
+      return Status::NotSupported("IN (subquery) is not supported yet");
+    }
+    OMEN_ASSIGN_OR_RETURN(auto items, List(lf->value("items", Json::array())));
+    if (kind == "AEXPR_IN") {
+      e->kind = ExprKind::kIn;
+      e->negated = e->name == "<>";
+    } else {
+      if (kind.find("SYM") != std::string::npos) {
+        return Status::NotSupported("BETWEEN SYMMETRIC is not supported");
+      }
+      e->kind = ExprKind::kBetween;
+      e->negated = kind == "AEXPR_NOT_BETWEEN";
+    }
+    e->args.push_back(std::move(lhs));
+    for (auto& item : items) e->args.push_back(std::move(item));
+    return e;
+  }
+  if (rexpr != a.end()) {
+    OMEN_ASSIGN_OR_RETURN(rhs, Transform(*rexpr));
+  }
+  if (kind == "AEXPR_OP") {
+    if (!qual.empty() && qual != "pg_catalog") {
+      return Status::NotSupported("operator schema " + qual);
+    }
+    e->kind = ExprKind::kOperator;
+    if (lhs) e->args.push_back(std::move(lhs));
+    e->args.push_back(std::move(rhs));
+  } else if (kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {
+    e->kind = ExprKind::kLike;
+    e->case_insensitive = kind == "AEXPR_ILIKE";
+    e->negated = e->name == "!~~" || e->name == "!~~*";
+    e->args.push_back(std::move(lhs));
+    e->args.push_back(std::move(rhs));
+  } else if (kind == "AEXPR_NULLIF") {
+    e->kind = ExprKind::kNullIf;
+    e->args.push_back(std::move(lhs));
+    e->args.push_back(std::move(rhs));
+  } else if (kind == "AEXPR_DISTINCT" || kind == "AEXPR_NOT_DISTINCT") {
+    e->kind = ExprKind::kIsDistinct;
+    e->negated = kind == "AEXPR_NOT_DISTINCT";
+    e->args.push_back(std::move(lhs));
+    e->args.push_back(std::move(rhs));
+  } else {
+    return Status::NotSupported("operator form " + kind.substr(6));
+  }
+  return e;
+}
+
+Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
+  auto e = std::make_unique<Expr>();
+  e->kind = ExprKind::kFunc;
+  e->location = Location(f);
+  std::string qual;
+  e->name = LastName(f.value("funcname", Json::array()), &qual);
+  if (!qual.empty() && qual != "pg_catalog") {
+    return Status::NotSupported("function schema " + qual);
+  }
+  e->agg_star = f.value("agg_star", false);
+  e->distinct = f.value("agg_distinct", false);
+  if (f.value("func_variadic", false)) return Status::NotSupported("VARIADIC calls");
+  OMEN_ASSIGN_OR_RETURN(e->args, List(f.value("args", Json::array())));
+  OMEN_ASSIGN_OR_RETURN(e->filter, MaybeTransform(f, "agg_filter"));
+  if (f.value("agg_within_group", false)) {
+    OMEN_ASSIGN_OR_RETURN(e->within_group, Order(f.value("agg_order", Json::array())));
+  } else if (f.contains("agg_order")) {
+    return Status::NotSupported("ORDER BY inside an aggregate call");
+  }
+  if (auto over = f.find("over"); over != f.end() && over->is_object()) {
+    const Json* wf = &*over;  // the WindowDef's fields, not wrapped in a node
+    e->has_over = true;
+    if (wf->contains("name") || wf->contains("refname")) {
+      return Status::NotSupported("named windows");
+    }
+    OMEN_ASSIGN_OR_RETURN(e->partition_by, List(wf->value("partitionClause", Json::array())));
+    OMEN_ASSIGN_OR_RETURN(e->window_order, Order(wf->value("orderClause", Json::array())));
+  }
+  return e;
+}
+
+Result<std::unique_ptr<Expr>> Transformer::Transform(const Json& node) {
+  std::string type;
+  const Json* f;
+  if (!Unwrap(node, &type, &f)) return Status::Internal("expression node is not an object");
+  auto e = std::make_unique<Expr>();
+  e->location = Location(*f);
+  if (type == "A_Const") return Const(*f);
+  if (type == "ColumnRef") {
+    const Json& fields = f->value("fields", Json::array());
+    if (fields.empty()) return Status::Internal("empty column reference");
+    std::string last_type;
+    const Json* lf;
+    if (Unwrap(fields.back(), &last_type, &lf) && last_type == "A_Star") {
+      e->kind = ExprKind::kStar;
+      if (fields.size() >= 2) e->qualifier = StringValue(fields[fields.size() - 2]);
+      return e;
+    }
+    e->kind = ExprKind::kColumn;
+    e->name = LastName(fields, &e->qualifier);
+    return e;
+  }
+  if (type == "ParamRef") {
+    e->kind = ExprKind::kParam;
+    e->param_index = f->value("number", 0);
+    return e;
+  }
+  if (type == "A_Expr") return AExpr(*f);
+  if (type == "FuncCall") return Func(*f);
+  if (type == "BoolExpr") {
+    std::string op = f->value("boolop", std::string());
+    e->kind = op == "AND_EXPR" ? ExprKind::kAnd : op == "OR_EXPR" ? ExprKind::kOr : ExprKind::kNot;
+    OMEN_ASSIGN_OR_RETURN(e->args, List(f->value("args", Json::array())));
+    return e;
+  }
+  if (type == "NullTest") {
+    e->kind = ExprKind::kIsNull;
+    e->negated = f->value("nulltesttype", std::string()) == "IS_NOT_NULL";
+    OMEN_ASSIGN_OR_RETURN(auto arg, MaybeTransform(*f, "arg"));
+    e->args.push_back(std::move(arg));
+    return e;
+  }
+  if (type == "BooleanTest") {
+    // x IS [NOT] TRUE/FALSE/UNKNOWN
+    return Status::NotSupported("IS [NOT] TRUE/FALSE/UNKNOWN");
+  }
+  if (type == "TypeCast") {
+    e->kind = ExprKind::kCast;
+    OMEN_ASSIGN_OR_RETURN(auto arg, MaybeTransform(*f, "arg"));
+    e->args.push_back(std::move(arg));
+    const Json tn = f->value("typeName", Json::object());
+    e->name = LastName(tn.value("names", Json::array()), nullptr);
+    if (tn.contains("arrayBounds")) return Status::NotSupported("array types");
+    for (const Json& m : tn.value("typmods", Json::array())) {
+      OMEN_ASSIGN_OR_RETURN(auto mod, Transform(m));
+      if (mod->kind == ExprKind::kLiteral && mod->literal.kind == Literal::Kind::kInt) {
+        e->typmods.push_back(mod->literal.i);
+      }
+    }
+    return e;
+  }
+  if (type == "CaseExpr") {
+    e->kind = ExprKind::kCase;
+    OMEN_ASSIGN_OR_RETURN(e->case_arg, MaybeTransform(*f, "arg"));
+    for (const Json& w : f->value("args", Json::array())) {
+      std::string wt;
+      const Json* wf;
+      if (!Unwrap(w, &wt, &wf) || wt != "CaseWhen") return Status::Internal("bad CASE arm");
+      OMEN_ASSIGN_OR_RETURN(auto when, MaybeTransform(*wf, "expr"));
+      OMEN_ASSIGN_OR_RETURN(auto then, MaybeTransform(*wf, "result"));
+      e->args.push_back(std::move(when));
+      e->args.push_back(std::move(then));
+    }
+    OMEN_ASSIGN_OR_RETURN(e->else_expr, MaybeTransform(*f, "defresult"));
+    return e;
+  }
+  if (type == "CoalesceExpr") {
+    e->kind = ExprKind::kCoalesce;
+    OMEN_ASSIGN_OR_RETURN(e->args, List(f->value("args", Json::array())));
+    return e;
+  }
+  if (type == "MinMaxExpr") {
+    e->kind = ExprKind::kMinMax;
+    e->name = f->value("op", std::string()) == "IS_GREATEST" ? "greatest" : "least";
+    OMEN_ASSIGN_OR_RETURN(e->args, List(f->value("args", Json::array())));
+    return e;
+  }
+  if (type == "SQLValueFunction") {
+    // CURRENT_TIMESTAMP, CURRENT_USER, ...: a function call without arguments.
+    e->kind = ExprKind::kFunc;
+    std::string op = f->value("op", std::string());
+    e->name = op.size() > 6 ? op.substr(6) : op;  // SVFOP_CURRENT_TIMESTAMP -> CURRENT_TIMESTAMP
+    for (char& ch : e->name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return e;
+  }
+  if (type == "SubLink") return Status::NotSupported("subqueries are not supported yet");
+  return Status::NotSupported("expression " + type);
+}
+
+}  // namespace
+
+Result<std::vector<Statement>> Parse(std::string_view sql) {
+  std::string text(sql);
+  PgQueryParseResult r = pg_query_parse(text.c_str());
+  if (r.error != nullptr) {
+    Status s = Status::SyntaxError(r.error->message, r.error->cursorpos);
+    pg_query_free_parse_result(r);
+    return s;
+  }
+  Json tree = Json::parse(r.parse_tree, nullptr, /*allow_exceptions=*/false);
+  pg_query_free_parse_result(r);
+  if (tree.is_discarded()) {
+    // libpg_query copies identifier and string bytes through unchanged: invalid UTF-8 in them
+    // makes invalid JSON.
+    return Status::InvalidArgument("invalid byte sequence for encoding \"UTF8\"");
+  }
+  try {
+    return Transformer(text).Statements(tree);
+  } catch (const std::exception& e) {  // a JSON field of an unexpected type
+    return Status::Internal(std::string("parse tree: ") + e.what());
+  }
+}
+
+}  // namespace omen::sql
