@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <random>
 #include <string>
 
 #include "common/coding.h"
 #include "common/crc32c.h"
+#include "common/datetime.h"
 #include "common/env.h"
 #include "omendb/status.h"
 
@@ -164,6 +166,53 @@ TEST(FaultInjectionEnv, FullDiskFailsWritesAndRecovers) {
   EXPECT_EQ(*env.ReadFile(dir + "/f"), "12345678");
   EXPECT_GE(env.injected_failures(), 3u);
   (void)env.RemoveAll(dir);
+}
+
+TEST(Datetime, ParsesPostgresIsoForms) {
+  EXPECT_EQ(*ParseTimestamp("1970-01-01 00:00:00+00"), 0);
+  EXPECT_EQ(*ParseTimestamp("epoch"), 0);
+  EXPECT_EQ(*ParseTimestamp("2024-01-01T00:00:00Z"), 1704067200000000LL);
+  EXPECT_EQ(*ParseTimestamp(" 2024-01-01 "), 1704067200000000LL);
+  EXPECT_EQ(*ParseTimestamp("2024-01-01 00:00"), 1704067200000000LL);
+  EXPECT_EQ(*ParseTimestamp("2024-02-29 13:45:00.25+05:30"),
+            *ParseTimestamp("2024-02-29 08:15:00.25Z"));
+  EXPECT_EQ(*ParseTimestamp("2024-02-29 13:45:00-0130"), *ParseTimestamp("2024-02-29 15:15:00"));
+  EXPECT_EQ(*ParseTimestamp("2024-02-29 13:45:00 UTC"), *ParseTimestamp("2024-02-29 13:45:00"));
+  EXPECT_EQ(*ParseTimestamp("2024-01-01 24:00:00"), *ParseTimestamp("2024-01-02"));
+  EXPECT_EQ(*ParseTimestamp("2024-01-01 00:00:00.1234567"), 1704067200123457LL);  // rounded
+  // TIMESTAMP (without time zone) ignores a zone, as PostgreSQL does.
+  EXPECT_EQ(*ParseTimestamp("2024-01-01 00:00:00+05", false), 1704067200000000LL);
+  EXPECT_EQ(*ParseTimestamp("1969-12-31 23:59:59.999999"), -1);
+  EXPECT_EQ(*ParseDate("2024-03-01"), 19783);
+  EXPECT_EQ(*ParseDate("1969-12-31"), -1);
+  for (const char* bad :
+       {"", "2024", "2024-13-01", "2023-02-29", "2024-01-01 25:00", "2024-01-01 10:61",
+        "2024-01-01x", "2024-01-01 10:00:00+99", "2024-01-01 10:00:00 PST8PDT", "yesterday",
+        "2024-01-01 10:00:00.", "\xff\xfe"}) {
+    auto r = ParseTimestamp(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    EXPECT_TRUE(r.status().IsInvalidArgument()) << bad;
+  }
+}
+
+TEST(Datetime, FormatsLikePostgres) {
+  EXPECT_EQ(FormatTimestamp(1704067200000000LL, true), "2024-01-01 00:00:00+00");
+  EXPECT_EQ(FormatTimestamp(1704067200000000LL, false), "2024-01-01 00:00:00");
+  EXPECT_EQ(FormatTimestamp(1704067200250000LL, true), "2024-01-01 00:00:00.25+00");
+  EXPECT_EQ(FormatTimestamp(-1, true), "1969-12-31 23:59:59.999999+00");
+  EXPECT_EQ(FormatDate(19783), "2024-03-01");
+  EXPECT_EQ(FormatDate(-719163), "0001-12-31 BC");  // the day before 0001-01-01
+  EXPECT_EQ(FormatDate(-719528), "0001-01-01 BC");  // 1 BC was a leap year
+  EXPECT_EQ(FormatDate(-719162), "0001-01-01");
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 20000; ++i) {
+    int64_t t = static_cast<int64_t>(rng() % (1ull << 58)) - (1ll << 57);
+    std::string s = FormatTimestamp(t, true);
+    if (s.find("BC") != std::string::npos) continue;
+    auto back = ParseTimestamp(s);
+    ASSERT_TRUE(back.ok()) << s;
+    EXPECT_EQ(*back, t) << s;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,218 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "common/datetime.h"
+
+#include <cctype>
+#include <cstdio>
+
+namespace omen {
+namespace {
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+unsigned DaysInMonth(int64_t y, unsigned m) {
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+
+// A cursor over the text with digit readers.
+struct Cursor {
+  std::string_view s;
+  size_t p = 0;
+  bool Done() const { return p >= s.size(); }
+  char Peek() const { return Done() ? '\0' : s[p]; }
+  bool Eat(char c) {
+    if (Peek() != c) return false;
+    ++p;
+    return true;
+  }
+  // Exactly min..max digits.
+  bool Digits(size_t min, size_t max, int64_t* v, size_t* count = nullptr) {
+    size_t n = 0;
+    int64_t x = 0;
+    while (n < max && !Done() && std::isdigit(static_cast<unsigned char>(s[p]))) {
+      x = x * 10 + (s[p] - '0');
+      ++p;
+      ++n;
+    }
+    if (count != nullptr) *count = n;
+    *v = x;
+    return n >= min;
+  }
+  void SkipSpaces() {
+    while (!Done() && std::isspace(static_cast<unsigned char>(s[p]))) ++p;
+  }
+};
+
+Status Bad(std::string_view text, const char* type) {
+  return Status::InvalidArgument("invalid input syntax for type " + std::string(type) + ": \"" +
+                                 std::string(text) + "\"");
+}
+
+std::string_view Trim(std::string_view t) {
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+  while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+  return t;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone) {
+  const char* type = with_zone ? "timestamp with time zone" : "timestamp without time zone";
+  std::string_view t = Trim(text);
+  if (EqualsIgnoreCase(t, "epoch")) return int64_t{0};
+  Cursor c{t};
+  int64_t y, mo, d, h = 0, mi = 0, sec = 0, frac = 0;
+  if (!c.Digits(4, 6, &y) || !c.Eat('-') || !c.Digits(1, 2, &mo) || !c.Eat('-') ||
+      !c.Digits(1, 2, &d)) {
+    return Bad(text, type);
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, static_cast<unsigned>(mo))) {
+    return Status::InvalidArgument("date/time field value out of range: \"" + std::string(text) +
+                                   "\"");
+  }
+  if (c.Peek() == 'T' || c.Peek() == 't' || c.Peek() == ' ') {
+    ++c.p;
+    c.SkipSpaces();
+    if (!c.Digits(1, 2, &h) || !c.Eat(':') || !c.Digits(2, 2, &mi)) return Bad(text, type);
+    if (c.Eat(':')) {
+      if (!c.Digits(2, 2, &sec)) return Bad(text, type);
+      if (c.Eat('.')) {
+        size_t n = 0;
+        int64_t digits;
+        if (!c.Digits(1, 6, &digits, &n)) return Bad(text, type);
+        frac = digits;
+        for (size_t k = n; k < 6; ++k) frac *= 10;
+        // PostgreSQL rounds beyond microseconds; digits past the 6th round half up.
+        int64_t extra;
+        size_t m = 0;
+        if (c.Digits(1, 32, &extra, &m) && m > 0) {
+          const char first = c.s[c.p - m];
+          if (first >= '5') ++frac;
+        }
+      }
+    }
+    if (h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi > 0 || sec > 0 || frac > 0))) {
+      return Status::InvalidArgument("date/time field value out of range: \"" + std::string(text) +
+                                     "\"");
+    }
+  }
+  int64_t offset = 0;  // seconds east of UTC
+  c.SkipSpaces();
+  if (!c.Done()) {
+    std::string_view rest = t.substr(c.p);
+    if (EqualsIgnoreCase(rest, "z") || EqualsIgnoreCase(rest, "utc") ||
+        EqualsIgnoreCase(rest, "gmt")) {
+      c.p = t.size();
+    } else if (c.Peek() == '+' || c.Peek() == '-') {
+      const int64_t sign = c.Peek() == '-' ? -1 : 1;
+      ++c.p;
+      int64_t oh, om = 0;
+      size_t n = 0;
+      if (!c.Digits(1, 4, &oh, &n)) return Bad(text, type);
+      if (n > 2) {  // +HHMM
+        om = oh % 100;
+        oh /= 100;
+      } else if (c.Eat(':') && !c.Digits(2, 2, &om)) {
+        return Bad(text, type);
+      }
+      if (oh > 15 || om > 59) return Status::InvalidArgument("time zone displacement out of range");
+      offset = sign * (oh * 3600 + om * 60);
+    } else {
+      return Bad(text, type);
+    }
+  }
+  if (!c.Done()) return Bad(text, type);
+  if (!with_zone) offset = 0;  // TIMESTAMP input ignores a zone, as PostgreSQL does
+  const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return days * kMicrosPerDay + ((h * 60 + mi) * 60 + sec - offset) * kMicrosPerSecond + frac;
+}
+
+Result<int32_t> ParseDate(std::string_view text) {
+  std::string_view t = Trim(text);
+  auto ts = ParseTimestamp(t, false);
+  if (!ts.ok()) return Bad(text, "date");
+  return static_cast<int32_t>(FloorDiv(*ts, kMicrosPerDay));
+}
+
+std::string FormatDate(int32_t days) {
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[40];
+  if (y <= 0) {
+    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02u BC", static_cast<long long>(1 - y), m, d);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  }
+  return buf;
+}
+
+std::string FormatTimestamp(int64_t micros, bool with_zone) {
+  const int64_t days = FloorDiv(micros, kMicrosPerDay);
+  int64_t rem = micros - days * kMicrosPerDay;
+  const int64_t frac = rem % kMicrosPerSecond;
+  int64_t secs = rem / kMicrosPerSecond;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, &y, &m, &d);
+  char buf[64];
+  const bool bc = y <= 0;
+  int n = std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02u %02lld:%02lld:%02lld",
+                        static_cast<long long>(bc ? 1 - y : y), m, d,
+                        static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                        static_cast<long long>(secs % 60));
+  std::string out(buf, static_cast<size_t>(n));
+  if (frac != 0) {
+    char f[16];
+    std::snprintf(f, sizeof(f), ".%06lld", static_cast<long long>(frac));
+    std::string fs(f);
+    while (fs.back() == '0') fs.pop_back();
+    out += fs;
+  }
+  if (with_zone) out += "+00";
+  if (bc) out += " BC";
+  return out;
+}
+
+}  // namespace omen

@@ -1,0 +1,35 @@
+// Copyright 2026 The OmenDB Authors.
+//
+// PostgreSQL-compatible text forms of dates and timestamps (DateStyle ISO):
+// parsing what PostgreSQL accepts for the common ISO 8601 shapes, and printing
+// what PostgreSQL prints. Timestamps are int64 microseconds since
+// 1970-01-01 00:00:00 UTC; dates are int32 days since 1970-01-01. Pure
+// functions; thread-safe.
+
+#ifndef OMENDB_COMMON_DATETIME_H_
+#define OMENDB_COMMON_DATETIME_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "omendb/status.h"
+
+namespace omen {
+
+// Parses 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' (a 'T' may replace the space) with an
+// optional zone: 'Z', 'UTC', '+HH', '+HHMM', '+HH:MM' (or '-'). Without a zone the time is taken
+// as UTC. `with_zone` false (TIMESTAMP): a zone is ignored, as PostgreSQL does. Also 'epoch'.
+// InvalidArgument (PostgreSQL: 22007 invalid_datetime_format) for anything else.
+Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone = true);
+// 'YYYY-MM-DD' (or a timestamp, truncated to its day).
+Result<int32_t> ParseDate(std::string_view text);
+
+// "2024-01-31 13:45:00.25+00" (timestamptz, UTC) or "2024-01-31 13:45:00.25" (timestamp);
+// fractional seconds only when non-zero, trailing zeros trimmed; " BC" before year 1.
+std::string FormatTimestamp(int64_t micros, bool with_zone);
+std::string FormatDate(int32_t days);
+
+}  // namespace omen
+
+#endif  // OMENDB_COMMON_DATETIME_H_

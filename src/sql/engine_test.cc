@@ -1,0 +1,103 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "sql/engine.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "common/env.h"
+
+namespace omen::sql {
+namespace {
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "omen_engine_" + std::to_string(::getpid()) + "_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    (void)Env::Default()->RemoveAll(dir_);
+    storage::StorageOptions o;
+    o.sync = false;
+    o.background = false;
+    db_ = std::move(storage::Database::Open(dir_, o)).value();
+    engine_ = std::make_unique<SqlEngine>(db_.get());
+  }
+  void TearDown() override {
+    engine_.reset();
+    db_.reset();
+    (void)Env::Default()->RemoveAll(dir_);
+  }
+  Result<std::vector<QueryResult>> Run(const std::string& sql) { return engine_->Execute(sql); }
+
+  std::string dir_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<SqlEngine> engine_;
+};
+
+TEST_F(EngineTest, CreateInsertSelectWithTimeRange) {
+  auto r =
+      Run("CREATE TABLE cpu (time timestamptz NOT NULL, host text, usage double precision, n int, "
+          "ok boolean, d date) WITH (partition_by = 'hour', retention = '30 days');"
+          "INSERT INTO cpu VALUES ('2024-01-01 00:00:00Z', 'a', 1.5, 1, true, '2024-01-01'),"
+          " ('2024-01-01 01:30:00+01', 'b', NULL, -2, 'f', NULL),"
+          " ('2024-01-01 02:00:00.25', NULL, 3, NULL, NULL, '2023-12-31');"
+          "SELECT * FROM cpu WHERE time >= '2024-01-01 00:30:00Z' AND time < '2024-01-02'");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 3u);
+  EXPECT_EQ((*r)[0].command_tag, "CREATE TABLE");
+  EXPECT_EQ((*r)[1].command_tag, "INSERT 0 3");
+  const QueryResult& q = (*r)[2];
+  EXPECT_EQ(q.column_names, (std::vector<std::string>{"time", "host", "usage", "n", "ok", "d"}));
+  EXPECT_EQ(q.column_types[0], "timestamp with time zone");
+  ASSERT_EQ(q.rows.size(), 2u);
+  std::vector<std::vector<std::optional<std::string>>> want = {
+      {"2024-01-01 00:30:00+00", "b", std::nullopt, "-2", "f", std::nullopt},
+      {"2024-01-01 02:00:00.25+00", std::nullopt, "3", std::nullopt, std::nullopt, "2023-12-31"}};
+  auto rows = q.rows;
+  std::sort(rows.begin(), rows.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(rows, want);
+  EXPECT_EQ(db_->FindTable("cpu")->options.retention_us, 30LL * 86400 * 1000000);
+}
+
+TEST_F(EngineTest, AlterDropAndLimit) {
+  ASSERT_TRUE(Run("CREATE TABLE t (ts timestamp NOT NULL, v bigint)").ok());
+  ASSERT_TRUE(Run("INSERT INTO t (v, ts) VALUES (1, '2024-01-01'), (2, '2024-01-02'), "
+                  "(3, '2024-01-03')")
+                  .ok());
+  ASSERT_TRUE(Run("ALTER TABLE t ADD COLUMN tag varchar(10)").ok());
+  auto r = Run("SELECT v, tag AS label FROM t LIMIT 2 OFFSET 1");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)[0].column_names, (std::vector<std::string>{"v", "label"}));
+  EXPECT_EQ((*r)[0].rows.size(), 2u);
+  EXPECT_EQ((*r)[0].command_tag, "SELECT 2");
+  ASSERT_TRUE(Run("DROP TABLE t; DROP TABLE IF EXISTS t").ok());
+  EXPECT_EQ(db_->FindTable("t"), nullptr);
+}
+
+TEST_F(EngineTest, ErrorsCarrySqlStates) {
+  auto state = [&](const std::string& sql) {
+    auto r = Run(sql);
+    return r.ok() ? std::string("00000") : std::string(r.status().SqlState());
+  };
+  EXPECT_EQ(state("SELEC 1"), "42601");
+  EXPECT_EQ(state("SELECT * FROM nope"), "42P01");
+  EXPECT_EQ(state("CREATE TABLE t (ts timestamptz NOT NULL, v int, v int)"), "42P07");
+  ASSERT_EQ(state("CREATE TABLE t (ts timestamptz NOT NULL, v int)"), "00000");
+  EXPECT_EQ(state("CREATE TABLE t (ts timestamptz NOT NULL)"), "42P07");
+  EXPECT_EQ(state("CREATE TABLE IF NOT EXISTS t (ts timestamptz NOT NULL)"), "00000");
+  EXPECT_EQ(state("SELECT nope FROM t"), "42703");
+  EXPECT_EQ(state("INSERT INTO t (nope) VALUES (1)"), "42703");
+  EXPECT_EQ(state("INSERT INTO t VALUES (NULL, 1)"), "22023");
+  EXPECT_EQ(state("INSERT INTO t VALUES ('not a time', 1)"), "22023");
+  EXPECT_EQ(state("INSERT INTO t VALUES ('2024-01-01', 3000000000)"), "22023");
+  EXPECT_EQ(state("SELECT count(*) FROM t"), "0A000");
+  EXPECT_EQ(state("CREATE TABLE u (a int)"), "22023");  // no time column
+  EXPECT_EQ(state("CREATE TABLE u (ts timestamptz NOT NULL) WITH (bogus = 1)"), "22023");
+  EXPECT_EQ(state("CREATE TABLE u (ts timestamptz NOT NULL, x numeric)"), "0A000");
+}
+
+}  // namespace
+}  // namespace omen::sql

@@ -1,0 +1,147 @@
+// Copyright 2026 The OmenDB Authors.
+//
+// `omendb`: the OmenDB binary. Today: `omendb sql --data DIR "SQL"`, the embedded one-shot
+// entry point (no server): runs the statements, prints each result as an aligned table (psql
+// style), CSV or JSON, and exits non-zero with PostgreSQL-style "ERROR:" lines on failure.
+
+#include <malloc.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/logging.h"
+#include "sql/engine.h"
+#include "storage/database.h"
+
+namespace {
+
+using omen::sql::QueryResult;
+
+std::string CsvField(const std::optional<std::string>& v) {
+  if (!v) return "";
+  if (v->find_first_of(",\"\n\r") == std::string::npos && !v->empty()) return *v;
+  std::string out = "\"";
+  for (char ch : *v) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+void PrintTable(const QueryResult& r) {
+  std::vector<size_t> width;
+  for (const auto& name : r.column_names) width.push_back(name.size());
+  for (const auto& row : r.rows) {
+    for (size_t c = 0; c < row.size(); ++c)
+      width[c] = std::max(width[c], row[c] ? row[c]->size() : 0);
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      out += c == 0 ? " " : " | ";
+      out += cells[c];
+      if (c + 1 < cells.size()) out += std::string(width[c] - cells[c].size(), ' ');
+    }
+    std::printf("%s\n", out.c_str());
+  };
+  line(r.column_names);
+  std::string sep;
+  for (size_t c = 0; c < width.size(); ++c) sep += (c ? "+" : "") + std::string(width[c] + 2, '-');
+  std::printf("%s\n", sep.c_str());
+  for (const auto& row : r.rows) {
+    std::vector<std::string> cells;
+    for (const auto& v : row) cells.push_back(v ? *v : "");
+    line(cells);
+  }
+  std::printf("(%zu row%s)\n\n", r.rows.size(), r.rows.size() == 1 ? "" : "s");
+}
+
+void Print(const QueryResult& r, const std::string& format) {
+  if (r.column_names.empty()) {
+    if (format == "json") {
+      std::printf("%s\n", nlohmann::json({{"command", r.command_tag}}).dump().c_str());
+    } else if (format == "table") {
+      std::printf("%s\n", r.command_tag.c_str());
+    }
+    return;
+  }
+  if (format == "csv") {
+    std::string header;
+    for (size_t c = 0; c < r.column_names.size(); ++c) {
+      header += (c ? "," : "") + CsvField(r.column_names[c]);
+    }
+    std::printf("%s\n", header.c_str());
+    for (const auto& row : r.rows) {
+      std::string out;
+      for (size_t c = 0; c < row.size(); ++c) out += (c ? "," : "") + CsvField(row[c]);
+      std::printf("%s\n", out.c_str());
+    }
+  } else if (format == "json") {
+    for (const auto& row : r.rows) {
+      nlohmann::json j = nlohmann::json::object();
+      for (size_t c = 0; c < row.size(); ++c) {
+        j[r.column_names[c]] = row[c] ? nlohmann::json(*row[c]) : nlohmann::json(nullptr);
+      }
+      std::printf("%s\n", j.dump().c_str());
+    }
+  } else {
+    PrintTable(r);
+  }
+}
+
+int Sql(const std::string& data, const std::string& sql, const std::string& format, bool sync) {
+  omen::storage::StorageOptions options;
+  options.sync = sync;
+  auto db = omen::storage::Database::Open(data, options);
+  if (!db.ok()) {
+    std::fprintf(stderr, "ERROR:  %s\n", std::string(db.status().message()).c_str());
+    return 1;
+  }
+  omen::sql::SqlEngine engine(db->get());
+  auto results = engine.Execute(sql);
+  int rc = 0;
+  if (!results.ok()) {
+    const omen::Status& s = results.status();
+    std::fprintf(stderr, "ERROR:  %s (SQLSTATE %s)\n", std::string(s.message()).c_str(),
+                 s.SqlState());
+    if (s.position() > 0) std::fprintf(stderr, "POSITION:  %d\n", s.position());
+    rc = 1;
+  } else {
+    for (const auto& r : *results) Print(r, format);
+  }
+  omen::Status closed = (*db)->Close();
+  if (!closed.ok()) {
+    std::fprintf(stderr, "ERROR:  %s\n", std::string(closed.message()).c_str());
+    rc = 1;
+  }
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  CLI::App app{"omendb: a time-series database with a learned index"};
+  app.require_subcommand(1);
+  std::string data = "./omendb-data", format = "table", sql, sync = "always";
+  CLI::App* cmd = app.add_subcommand("sql", "run SQL against a data directory (embedded)");
+  cmd->add_option("--data", data, "data directory")->capture_default_str();
+  cmd->add_option("--format", format, "table|csv|json")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--sync", sync, "always|off")
+      ->check(CLI::IsMember({"always", "off"}))
+      ->capture_default_str();
+  cmd->add_option("sql", sql, "SQL statements")->required();
+  CLI11_PARSE(app, argc, argv);
+  omen::SetMinLogLevel(omen::LogLevel::kWarn);
+  try {
+    return Sql(data, sql, format, sync == "always");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ERROR:  internal error: %s\n", e.what());
+    return 1;
+  }
+}
