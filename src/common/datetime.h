@@ -17,6 +17,10 @@
 
 namespace omen {
 
+// Days since 1970-01-01 of a proleptic Gregorian civil date, and back (H. Hinnant's algorithms).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d);
+
 // Parses 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' (a 'T' may replace the space) with an
 // optional zone: 'Z', 'UTC', '+HH', '+HHMM', '+HH:MM' (or '-'). Without a zone the time is taken
 // as UTC. `with_zone` false (TIMESTAMP): a zone is ignored, as PostgreSQL does. Also 'epoch'.

@@ -24,10 +24,6 @@ PartitionRange PartitionFor(PartitionBy by, int64_t t);
 // (month), "all" (none). Times far outside years 0..9999 use "p<start>".
 std::string PartitionName(PartitionBy by, int64_t start);
 
-// Days since 1970-01-01 for a civil date, and back (proleptic Gregorian).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d);
-
 }  // namespace omen::storage
 
 #endif  // OMENDB_STORAGE_PARTITION_H_

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/crc32c.h"
+#include "common/datetime.h"
 #include "common/env.h"
 #include "storage/batch.h"
 #include "storage/catalog.h"
