@@ -108,6 +108,12 @@ inline void SetBit(uint8_t* bits, int64_t i) {
 }
 inline int64_t BitmapBytes(int64_t n) { return (n + 7) / 8; }
 
+// Bytes a column's values buffer holds for `length` values (a bitmap for booleans).
+inline size_t ValuesBytes(TypeId id, int64_t length) {
+  if (id == TypeId::kBool) return static_cast<size_t>(BitmapBytes(length));
+  return static_cast<size_t>(ValueWidth(id)) * static_cast<size_t>(length);
+}
+
 // Strings in Arrow utf8 layout: offsets[length + 1] (int32) and the bytes.
 struct Dictionary {
   Buffer offsets;

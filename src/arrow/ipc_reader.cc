@@ -321,13 +321,6 @@ Result<ParsedMessage> ReadMessage(const FileMapping& file, int64_t data_end,
 
 // ------------------------------------------------------------------------------- bodies
 
-size_t ValuesBytes(TypeId id, int64_t length) {
-  if (id == TypeId::kBool) {
-    return static_cast<size_t>(BitmapBytes(length));
-  }
-  return static_cast<size_t>(ValueWidth(id)) * static_cast<size_t>(length);
-}
-
 // Materializes the buffers of one message's body.
 class BodyReader {
  public:

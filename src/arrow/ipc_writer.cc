@@ -167,14 +167,6 @@ EncodedMessage FinishMessage(flatbuffers::FlatBufferBuilder* fbb, fb::MessageHea
   return FrameMessage(*fbb, std::move(body));
 }
 
-// Bytes a column's values buffer must hold.
-size_t ValuesBytes(TypeId id, int64_t length) {
-  if (id == TypeId::kBool) {
-    return static_cast<size_t>(BitmapBytes(length));
-  }
-  return static_cast<size_t>(ValueWidth(id)) * static_cast<size_t>(length);
-}
-
 Status CheckDictionary(const Dictionary& dict) {
   if (dict.length < 0 || dict.offsets.size < (static_cast<size_t>(dict.length) + 1) * 4) {
     return Status::InvalidArgument("dictionary offsets buffer is too short");

@@ -24,11 +24,6 @@ std::vector<uint8_t> BytesToBitmap(const std::vector<uint8_t>& bytes) {
   return bits;
 }
 
-int64_t ValuesBytes(TypeId id, int64_t n) {
-  int w = arrow::ValueWidth(id);
-  return w == 0 ? arrow::BitmapBytes(n) : n * w;
-}
-
 }  // namespace
 
 BatchBuilder::BatchBuilder(std::shared_ptr<const arrow::Schema> schema)
@@ -131,7 +126,7 @@ ArrayData MakeNullArray(arrow::DataType type, int64_t length) {
   a.length = length;
   a.null_count = length;
   a.validity = Buffer::FromVector(std::vector<uint8_t>(arrow::BitmapBytes(length), 0));
-  a.values = Buffer::FromVector(std::vector<uint8_t>(ValuesBytes(type.id, length), 0));
+  a.values = Buffer::FromVector(std::vector<uint8_t>(arrow::ValuesBytes(type.id, length), 0));
   if (type.id == TypeId::kString) a.dictionary = arrow::Dictionary::Make({});
   return a;
 }
@@ -166,7 +161,7 @@ Status ValidateBatchLayout(const arrow::RecordBatch& batch, const arrow::Schema&
       return Status::InvalidArgument("column \"" + f.name + "\" has the wrong type");
     }
     if (a.length != batch.num_rows || a.null_count < 0 || a.null_count > a.length ||
-        static_cast<int64_t>(a.values.size) < ValuesBytes(a.type.id, a.length) ||
+        a.values.size < arrow::ValuesBytes(a.type.id, a.length) ||
         (a.null_count > 0 &&
          static_cast<int64_t>(a.validity.size) < arrow::BitmapBytes(a.length))) {
       return Status::InvalidArgument("column \"" + f.name + "\" has inconsistent lengths");
@@ -223,7 +218,7 @@ std::string EncodeBatchRecord(uint64_t table_id, const arrow::RecordBatch& batch
       out.append(reinterpret_cast<const char*>(a.validity.data), arrow::BitmapBytes(a.length));
     }
     out.append(reinterpret_cast<const char*>(a.values.data),
-               static_cast<size_t>(ValuesBytes(a.type.id, a.length)));
+               arrow::ValuesBytes(a.type.id, a.length));
     if (a.type.id == TypeId::kString) {
       const arrow::Dictionary& d = *a.dictionary;
       PutFixed32(&out, static_cast<uint32_t>(d.length));
@@ -278,7 +273,7 @@ Result<ArrayData> DecodeColumn(ByteReader* r, const arrow::Field& f, int64_t row
     }
     a.validity = CopyBuffer<uint8_t>(bytes);
   }
-  if (!r->GetBytes(static_cast<size_t>(ValuesBytes(a.type.id, rows)), &bytes)) {
+  if (!r->GetBytes(arrow::ValuesBytes(a.type.id, rows), &bytes)) {
     return Status::Corruption("batch record: truncated values");
   }
   a.values = CopyBuffer<uint64_t>(bytes);

@@ -61,7 +61,7 @@ ArrayData GatherColumn(const std::vector<const arrow::RecordBatch*>& sources,
   out.length = n;
   std::vector<std::vector<int32_t>> codes;
   if (id == TypeId::kString) out.dictionary = MergeDictionaries(sources, refs, col, &codes);
-  std::vector<uint8_t> values(static_cast<size_t>(w == 0 ? arrow::BitmapBytes(n) : n * w), 0);
+  std::vector<uint8_t> values(arrow::ValuesBytes(id, n), 0);
   std::vector<uint8_t> validity(static_cast<size_t>(arrow::BitmapBytes(n)), 0);
   int64_t nulls = 0;
   for (int64_t i = 0; i < n; ++i) {

@@ -193,8 +193,7 @@ arrow::RecordBatch Materialize(const WriteBuffer::Snapshot& snap, int64_t lo, in
     a.length = n;
     std::vector<uint8_t> validity;
     if (f.nullable) validity.assign(static_cast<size_t>(arrow::BitmapBytes(n)), 0);
-    std::vector<uint8_t> values(static_cast<size_t>(
-        id == TypeId::kBool ? arrow::BitmapBytes(n) : n * arrow::ValueWidth(id)));
+    std::vector<uint8_t> values(arrow::ValuesBytes(id, n));
     int64_t nulls = 0;
     // Fast path: a contiguous ascending run of rows copies chunk by chunk.
     const bool contiguous = run && id != TypeId::kBool;
