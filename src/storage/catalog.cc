@@ -2,11 +2,9 @@
 
 #include "storage/catalog.h"
 
-#include <cinttypes>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "common/crc32c.h"
+#include "storage/checksummed_file.h"
 
 namespace omen::storage {
 namespace {
@@ -83,11 +81,7 @@ std::string Catalog::Encode(uint64_t version, uint64_t next_id,
   j["next_table_id"] = next_id;
   j["tables"] = nlohmann::json::array();
   for (const auto& t : tables) j["tables"].push_back(TableToJson(*t));
-  std::string body = j.dump(1);
-  char header[64];
-  std::snprintf(header, sizeof(header), "%s %zu %08" PRIx32 "\n", kMagic, body.size(),
-                crc32c::Value(body.data(), body.size()));
-  return header + body;
+  return FrameChecksummed(kMagic, j.dump(1));
 }
 
 Result<std::unique_ptr<Catalog>> Catalog::Open(Env* env, std::string dir) {
@@ -101,21 +95,10 @@ Status Catalog::Load() {
   std::string path = dir_ + "/CATALOG";
   if (!env_->FileExists(path)) return Status::OK();
   OMEN_ASSIGN_OR_RETURN(std::string bytes, env_->ReadFile(path));
-  size_t nl = bytes.find('\n');
-  char magic[16] = {0};
-  size_t len = 0;
-  uint32_t crc = 0;
-  if (nl == std::string::npos || nl > 60 ||
-      std::sscanf(bytes.substr(0, nl).c_str(), "%8s %zu %" SCNx32, magic, &len, &crc) != 3 ||
-      std::string(magic) != kMagic || bytes.size() - nl - 1 != len) {
-    return Status::Corruption("catalog " + path + ": bad header or truncated file");
-  }
-  std::string_view body(bytes.data() + nl + 1, len);
-  if (crc32c::Value(body.data(), body.size()) != crc) {
-    return Status::Corruption("catalog " + path + ": checksum mismatch");
-  }
+  auto body = UnframeChecksummed(kMagic, bytes);
+  if (!body.ok()) return body.status().WithContext("catalog " + path);
   try {
-    return LoadJson(path, body);
+    return LoadJson(path, *body);
   } catch (const std::exception& e) {  // a field of the wrong JSON type
     return Status::Corruption("catalog " + path + ": " + e.what());
   }

@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "common/crc32c.h"
 #include "common/logging.h"
 #include "storage/batch.h"
+#include "storage/checksummed_file.h"
 #include "storage/rows.h"
 
 namespace omen::storage {
@@ -41,32 +41,16 @@ std::string EncodeManifest(const Manifest& m) {
     j["partitions"].push_back(
         {{"start", start}, {"flushed_seq", p.flushed_seq}, {"segments", segs}});
   }
-  std::string body = j.dump();
-  char header[64];
-  std::snprintf(header, sizeof(header), "%s %zu %08" PRIx32 "\n", kManifestMagic, body.size(),
-                crc32c::Value(body.data(), body.size()));
-  return header + body;
+  return FrameChecksummed(kManifestMagic, j.dump());
 }
 
 Result<Manifest> DecodeManifestJson(std::string_view body);
 
 Result<Manifest> DecodeManifest(std::string_view bytes) {
-  size_t nl = bytes.find('\n');
-  char magic[16] = {0};
-  size_t len = 0;
-  uint32_t crc = 0;
-  if (nl == std::string::npos || nl > 60 ||
-      std::sscanf(std::string(bytes.substr(0, nl)).c_str(), "%8s %zu %" SCNx32, magic, &len,
-                  &crc) != 3 ||
-      std::string(magic) != kManifestMagic || bytes.size() - nl - 1 != len) {
-    return Status::Corruption("manifest: bad header or truncated");
-  }
-  std::string_view body = bytes.substr(nl + 1);
-  if (crc32c::Value(body.data(), body.size()) != crc) {
-    return Status::Corruption("manifest: checksum mismatch");
-  }
+  auto body = UnframeChecksummed(kManifestMagic, bytes);
+  if (!body.ok()) return body.status().WithContext("manifest");
   try {
-    return DecodeManifestJson(body);
+    return DecodeManifestJson(*body);
   } catch (const std::exception& e) {  // a field of the wrong JSON type
     return Status::Corruption(std::string("manifest: ") + e.what());
   }
