@@ -220,6 +220,37 @@ Result<double> ScanSum(const storage::TableScan& scan, int threads, int64_t* row
   return sum;
 }
 
+// A fresh database in dir holding `rows` TSBS rows in table `def` (sync off), checkpointed and
+// compacted, with the sum of usage_user (to check scans) and the load time.
+struct LoadedTsbs {
+  std::unique_ptr<storage::Database> db;
+  double usage_user_sum = 0;
+  double seconds = 0;
+};
+
+Result<LoadedTsbs> LoadTsbs(const std::string& dir, const storage::TableDef& def, int64_t rows,
+                            int hosts) {
+  (void)Env::Default()->RemoveAll(dir);
+  storage::StorageOptions so;
+  so.sync = false;
+  LoadedTsbs out;
+  OMEN_ASSIGN_OR_RETURN(out.db, storage::Database::Open(dir, so));
+  OMEN_RETURN_IF_ERROR(out.db->CreateTable(def, "time").status());
+  TsbsGenerator gen(hosts, 1);
+  const int metric = 1 + kTsbsTags;  // usage_user
+  auto start = Clock::now();
+  for (int64_t done = 0; done < rows; done += 100'000) {
+    arrow::RecordBatch b = gen.Next(std::min<int64_t>(100'000, rows - done));
+    const double* v = b.columns[metric].values.As<double>();
+    for (int64_t i = 0; i < b.num_rows; ++i) out.usage_user_sum += v[i];
+    OMEN_RETURN_IF_ERROR(out.db->Insert("cpu", b));
+  }
+  OMEN_RETURN_IF_ERROR(out.db->Checkpoint());
+  OMEN_RETURN_IF_ERROR(out.db->CompactAll());
+  out.seconds = Seconds(start, Clock::now());
+  return out;
+}
+
 }  // namespace
 
 int RunScanBench(const ScanBenchOptions& o) {
@@ -239,26 +270,17 @@ int RunScanBench(const ScanBenchOptions& o) {
       return 2;
     }
     const std::string dir = base + "/scan_" + comp;
-    (void)Env::Default()->RemoveAll(dir);
-    storage::StorageOptions so;
-    so.sync = false;
-    auto db = storage::Database::Open(dir, so);
-    if (!db.ok()) return 1;
     storage::TableDef def = TsbsCpuTable();
     def.options.compression = *compression;
-    if (!(*db)->CreateTable(def, "time").ok()) return 1;
-    TsbsGenerator gen(o.hosts, 1);
-    const int metric = 1 + kTsbsTags;  // usage_user
-    double expected = 0;
-    auto load_start = Clock::now();
-    for (int64_t done = 0; done < o.rows; done += 100'000) {
-      arrow::RecordBatch b = gen.Next(std::min<int64_t>(100'000, o.rows - done));
-      const double* v = b.columns[metric].values.As<double>();
-      for (int64_t i = 0; i < b.num_rows; ++i) expected += v[i];
-      if (!(*db)->Insert("cpu", b).ok()) return 1;
+    auto loaded = LoadTsbs(dir, def, o.rows, o.hosts);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "load: %s\n", loaded.status().ToString().c_str());
+      return 1;
     }
-    if (!(*db)->Checkpoint().ok() || !(*db)->CompactAll().ok()) return 1;
-    const double load_secs = Seconds(load_start, Clock::now());
+    auto& db = loaded->db;
+    const int metric = 1 + kTsbsTags;  // usage_user
+    const double expected = loaded->usage_user_sum;
+    const double load_secs = loaded->seconds;
     const double bytes_per_row =
         static_cast<double>(DirBytes(dir + "/tables")) / static_cast<double>(o.rows);
     Emit({{"bench", "disk"},
@@ -275,7 +297,7 @@ int RunScanBench(const ScanBenchOptions& o) {
     int64_t rows = 0;
     for (int r = 0; r < o.reps + 1; ++r) {  // the first run warms the page cache: not counted
       auto start = Clock::now();
-      auto scan = (*db)->Scan("cpu", spec);
+      auto scan = db->Scan("cpu", spec);
       if (!scan.ok()) return 1;
       auto sum = ScanSum(*scan, threads, &rows);
       if (!sum.ok()) return 1;
@@ -295,8 +317,8 @@ int RunScanBench(const ScanBenchOptions& o) {
           {"threads", threads},
           {"sum_correct", correct}},
          o.json);
-    (void)(*db)->Close();
-    db->reset();
+    (void)db->Close();
+    db.reset();
     if (!o.keep) (void)Env::Default()->RemoveAll(dir);
   }
   if (sink == 42.0) std::printf("\n");  // keep the bandwidth loop's result alive
@@ -336,23 +358,15 @@ int RunLayoutBench(const LayoutBenchOptions& o) {
   std::map<std::string, double> medians;
   for (const std::string layout : {"time", "hostname"}) {
     const std::string dir = base + "/layout_" + layout;
-    (void)Env::Default()->RemoveAll(dir);
-    storage::StorageOptions so;
-    so.sync = false;
-    auto db = storage::Database::Open(dir, so);
-    if (!db.ok()) return 1;
     storage::TableDef def = TsbsCpuTable();
     def.options.sort_key = std::string(layout) == "hostname" ? "hostname" : "none";
-    if (!(*db)->CreateTable(def, "time").ok()) return 1;
-    TsbsGenerator gen(o.hosts, 1);
-    auto load_start = Clock::now();
-    for (int64_t done = 0; done < o.rows; done += 100'000) {
-      if (!(*db)->Insert("cpu", gen.Next(std::min<int64_t>(100'000, o.rows - done))).ok()) {
-        return 1;
-      }
+    auto loaded = LoadTsbs(dir, def, o.rows, o.hosts);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "load: %s\n", loaded.status().ToString().c_str());
+      return 1;
     }
-    if (!(*db)->Checkpoint().ok() || !(*db)->CompactAll().ok()) return 1;
-    const double load_secs = Seconds(load_start, Clock::now());
+    auto& db = loaded->db;
+    const double load_secs = loaded->seconds;
     std::mt19937_64 rng(7);
     struct Kind {
       const char* name;
@@ -375,7 +389,7 @@ int RunLayoutBench(const LayoutBenchOptions& o) {
           spec.tag_values = {"host_" + std::to_string(rng() % static_cast<uint64_t>(o.hosts))};
         }
         int64_t rows = 0;
-        micros.push_back(QueryMicros(**db, spec, &rows));
+        micros.push_back(QueryMicros(*db, spec, &rows));
         rows_total += rows;
       }
       const double median = Median(micros);
@@ -390,8 +404,8 @@ int RunLayoutBench(const LayoutBenchOptions& o) {
             {"load_seconds", load_secs}},
            o.json);
     }
-    (void)(*db)->Close();
-    db->reset();
+    (void)db->Close();
+    db.reset();
     (void)Env::Default()->RemoveAll(dir);
   }
   Emit({{"bench", "layout_summary"},
