@@ -525,9 +525,13 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
     task.buffer = static_cast<int>(i);
     scan.stats_.buffers_scanned++;
     const auto& snap = scan.buffers_[i];
-    for (int64_t r = 0; r < snap.rows; ++r) {
-      int64_t t = snap.Time(r);
-      scan.stats_.rows_estimated += (t >= spec.min_time && t < spec.max_time) ? 1 : 0;
+    if (snap.min_time >= spec.min_time && snap.max_time < spec.max_time) {
+      scan.stats_.rows_estimated += snap.rows;  // the whole buffer is in range: no row pass
+    } else {
+      for (int64_t r = 0; r < snap.rows; ++r) {
+        int64_t t = snap.Time(r);
+        scan.stats_.rows_estimated += (t >= spec.min_time && t < spec.max_time) ? 1 : 0;
+      }
     }
     scan.tasks_.push_back(std::move(task));
   }
