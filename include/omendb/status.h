@@ -101,15 +101,19 @@ class [[nodiscard]] Status {
   const char* SqlState() const;
   // Returns a copy with "context: " prepended to the message (OK stays OK).
   Status WithContext(std::string_view context) const;
+  // Returns a copy whose SqlState() is `sqlstate` (five characters; a finer PostgreSQL code
+  // than the Code's own, e.g. 22012 division_by_zero for kInvalidArgument).
+  Status WithSqlState(std::string_view sqlstate) const;
 
  private:
   struct State {
     Code code;
     std::string message;
     int position = 0;
+    std::string sqlstate;  // overrides the code's SQLSTATE when not empty
   };
   Status(Code code, std::string_view msg)
-      : state_(std::make_unique<State>(State{code, std::string(msg), 0})) {}
+      : state_(std::make_unique<State>(State{code, std::string(msg), 0, {}})) {}
 
   std::unique_ptr<State> state_;
 };

@@ -57,7 +57,16 @@ std::string Status::ToString() const {
   return out;
 }
 
-const char* Status::SqlState() const { return Info(code()).sqlstate; }
+const char* Status::SqlState() const {
+  if (state_ != nullptr && state_->sqlstate.size() == 5) return state_->sqlstate.c_str();
+  return Info(code()).sqlstate;
+}
+
+Status Status::WithSqlState(std::string_view sqlstate) const {
+  Status s = *this;
+  if (s.state_ != nullptr) s.state_->sqlstate = std::string(sqlstate);
+  return s;
+}
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) {

@@ -48,9 +48,14 @@ enum class ExprKind : uint8_t {
   kNullIf,      // NULLIF(args[0], args[1])
   kMinMax,      // GREATEST / LEAST (name) of args
   kIsDistinct,  // args[0] IS [NOT] DISTINCT FROM args[1] (negated: NOT DISTINCT)
+  kSubquery,    // (SELECT ...) as a scalar: subquery
+  kInSubquery,  // args[0] [NOT] IN (subquery)
+  kExists,      // [NOT] EXISTS (subquery)
+  kBoolTest,    // args[0] IS [NOT] TRUE/FALSE/UNKNOWN (name: "true", "false", "unknown")
 };
 
 struct OrderItem;
+struct SelectStmt;
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
@@ -75,6 +80,13 @@ struct Expr {
   // CASE.
   std::unique_ptr<Expr> case_arg;
   std::unique_ptr<Expr> else_expr;
+  // Subqueries.
+  std::shared_ptr<SelectStmt> subquery;
+  // Window frame: ROWS BETWEEN frame_preceding PRECEDING AND frame_following FOLLOWING
+  // (-1: UNBOUNDED; following 0: CURRENT ROW).
+  bool rows_frame = false;
+  int64_t frame_preceding = -1;
+  int64_t frame_following = 0;
 };
 
 struct OrderItem {
@@ -89,12 +101,20 @@ struct SelectItem {
 };
 
 struct TableRef {
+  std::string schema;  // "information_schema", "pg_catalog", or empty
   std::string name;
   std::string alias;
   int location = -1;
+  std::shared_ptr<SelectStmt> subquery;  // FROM (SELECT ...) alias
 };
 
 struct SelectStmt {
+  // WITH name AS (query), in order.
+  std::vector<std::pair<std::string, std::shared_ptr<SelectStmt>>> ctes;
+  // UNION [ALL] of larg and rarg (then order_by/limit/offset apply to the union).
+  std::string set_op;  // "" or "union"
+  bool set_all = false;
+  std::shared_ptr<SelectStmt> larg, rarg;
   bool distinct = false;
   std::vector<std::unique_ptr<Expr>> distinct_on;
   std::vector<SelectItem> items;
@@ -140,8 +160,29 @@ struct InsertStmt {
   std::unique_ptr<SelectStmt> select;                    // INSERT ... SELECT
 };
 
+struct DeleteStmt {
+  std::string table;
+  std::unique_ptr<Expr> where;
+};
+
+struct ExplainStmt {
+  bool analyze = false;
+  std::shared_ptr<SelectStmt> query;
+};
+
+struct CopyStmt {
+  std::string table;                   // COPY table ...
+  std::vector<std::string> columns;    // optional column list
+  std::shared_ptr<SelectStmt> query;   // COPY (query) TO ...
+  bool is_from = false;
+  std::string filename;                // empty: STDIN/STDOUT
+  std::vector<std::pair<std::string, std::string>> options;  // format, header, delimiter, ...
+};
+
 struct Statement {
-  std::variant<SelectStmt, CreateTableStmt, DropTableStmt, AddColumnStmt, InsertStmt> node;
+  std::variant<SelectStmt, CreateTableStmt, DropTableStmt, AddColumnStmt, InsertStmt, DeleteStmt,
+               ExplainStmt, CopyStmt>
+      node;
   int location = 0;  // offset of the statement in the text given to Parse
   int length = 0;    // 0: to the end
 };

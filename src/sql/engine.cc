@@ -8,7 +8,10 @@
 #include <limits>
 
 #include "common/datetime.h"
+#include "exec/expr.h"
+#include "sql/copy.h"
 #include "sql/parser.h"
+#include "sql/query.h"
 #include "storage/batch.h"
 
 namespace omen::sql {
@@ -208,10 +211,12 @@ Status AppendValue(storage::BatchBuilder* b, int col, SqlType type, const Litera
   return Status::Internal("unhandled column type");
 }
 
+Result<int64_t> InsertRelation(storage::Database* db, const storage::TableDef& def,
+                               const std::vector<int>& target, const Relation& rel);
+
 Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
   auto def = db->FindTable(s.table);
   if (def == nullptr) return Status::NotFound("relation \"" + s.table + "\" does not exist");
-  if (s.select != nullptr) return Status::NotSupported("INSERT ... SELECT is not supported yet");
   // Target column of each VALUES position.
   std::vector<int> target;
   if (s.columns.empty()) {
@@ -225,6 +230,14 @@ Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
       }
       target.push_back(c);
     }
+  }
+  if (s.select != nullptr) {
+    QueryRunner runner(db, QueryOptions{});
+    OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Run(*s.select));
+    OMEN_ASSIGN_OR_RETURN(int64_t n, InsertRelation(db, *def, target, rel));
+    QueryResult r;
+    r.command_tag = "INSERT 0 " + std::to_string(n);
+    return r;
   }
   storage::BatchBuilder b(def->ArrowSchema());
   for (const auto& row : s.rows) {
@@ -257,152 +270,159 @@ Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
   return r;
 }
 
-std::string FormatDouble(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  char buf[64];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), d);
-  return std::string(buf, p);
+QueryResult ToResult(const Relation& r) {
+  QueryResult q;
+  q.column_names = r.names;
+  for (exec::LType t : r.types) q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
+  q.rows.reserve(static_cast<size_t>(r.chunk.size));
+  for (int64_t i = 0; i < r.chunk.size; ++i) {
+    std::vector<std::optional<std::string>> row;
+    row.reserve(r.chunk.cols.size());
+    for (const auto& col : r.chunk.cols) row.push_back(exec::FormatValue(col, i));
+    q.rows.push_back(std::move(row));
+  }
+  q.command_tag = "SELECT " + std::to_string(r.chunk.size);
+  return q;
 }
 
-std::optional<std::string> TextValue(const arrow::ArrayData& a, int64_t i) {
-  if (!a.IsValid(i)) return std::nullopt;
-  switch (a.type.id) {
-    case arrow::TypeId::kBool:
-      return std::string(a.BoolValue(i) ? "t" : "f");
-    case arrow::TypeId::kInt16:
-      return std::to_string(a.Value<int16_t>(i));
-    case arrow::TypeId::kInt32:
-      return std::to_string(a.Value<int32_t>(i));
-    case arrow::TypeId::kInt64:
-      return std::to_string(a.Value<int64_t>(i));
-    case arrow::TypeId::kFloat32: {
-      char buf[32];
-      auto [p, ec] = std::to_chars(buf, buf + sizeof(buf), a.Value<float>(i));
-      return std::string(buf, p);
+// Appends the rows of a relation to a table: columns by position (or `target`), values cast
+// to the column types.
+Result<int64_t> InsertRelation(storage::Database* db, const storage::TableDef& def,
+                               const std::vector<int>& target, const Relation& rel) {
+  if (rel.names.size() > target.size()) {
+    return Status::SyntaxError("INSERT has more expressions than target columns");
+  }
+  storage::BatchBuilder b(def.ArrowSchema());
+  const exec::Chunk& c = rel.chunk;
+  std::vector<int> source(def.columns.size(), -1);
+  for (size_t k = 0; k < rel.names.size(); ++k) source[static_cast<size_t>(target[k])] = static_cast<int>(k);
+  // Cast each source column to its target type once, vectorized.
+  std::vector<exec::Vector> cols(def.columns.size());
+  exec::EvalContext ctx;
+  for (size_t t = 0; t < def.columns.size(); ++t) {
+    if (source[t] < 0) continue;
+    const exec::LType to = exec::TypeOfArrow(storage::ArrowTypeOf(def.columns[t].type));
+    exec::LType from = rel.types[static_cast<size_t>(source[t])];
+    auto e = exec::MakeCast(exec::MakeColumn(source[t], from), to);
+    OMEN_ASSIGN_OR_RETURN(cols[t], exec::Evaluate(*e, c, ctx));
+  }
+  for (int64_t r = 0; r < c.size; ++r) {
+    for (size_t t = 0; t < def.columns.size(); ++t) {
+      const int col = static_cast<int>(t);
+      if (source[t] < 0 || cols[t].IsNull(r)) {
+        if (!def.columns[t].nullable) {
+          return Status::InvalidArgument("null value in column \"" + def.columns[t].name +
+                                         "\" of relation \"" + def.name +
+                                         "\" violates not-null constraint").WithSqlState("23502");
+        }
+        b.AppendNull(col);
+        continue;
+      }
+      const exec::Vector& v = cols[t];
+      switch (exec::PhysOf(v.type)) {
+        case exec::Phys::kInt:
+          if (v.type == exec::LType::kBool) b.AppendBool(col, v.I(r) != 0);
+          else b.AppendInt(col, v.I(r));
+          break;
+        case exec::Phys::kFloat:
+          b.AppendDouble(col, v.F(r));
+          break;
+        case exec::Phys::kStr: {
+          std::string_view sv = v.S(r);
+          if (def.columns[t].max_length >= 0 && static_cast<int64_t>(sv.size()) > def.columns[t].max_length) {
+            return Status::InvalidArgument("value too long for type character varying(" +
+                                           std::to_string(def.columns[t].max_length) + ")").WithSqlState("22001");
+          }
+          b.AppendString(col, sv);
+          break;
+        }
+        case exec::Phys::kInterval:
+          return Status::DatatypeMismatch("cannot store an interval");
+      }
     }
-    case arrow::TypeId::kFloat64:
-      return FormatDouble(a.Value<double>(i));
-    case arrow::TypeId::kString:
-      return std::string(a.StringValue(i));
-    case arrow::TypeId::kTimestamp:
-      return FormatTimestamp(a.Value<int64_t>(i), a.type.utc);
-    case arrow::TypeId::kDate32:
-      return FormatDate(a.Value<int32_t>(i));
+    if (b.num_rows() >= 65536) {
+      OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, b.Finish());
+      OMEN_RETURN_IF_ERROR(db->Insert(def.name, batch));
+    }
   }
-  return std::nullopt;
+  if (b.num_rows() > 0) {
+    OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, b.Finish());
+    OMEN_RETURN_IF_ERROR(db->Insert(def.name, batch));
+  }
+  return c.size;
 }
 
-// Narrows [lo, hi) by `time <op> 'literal'` conjuncts; false if the predicate is not one.
-Result<bool> TimeBound(const Expr& e, const storage::TableDef& def, int64_t* lo, int64_t* hi) {
-  if (e.kind != ExprKind::kOperator || e.args.size() != 2) return false;
-  const Expr* col = e.args[0].get();
-  const Expr* val = e.args[1].get();
-  std::string op = e.name;
-  if (col->kind != ExprKind::kColumn) {
-    std::swap(col, val);
-    op = op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : op == ">=" ? "<=" : op;
+Result<QueryResult> Delete(storage::Database* db, QueryRunner* runner, const DeleteStmt& s) {
+  auto def = db->FindTable(s.table);
+  if (def == nullptr) return Status::NotFound("relation \"" + s.table + "\" does not exist");
+  OMEN_ASSIGN_OR_RETURN(QueryRunner::TableFilter f, runner->AnalyzeDelete(*def, s.where.get()));
+  QueryResult q;
+  if (f.min_time >= f.max_time) {
+    q.command_tag = "DELETE 0";
+    return q;
   }
-  if (col->kind != ExprKind::kColumn || def.ColumnIndex(col->name) != def.time_column) return false;
-  while (val->kind == ExprKind::kCast) val = val->args[0].get();
-  if (val->kind != ExprKind::kLiteral || val->literal.kind != Literal::Kind::kString) return false;
-  OMEN_ASSIGN_OR_RETURN(int64_t t,
-                        ParseTimestamp(val->literal.text,
-                                       def.columns[def.time_column].type == SqlType::kTimestamptz));
-  if (op == ">=") {
-    *lo = std::max(*lo, t);
-  } else if (op == ">") {
-    *lo = std::max(*lo, t + 1);
-  } else if (op == "<") {
-    *hi = std::min(*hi, t);
-  } else if (op == "<=") {
-    *hi = std::min(*hi, t + 1);
-  } else if (op == "=") {
-    *lo = std::max(*lo, t);
-    *hi = std::min(*hi, t + 1);
-  } else {
-    return false;
+  if (f.exact) {
+    OMEN_ASSIGN_OR_RETURN(uint64_t n, db->DeleteRange(def->name, f.min_time, f.max_time));
+    q.command_tag = "DELETE " + std::to_string(n);
+    return q;
   }
-  return true;
+  // A general predicate: rewrite the rows of the pushed time range that survive it.
+  int64_t deleted = 0;
+  OMEN_ASSIGN_OR_RETURN(Relation keep, runner->RowsToKeep(*def, s.where.get(), f.min_time, f.max_time, &deleted));
+  if (deleted > 0) {
+    OMEN_RETURN_IF_ERROR(db->DeleteRange(def->name, f.min_time, f.max_time).status());
+    std::vector<int> target;
+    for (size_t c = 0; c < def->columns.size(); ++c) target.push_back(static_cast<int>(c));
+    OMEN_RETURN_IF_ERROR(InsertRelation(db, *def, target, keep).status());
+  }
+  q.command_tag = "DELETE " + std::to_string(deleted);
+  return q;
 }
 
-Result<int64_t> ConstantInt(const Expr* e, const char* what) {
-  if (e->kind != ExprKind::kLiteral || e->literal.kind != Literal::Kind::kInt || e->literal.i < 0) {
-    return Status::InvalidArgument(std::string(what) + " must be a non-negative integer constant");
+Result<QueryResult> Copy(storage::Database* db, const QueryOptions& options, const CopyStmt& s) {
+  OMEN_ASSIGN_OR_RETURN(CopyOptions o, ParseCopyOptions(s.options));
+  QueryResult q;
+  if (s.filename.empty()) {
+    return Status::NotSupported("COPY to or from STDIN/STDOUT needs a client connection (use a file path)");
   }
-  return e->literal.i;
-}
-
-Result<QueryResult> Select(storage::Database* db, const SelectStmt& s) {
-  if (s.from.size() != 1 || s.distinct || !s.group_by.empty() || s.having != nullptr ||
-      !s.order_by.empty()) {
-    return Status::NotSupported(
-        "this SELECT is not supported yet: the embedded engine reads rows of one table by time "
-        "range (aggregates, GROUP BY, ORDER BY and expressions arrive with the executor)");
+  if (s.is_from) {
+    auto def = db->FindTable(s.table);
+    if (def == nullptr) return Status::NotFound("relation \"" + s.table + "\" does not exist");
+    std::vector<int> cols;
+    for (const std::string& name : s.columns) {
+      int c = def->ColumnIndex(name);
+      if (c < 0) return Status::UndefinedColumn("column \"" + name + "\" of relation \"" + s.table + "\" does not exist");
+      cols.push_back(c);
+    }
+    OMEN_ASSIGN_OR_RETURN(int64_t n, CopyFromFile(db, *def, cols, s.filename, o));
+    q.command_tag = "COPY " + std::to_string(n);
+    return q;
   }
-  auto def = db->FindTable(s.from[0].name);
-  if (def == nullptr) {
-    return Status::NotFound("relation \"" + s.from[0].name + "\" does not exist");
-  }
-  storage::ScanSpec spec;
-  QueryResult r;
-  for (const SelectItem& item : s.items) {
-    if (item.expr->kind == ExprKind::kStar) {
-      for (size_t c = 0; c < def->columns.size(); ++c) {
-        spec.columns.push_back(static_cast<int>(c));
-        r.column_names.push_back(def->columns[c].name);
+  SelectStmt all;
+  const SelectStmt* query = s.query.get();
+  if (query == nullptr) {
+    auto star = std::make_unique<Expr>();
+    star->kind = ExprKind::kStar;
+    if (!s.columns.empty()) {
+      for (const std::string& name : s.columns) {
+        auto c = std::make_unique<Expr>();
+        c->kind = ExprKind::kColumn;
+        c->name = name;
+        all.items.push_back(SelectItem{std::move(c), ""});
       }
-    } else if (item.expr->kind == ExprKind::kColumn) {
-      int c = def->ColumnIndex(item.expr->name);
-      if (c < 0) {
-        return Status::UndefinedColumn("column \"" + item.expr->name + "\" does not exist",
-                                       item.expr->location + 1);
-      }
-      spec.columns.push_back(c);
-      r.column_names.push_back(item.alias.empty() ? def->columns[c].name : item.alias);
     } else {
-      return Status::NotSupported("expressions in the select list are not supported yet");
+      all.items.push_back(SelectItem{std::move(star), ""});
     }
+    TableRef t;
+    t.name = s.table;
+    all.from.push_back(std::move(t));
+    query = &all;
   }
-  for (int c : spec.columns) r.column_types.push_back(storage::SqlTypeName(def->columns[c].type));
-  if (s.where != nullptr) {
-    std::vector<const Expr*> conjuncts;
-    if (s.where->kind == ExprKind::kAnd) {
-      for (const auto& a : s.where->args) conjuncts.push_back(a.get());
-    } else {
-      conjuncts.push_back(s.where.get());
-    }
-    for (const Expr* e : conjuncts) {
-      OMEN_ASSIGN_OR_RETURN(bool ok, TimeBound(*e, *def, &spec.min_time, &spec.max_time));
-      if (!ok) {
-        return Status::NotSupported(
-            "WHERE supports only comparisons of the time column with "
-            "timestamp literals (for now)");
-      }
-    }
-  }
-  int64_t limit = std::numeric_limits<int64_t>::max(), offset = 0;
-  if (s.limit != nullptr) {
-    OMEN_ASSIGN_OR_RETURN(limit, ConstantInt(s.limit.get(), "LIMIT"));
-  }
-  if (s.offset != nullptr) {
-    OMEN_ASSIGN_OR_RETURN(offset, ConstantInt(s.offset.get(), "OFFSET"));
-  }
-  OMEN_ASSIGN_OR_RETURN(storage::TableScan scan, db->Scan(def->name, spec));
-  arrow::RecordBatch batch;
-  int64_t seen = 0;
-  while (static_cast<int64_t>(r.rows.size()) < limit) {
-    OMEN_ASSIGN_OR_RETURN(bool more, scan.Next(&batch));
-    if (!more) break;
-    for (int64_t i = 0; i < batch.num_rows && static_cast<int64_t>(r.rows.size()) < limit; ++i) {
-      if (seen++ < offset) continue;
-      std::vector<std::optional<std::string>> row;
-      for (const auto& col : batch.columns) row.push_back(TextValue(col, i));
-      r.rows.push_back(std::move(row));
-    }
-  }
-  r.command_tag = "SELECT " + std::to_string(r.rows.size());
-  return r;
+  QueryRunner runner(db, options);
+  OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Run(*query));
+  OMEN_ASSIGN_OR_RETURN(int64_t n, CopyToFile(rel, s.filename, o));
+  q.command_tag = "COPY " + std::to_string(n);
+  return q;
 }
 
 }  // namespace
@@ -445,7 +465,31 @@ Result<std::vector<QueryResult>> SqlEngine::Execute(std::string_view sql) {
     } else if (const auto* s = std::get_if<InsertStmt>(&st.node)) {
       r = Insert(db_, *s);
     } else if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
-      r = Select(db_, *s);
+      QueryRunner runner(db_, options_);
+      auto rel = runner.Run(*s);
+      if (rel.ok()) {
+        r = ToResult(*rel);
+      } else {
+        r = rel.status();
+      }
+    } else if (const auto* s = std::get_if<DeleteStmt>(&st.node)) {
+      QueryRunner runner(db_, options_);
+      r = Delete(db_, &runner, *s);
+    } else if (const auto* s = std::get_if<ExplainStmt>(&st.node)) {
+      QueryRunner runner(db_, options_);
+      auto lines = runner.Explain(*s->query, s->analyze);
+      if (lines.ok()) {
+        QueryResult q;
+        q.column_names = {"QUERY PLAN"};
+        q.column_types = {"text"};
+        for (auto& l : *lines) q.rows.push_back({std::optional<std::string>(l)});
+        q.command_tag = "EXPLAIN";
+        r = std::move(q);
+      } else {
+        r = lines.status();
+      }
+    } else if (const auto* s = std::get_if<CopyStmt>(&st.node)) {
+      r = Copy(db_, options_, *s);
     }
     if (!r.ok()) return r.status();
     results.push_back(std::move(r).value());

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "omendb/status.h"
+#include "sql/query.h"
 #include "storage/database.h"
 
 namespace omen::sql {
@@ -31,13 +32,15 @@ struct QueryResult {
 
 class SqlEngine {
  public:
-  explicit SqlEngine(storage::Database* db) : db_(db) {}
+  explicit SqlEngine(storage::Database* db, QueryOptions options = {})
+      : db_(db), options_(options) {}
   // Runs every statement of sql in order; stops at the first error (earlier statements stay
   // applied: each statement is its own transaction).
   Result<std::vector<QueryResult>> Execute(std::string_view sql);
 
  private:
   storage::Database* db_;
+  QueryOptions options_;
 };
 
 }  // namespace omen::sql

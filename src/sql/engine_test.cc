@@ -93,7 +93,10 @@ TEST_F(EngineTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(state("INSERT INTO t VALUES (NULL, 1)"), "22023");
   EXPECT_EQ(state("INSERT INTO t VALUES ('not a time', 1)"), "22023");
   EXPECT_EQ(state("INSERT INTO t VALUES ('2024-01-01', 3000000000)"), "22023");
-  EXPECT_EQ(state("SELECT count(*) FROM t"), "0A000");
+  EXPECT_EQ(state("SELECT count(*) FROM t JOIN u ON true"), "0A000");
+  EXPECT_EQ(state("SELECT 1/0"), "22012");
+  EXPECT_EQ(state("SELECT nope(1)"), "42883");
+  EXPECT_EQ(state("SELECT v FROM t GROUP BY ts"), "42803");
   EXPECT_EQ(state("CREATE TABLE u (a int)"), "22023");  // no time column
   EXPECT_EQ(state("CREATE TABLE u (ts timestamptz NOT NULL) WITH (bogus = 1)"), "22023");
   EXPECT_EQ(state("CREATE TABLE u (ts timestamptz NOT NULL, x numeric)"), "0A000");

@@ -115,6 +115,64 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
   } else if (type == "InsertStmt") {
     OMEN_ASSIGN_OR_RETURN(InsertStmt s, Insert(*f));
     st.node = std::move(s);
+  } else if (type == "DeleteStmt") {
+    DeleteStmt d;
+    d.table = f->value("relation", Json::object()).value("relname", std::string());
+    if (f->contains("usingClause")) return Status::NotSupported("DELETE ... USING is not supported");
+    if (f->contains("returningList")) return Status::NotSupported("RETURNING is not supported");
+    OMEN_ASSIGN_OR_RETURN(d.where, MaybeTransform(*f, "whereClause"));
+    st.node = std::move(d);
+  } else if (type == "ExplainStmt") {
+    ExplainStmt e;
+    for (const Json& o : f->value("options", Json::array())) {
+      std::string ot;
+      const Json* of;
+      if (!Unwrap(o, &ot, &of) || ot != "DefElem") continue;
+      std::string name = of->value("defname", std::string());
+      if (name == "analyze") e.analyze = true;
+    }
+    std::string qt;
+    const Json* qf;
+    if (!f->contains("query") || !Unwrap((*f)["query"], &qt, &qf) || qt != "SelectStmt") {
+      return Status::NotSupported("EXPLAIN supports SELECT statements");
+    }
+    OMEN_ASSIGN_OR_RETURN(SelectStmt q, Select(*qf));
+    e.query = std::make_shared<SelectStmt>(std::move(q));
+    st.node = std::move(e);
+  } else if (type == "CopyStmt") {
+    CopyStmt c;
+    c.is_from = f->value("is_from", false);
+    c.filename = f->value("filename", std::string());
+    if (auto rel = f->find("relation"); rel != f->end()) c.table = rel->value("relname", std::string());
+    for (const Json& a : f->value("attlist", Json::array())) c.columns.push_back(StringValue(a));
+    if (auto q = f->find("query"); q != f->end()) {
+      std::string qt;
+      const Json* qf;
+      if (!Unwrap(*q, &qt, &qf) || qt != "SelectStmt") {
+        return Status::NotSupported("COPY (query) supports SELECT");
+      }
+      OMEN_ASSIGN_OR_RETURN(SelectStmt sq, Select(*qf));
+      c.query = std::make_shared<SelectStmt>(std::move(sq));
+    }
+    if (f->contains("whereClause")) return Status::NotSupported("COPY ... WHERE is not supported");
+    for (const Json& o : f->value("options", Json::array())) {
+      std::string ot;
+      const Json* of;
+      if (!Unwrap(o, &ot, &of) || ot != "DefElem") continue;
+      std::string name = of->value("defname", std::string());
+      std::string value = "true";
+      if (auto a = of->find("arg"); a != of->end()) {
+        std::string at;
+        const Json* af;
+        if (Unwrap(*a, &at, &af)) {
+          if (at == "String") value = af->value("sval", std::string());
+          else if (at == "Integer") value = std::to_string(af->value("ival", 0));
+          else if (at == "Boolean") value = af->value("boolval", false) ? "true" : "false";
+        }
+      }
+      c.options.emplace_back(name, value);
+    }
+    st.node = std::move(c);
   } else {
     std::string name = type.size() > 4 && type.substr(type.size() - 4) == "Stmt"
                            ? type.substr(0, type.size() - 4)
@@ -166,10 +224,40 @@ Result<std::vector<OrderItem>> Transformer::Order(const Json& sort) {
 
 Result<SelectStmt> Transformer::Select(const Json& s) {
   SelectStmt out;
-  if (s.value("op", std::string("SETOP_NONE")) != "SETOP_NONE") {
-    return Status::NotSupported("UNION, INTERSECT and EXCEPT are not supported yet");
+  if (auto w = s.find("withClause"); w != s.end()) {
+    if (w->value("recursive", false)) return Status::NotSupported("WITH RECURSIVE is not supported");
+    for (const Json& c : w->value("ctes", Json::array())) {
+      std::string ct;
+      const Json* cf;
+      if (!Unwrap(c, &ct, &cf) || ct != "CommonTableExpr") continue;
+      std::string qt;
+      const Json* qf;
+      if (!cf->contains("ctequery") || !Unwrap((*cf)["ctequery"], &qt, &qf) || qt != "SelectStmt") {
+        return Status::NotSupported("WITH supports SELECT queries");
+      }
+      if (cf->contains("aliascolnames")) {
+        return Status::NotSupported("WITH name(columns) is not supported");
+      }
+      OMEN_ASSIGN_OR_RETURN(SelectStmt q, Select(*qf));
+      out.ctes.emplace_back(cf->value("ctename", std::string()),
+                            std::make_shared<SelectStmt>(std::move(q)));
+    }
   }
-  if (s.contains("withClause")) return Status::NotSupported("WITH is not supported yet");
+  if (const std::string op = s.value("op", std::string("SETOP_NONE")); op != "SETOP_NONE") {
+    if (op != "SETOP_UNION") return Status::NotSupported("INTERSECT and EXCEPT are not supported");
+    out.set_op = "union";
+    out.set_all = s.value("all", false);
+    OMEN_ASSIGN_OR_RETURN(SelectStmt l, Select(s.value("larg", Json::object())));
+    OMEN_ASSIGN_OR_RETURN(SelectStmt r, Select(s.value("rarg", Json::object())));
+    out.larg = std::make_shared<SelectStmt>(std::move(l));
+    out.rarg = std::make_shared<SelectStmt>(std::move(r));
+    if (auto it = s.find("sortClause"); it != s.end()) {
+      OMEN_ASSIGN_OR_RETURN(out.order_by, Order(*it));
+    }
+    OMEN_ASSIGN_OR_RETURN(out.limit, MaybeTransform(s, "limitCount"));
+    OMEN_ASSIGN_OR_RETURN(out.offset, MaybeTransform(s, "limitOffset"));
+    return out;
+  }
   if (s.contains("valuesLists")) return Status::NotSupported("VALUES as a query is not supported");
   if (s.contains("intoClause")) return Status::NotSupported("SELECT INTO is not supported");
   if (s.contains("lockingClause")) return Status::NotSupported("FOR UPDATE/SHARE is not supported");
@@ -202,13 +290,28 @@ Result<SelectStmt> Transformer::Select(const Json& s) {
       std::string type;
       const Json* f;
       if (!Unwrap(node, &type, &f)) return Status::Internal("bad FROM item");
+      if (type == "RangeSubselect") {
+        if (f->value("lateral", false)) return Status::NotSupported("LATERAL is not supported");
+        std::string qt;
+        const Json* qf;
+        if (!f->contains("subquery") || !Unwrap((*f)["subquery"], &qt, &qf) || qt != "SelectStmt") {
+          return Status::NotSupported("FROM (subquery) supports SELECT");
+        }
+        TableRef t;
+        OMEN_ASSIGN_OR_RETURN(SelectStmt q, Select(*qf));
+        t.subquery = std::make_shared<SelectStmt>(std::move(q));
+        if (auto a = f->find("alias"); a != f->end() && a->is_object()) {
+          t.alias = a->value("aliasname", std::string());
+        }
+        out.from.push_back(std::move(t));
+        continue;
+      }
       if (type != "RangeVar") {
         return Status::NotSupported(type == "JoinExpr" ? "joins are not supported"
-                                    : type == "RangeSubselect"
-                                        ? "subqueries in FROM are not supported yet"
-                                        : "FROM item " + type + " is not supported");
+                                                       : "FROM item " + type + " is not supported");
       }
       TableRef t;
+      t.schema = f->value("schemaname", std::string());
       t.name = f->value("relname", std::string());
       t.location = Location(*f);
       if (auto a = f->find("alias"); a != f->end() && a->is_object()) {
@@ -513,6 +616,41 @@ Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
       return Status::NotSupported("named windows");
     }
     OMEN_ASSIGN_OR_RETURN(e->partition_by, List(wf->value("partitionClause", Json::array())));
+    const int64_t opts = wf->value("frameOptions", int64_t{0});
+    if (opts & 0x1) {  // FRAMEOPTION_NONDEFAULT
+      if (!(opts & 0x4)) return Status::NotSupported("window frames other than ROWS");
+      e->rows_frame = true;
+      auto offset = [&](const char* field) -> Result<int64_t> {
+        OMEN_ASSIGN_OR_RETURN(auto o, MaybeTransform(*wf, field));
+        if (o == nullptr || o->kind != ExprKind::kLiteral || o->literal.kind != Literal::Kind::kInt ||
+            o->literal.i < 0) {
+          return Status::NotSupported("window frame offsets must be non-negative integer constants");
+        }
+        return o->literal.i;
+      };
+      if (opts & 0x20) {
+        e->frame_preceding = -1;  // UNBOUNDED PRECEDING
+      } else if (opts & 0x200) {
+        e->frame_preceding = 0;  // CURRENT ROW
+      } else if (opts & 0x800) {
+        OMEN_ASSIGN_OR_RETURN(e->frame_preceding, offset("startOffset"));
+      } else {
+        return Status::NotSupported("window frame start");
+      }
+      if (!(opts & 0x10) || (opts & 0x400)) {
+        e->frame_following = 0;  // no BETWEEN, or AND CURRENT ROW
+      } else if (opts & 0x100) {
+        e->frame_following = -1;
+      } else if (opts & 0x4000) {
+        OMEN_ASSIGN_OR_RETURN(e->frame_following, offset("endOffset"));
+      } else if (opts & 0x1000) {
+        OMEN_ASSIGN_OR_RETURN(int64_t back, offset("endOffset"));
+        e->frame_following = -back - 2;  // n PRECEDING as end: encoded below -1
+      } else {
+        return Status::NotSupported("window frame end");
+      }
+      if (opts & 0x2000) return Status::NotSupported("window frame starting after the current row");
+    }
     OMEN_ASSIGN_OR_RETURN(e->window_order, Order(wf->value("orderClause", Json::array())));
   }
   return e;
@@ -561,7 +699,15 @@ Result<std::unique_ptr<Expr>> Transformer::Transform(const Json& node) {
   }
   if (type == "BooleanTest") {
     // x IS [NOT] TRUE/FALSE/UNKNOWN
-    return Status::NotSupported("IS [NOT] TRUE/FALSE/UNKNOWN");
+    e->kind = ExprKind::kBoolTest;
+    std::string t = f->value("booltesttype", std::string());  // IS_TRUE, IS_NOT_FALSE, ...
+    e->negated = t.find("_NOT_") != std::string::npos;
+    e->name = t.find("TRUE") != std::string::npos    ? "true"
+              : t.find("FALSE") != std::string::npos ? "false"
+                                                     : "unknown";
+    OMEN_ASSIGN_OR_RETURN(auto arg, MaybeTransform(*f, "arg"));
+    e->args.push_back(std::move(arg));
+    return e;
   }
   if (type == "TypeCast") {
     e->kind = ExprKind::kCast;
@@ -612,7 +758,30 @@ Result<std::unique_ptr<Expr>> Transformer::Transform(const Json& node) {
     for (char& ch : e->name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     return e;
   }
-  if (type == "SubLink") return Status::NotSupported("subqueries are not supported yet");
+  if (type == "SubLink") {
+    std::string kind = f->value("subLinkType", std::string());
+    std::string qt;
+    const Json* qf;
+    if (!f->contains("subselect") || !Unwrap((*f)["subselect"], &qt, &qf) || qt != "SelectStmt") {
+      return Status::NotSupported("subquery form");
+    }
+    OMEN_ASSIGN_OR_RETURN(SelectStmt q, Select(*qf));
+    e->subquery = std::make_shared<SelectStmt>(std::move(q));
+    if (kind == "EXPR_SUBLINK") {
+      e->kind = ExprKind::kSubquery;
+    } else if (kind == "EXISTS_SUBLINK") {
+      e->kind = ExprKind::kExists;
+    } else if (kind == "ANY_SUBLINK") {
+      std::string op = LastName(f->value("operName", Json::array()), nullptr);
+      if (!op.empty() && op != "=") return Status::NotSupported("op ANY (subquery) other than =");
+      e->kind = ExprKind::kInSubquery;
+      OMEN_ASSIGN_OR_RETURN(auto lhs, MaybeTransform(*f, "testexpr"));
+      e->args.push_back(std::move(lhs));
+    } else {
+      return Status::NotSupported("subquery form " + kind);
+    }
+    return e;
+  }
   return Status::NotSupported("expression " + type);
 }
 

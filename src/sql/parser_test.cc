@@ -146,8 +146,8 @@ TEST(Parser, SyntaxErrorsCarryPositionAndSqlState) {
 
 TEST(Parser, UnsupportedIsNotSupportedNotACrash) {
   for (const char* sql :
-       {"SELECT 1 UNION SELECT 2", "SELECT * FROM a JOIN b ON a.x = b.x", "UPDATE t SET a = 1",
-        "CREATE INDEX i ON t (a)", "SELECT * FROM (SELECT 1) s", "SELECT (SELECT 1)",
+       {"SELECT 1 INTERSECT SELECT 2", "SELECT * FROM a JOIN b ON a.x = b.x", "UPDATE t SET a = 1",
+        "CREATE INDEX i ON t (a)", "SELECT * FROM LATERAL (SELECT 1) s", "SELECT 1 EXCEPT SELECT 2",
         "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "DROP VIEW v",
         "ALTER TABLE t DROP COLUMN a", "CREATE TABLE t (a int PRIMARY KEY)"}) {
     auto r = Parse(sql);

@@ -1,0 +1,794 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "exec/aggregate.h"
+
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+namespace omen::exec {
+
+Result<LType> AggResultType(AggFn fn, LType arg) {
+  auto bad = [&](const char* name) -> Status {
+    return Status::DatatypeMismatch(std::string("function ") + name + "(" + TypeName(arg) +
+                                    ") does not exist");
+  };
+  switch (fn) {
+    case AggFn::kCountStar:
+    case AggFn::kCount:
+      return LType::kInt64;
+    case AggFn::kSum:
+      if (arg == LType::kInt16 || arg == LType::kInt32) return LType::kInt64;
+      if (arg == LType::kInt64 || arg == LType::kNumeric) return LType::kNumeric;
+      if (arg == LType::kFloat32 || arg == LType::kFloat64) return arg;
+      if (arg == LType::kInterval) return Status::NotSupported("sum(interval)");
+      return bad("sum");
+    case AggFn::kAvg:
+      if (IsInteger(arg) || arg == LType::kNumeric) return LType::kNumeric;
+      if (arg == LType::kFloat32 || arg == LType::kFloat64) return LType::kFloat64;
+      return bad("avg");
+    case AggFn::kMin:
+    case AggFn::kMax:
+    case AggFn::kFirst:
+    case AggFn::kLast:
+      if (arg == LType::kNull) return LType::kText;
+      return arg;
+    case AggFn::kStddevSamp:
+    case AggFn::kStddevPop:
+    case AggFn::kVarSamp:
+    case AggFn::kVarPop:
+      if (IsInteger(arg) || arg == LType::kNumeric) return LType::kNumeric;
+      if (arg == LType::kFloat32 || arg == LType::kFloat64) return LType::kFloat64;
+      return bad("stddev");
+    case AggFn::kBoolAnd:
+    case AggFn::kBoolOr:
+      if (arg != LType::kBool) return bad("bool_and");
+      return LType::kBool;
+    case AggFn::kPercentileCont:
+      if (!IsNumeric(arg)) return bad("percentile_cont");
+      return LType::kFloat64;
+    case AggFn::kPercentileDisc:
+      if (!IsNumeric(arg) && !IsTimestamp(arg) && arg != LType::kDate) return bad("percentile_disc");
+      return arg;
+  }
+  return Status::Internal("unknown aggregate");
+}
+
+namespace {
+
+using Key3 = std::array<int64_t, 3>;
+
+// Encoded bytes of a value for DISTINCT sets.
+std::string Encode(const Vector& v, int64_t r) {
+  switch (PhysOf(v.type)) {
+    case Phys::kInt: {
+      int64_t x = v.I(r);
+      return std::string(reinterpret_cast<const char*>(&x), 8);
+    }
+    case Phys::kFloat: {
+      double x = v.F(r);
+      if (x == 0) x = 0;  // -0 == 0
+      if (std::isnan(x)) x = std::numeric_limits<double>::quiet_NaN();
+      return std::string(reinterpret_cast<const char*>(&x), 8);
+    }
+    case Phys::kStr:
+      return std::string(v.S(r));
+    case Phys::kInterval: {
+      __int128 s = v.V(r).Span();
+      return std::string(reinterpret_cast<const char*>(&s), 16);
+    }
+  }
+  return std::string();
+}
+
+struct AggCol {
+  AggSpec spec;
+  std::vector<int64_t> cnt;
+  std::vector<__int128> isum;
+  std::vector<double> fsum;  // float sum, or Welford mean
+  std::vector<double> m2;
+  std::vector<int64_t> ival;
+  std::vector<double> fval;
+  std::vector<std::string> sval;
+  std::vector<Interval> vval;
+  std::vector<int64_t> tval;
+  std::vector<uint8_t> has;
+  std::vector<std::vector<double>> list;
+  std::vector<absl::flat_hash_set<std::string>> dset;
+
+  bool Welford() const {
+    return spec.fn == AggFn::kStddevSamp || spec.fn == AggFn::kStddevPop ||
+           spec.fn == AggFn::kVarSamp || spec.fn == AggFn::kVarPop;
+  }
+
+  void Resize(size_t g) {
+    cnt.resize(g, 0);
+    has.resize(g, 0);
+    if (spec.distinct) dset.resize(g);
+    switch (spec.fn) {
+      case AggFn::kSum:
+      case AggFn::kAvg:
+        if (PhysOf(spec.arg_type) == Phys::kInt) isum.resize(g, 0);
+        else fsum.resize(g, 0);
+        break;
+      case AggFn::kStddevSamp:
+      case AggFn::kStddevPop:
+      case AggFn::kVarSamp:
+      case AggFn::kVarPop:
+        fsum.resize(g, 0);
+        m2.resize(g, 0);
+        break;
+      case AggFn::kMin:
+      case AggFn::kMax:
+      case AggFn::kFirst:
+      case AggFn::kLast:
+        switch (PhysOf(spec.arg_type)) {
+          case Phys::kInt:
+            ival.resize(g, 0);
+            break;
+          case Phys::kFloat:
+            fval.resize(g, 0);
+            break;
+          case Phys::kStr:
+            sval.resize(g);
+            break;
+          case Phys::kInterval:
+            vval.resize(g);
+            break;
+        }
+        if (spec.fn == AggFn::kFirst || spec.fn == AggFn::kLast) tval.resize(g, 0);
+        break;
+      case AggFn::kBoolAnd:
+      case AggFn::kBoolOr:
+        ival.resize(g, spec.fn == AggFn::kBoolAnd ? 1 : 0);
+        break;
+      case AggFn::kPercentileCont:
+      case AggFn::kPercentileDisc:
+        list.resize(g);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Takes value row r of v into slot g (min/max/first/last).
+  void Take(size_t g, const Vector& v, int64_t r) {
+    switch (PhysOf(spec.arg_type)) {
+      case Phys::kInt:
+        ival[g] = v.I(r);
+        break;
+      case Phys::kFloat:
+        fval[g] = v.F(r);
+        break;
+      case Phys::kStr:
+        sval[g].assign(v.S(r));
+        break;
+      case Phys::kInterval:
+        vval[g] = v.V(r);
+        break;
+    }
+  }
+  // Compares value row r of v against slot g.
+  int CompareSlot(const Vector& v, int64_t r, size_t g) const {
+    switch (PhysOf(spec.arg_type)) {
+      case Phys::kInt: {
+        int64_t x = v.I(r);
+        return x < ival[g] ? -1 : x > ival[g] ? 1 : 0;
+      }
+      case Phys::kFloat: {
+        double x = v.F(r), y = fval[g];
+        if (std::isnan(x) || std::isnan(y)) return std::isnan(x) ? (std::isnan(y) ? 0 : 1) : -1;
+        return x < y ? -1 : x > y ? 1 : 0;
+      }
+      case Phys::kStr: {
+        int c = v.S(r).compare(sval[g]);
+        return c < 0 ? -1 : c > 0 ? 1 : 0;
+      }
+      case Phys::kInterval: {
+        __int128 x = v.V(r).Span(), y = vval[g].Span();
+        return x < y ? -1 : x > y ? 1 : 0;
+      }
+    }
+    return 0;
+  }
+
+  // Adds the non-null input row r (value x) to group g.
+  void AddNumber(size_t g, double x) {
+    cnt[g]++;
+    if (Welford()) {
+      double delta = x - fsum[g];
+      fsum[g] += delta / static_cast<double>(cnt[g]);
+      m2[g] += delta * (x - fsum[g]);
+    } else {
+      fsum[g] += x;
+    }
+  }
+
+  Status Update(const uint32_t* gid, const Chunk& in, int64_t n) {
+    const Vector* v = spec.arg >= 0 ? &in.cols[static_cast<size_t>(spec.arg)] : nullptr;
+    const Vector* f = spec.filter >= 0 ? &in.cols[static_cast<size_t>(spec.filter)] : nullptr;
+    auto skip = [&](int64_t r) {
+      if (f != nullptr && (f->IsNull(r) || !f->I(r))) return true;
+      if (v != nullptr && v->IsNull(r)) return true;
+      return false;
+    };
+    if (spec.distinct && v != nullptr) {
+      std::vector<uint32_t> keep;
+      for (int64_t r = 0; r < n; ++r) {
+        if (skip(r)) continue;
+        if (dset[gid[r]].insert(Encode(*v, r)).second) keep.push_back(static_cast<uint32_t>(r));
+      }
+      // Fold only first occurrences.
+      std::vector<uint32_t> g2(keep.size());
+      for (size_t k = 0; k < keep.size(); ++k) g2[k] = gid[keep[k]];
+      Chunk sub = GatherChunk(in, keep.data(), static_cast<int64_t>(keep.size()));
+      return UpdatePlain(g2.data(), sub, static_cast<int64_t>(keep.size()));
+    }
+    return UpdatePlain(gid, in, n);
+  }
+
+  Status UpdatePlain(const uint32_t* gid, const Chunk& in, int64_t n) {
+    const Vector* v = spec.arg >= 0 ? &in.cols[static_cast<size_t>(spec.arg)] : nullptr;
+    const Vector* t = spec.arg2 >= 0 ? &in.cols[static_cast<size_t>(spec.arg2)] : nullptr;
+    const Vector* f = spec.filter >= 0 ? &in.cols[static_cast<size_t>(spec.filter)] : nullptr;
+    const bool simple = f == nullptr && (v == nullptr || (v->nulls == nullptr && !v->constant));
+    switch (spec.fn) {
+      case AggFn::kCountStar:
+        if (f == nullptr) {
+          for (int64_t r = 0; r < n; ++r) cnt[gid[r]]++;
+        } else {
+          for (int64_t r = 0; r < n; ++r) cnt[gid[r]] += !f->IsNull(r) && f->I(r);
+        }
+        return Status::OK();
+      case AggFn::kCount:
+        for (int64_t r = 0; r < n; ++r) {
+          if (f != nullptr && (f->IsNull(r) || !f->I(r))) continue;
+          cnt[gid[r]] += !v->IsNull(r);
+        }
+        return Status::OK();
+      case AggFn::kSum:
+      case AggFn::kAvg:
+        if (PhysOf(spec.arg_type) == Phys::kInt) {
+          for (int64_t r = 0; r < n; ++r) {
+            if (!simple && ((f != nullptr && (f->IsNull(r) || !f->I(r))) || v->IsNull(r))) continue;
+            cnt[gid[r]]++;
+            isum[gid[r]] += v->I(r);
+          }
+        } else if (simple) {
+          const double* x = v->f;
+          for (int64_t r = 0; r < n; ++r) {
+            cnt[gid[r]]++;
+            fsum[gid[r]] += x[r];
+          }
+        } else {
+          for (int64_t r = 0; r < n; ++r) {
+            if ((f != nullptr && (f->IsNull(r) || !f->I(r))) || v->IsNull(r)) continue;
+            cnt[gid[r]]++;
+            fsum[gid[r]] += v->F(r);
+          }
+        }
+        return Status::OK();
+      case AggFn::kStddevSamp:
+      case AggFn::kStddevPop:
+      case AggFn::kVarSamp:
+      case AggFn::kVarPop:
+        for (int64_t r = 0; r < n; ++r) {
+          if ((f != nullptr && (f->IsNull(r) || !f->I(r))) || v->IsNull(r)) continue;
+          AddNumber(gid[r], v->F(r));
+        }
+        return Status::OK();
+      case AggFn::kMin:
+      case AggFn::kMax: {
+        const int want = spec.fn == AggFn::kMin ? -1 : 1;
+        if (simple && PhysOf(spec.arg_type) == Phys::kFloat) {
+          const double* x = v->f;
+          for (int64_t r = 0; r < n; ++r) {
+            const uint32_t g = gid[r];
+            const double y = x[r];
+            if (!has[g]) {
+              has[g] = 1;
+              fval[g] = y;
+            } else if (std::isnan(y) || std::isnan(fval[g])) {
+              if (CompareSlot(*v, r, g) == want) fval[g] = y;
+            } else if (want < 0 ? y < fval[g] : y > fval[g]) {
+              fval[g] = y;
+            }
+          }
+          return Status::OK();
+        }
+        for (int64_t r = 0; r < n; ++r) {
+          if ((f != nullptr && (f->IsNull(r) || !f->I(r))) || v->IsNull(r)) continue;
+          const uint32_t g = gid[r];
+          if (!has[g] || CompareSlot(*v, r, g) == want) {
+            has[g] = 1;
+            Take(g, *v, r);
+          }
+        }
+        return Status::OK();
+      }
+      case AggFn::kFirst:
+      case AggFn::kLast:
+        for (int64_t r = 0; r < n; ++r) {
+          if (f != nullptr && (f->IsNull(r) || !f->I(r))) continue;
+          if (t->IsNull(r)) continue;
+          const uint32_t g = gid[r];
+          const int64_t ts = t->I(r);
+          if (!has[g] || (spec.fn == AggFn::kFirst ? ts < tval[g] : ts > tval[g])) {
+            has[g] = 1;
+            tval[g] = ts;
+            cnt[g] = v->IsNull(r) ? 0 : 1;  // cnt doubles as "value is not NULL"
+            if (!v->IsNull(r)) Take(g, *v, r);
+          }
+        }
+        return Status::OK();
+      case AggFn::kBoolAnd:
+      case AggFn::kBoolOr:
+        for (int64_t r = 0; r < n; ++r) {
+          if ((f != nullptr && (f->IsNull(r) || !f->I(r))) || v->IsNull(r)) continue;
+          const uint32_t g = gid[r];
+          has[g] = 1;
+          if (spec.fn == AggFn::kBoolAnd) ival[g] &= v->I(r) != 0;
+          else ival[g] |= v->I(r) != 0;
+        }
+        return Status::OK();
+      case AggFn::kPercentileCont:
+      case AggFn::kPercentileDisc:
+        for (int64_t r = 0; r < n; ++r) {
+          if ((f != nullptr && (f->IsNull(r) || !f->I(r))) || v->IsNull(r)) continue;
+          list[gid[r]].push_back(v->F(r));
+        }
+        return Status::OK();
+    }
+    return Status::Internal("unknown aggregate");
+  }
+
+  // Folds slot h of other into slot g.
+  void MergeSlot(size_t g, AggCol& o, size_t h) {
+    if (spec.distinct) {
+      // Re-fold distinct values: the other side's partial sums cannot be combined blindly.
+      for (const std::string& s : o.dset[h]) {
+        if (!dset[g].insert(s).second) continue;
+        if (spec.fn == AggFn::kCount) {
+          cnt[g]++;
+        } else if (spec.fn == AggFn::kSum || spec.fn == AggFn::kAvg) {
+          cnt[g]++;
+          if (PhysOf(spec.arg_type) == Phys::kInt) {
+            int64_t x;
+            std::memcpy(&x, s.data(), 8);
+            isum[g] += x;
+          } else {
+            double x;
+            std::memcpy(&x, s.data(), 8);
+            fsum[g] += x;
+          }
+        } else if (Welford()) {
+          double x;
+          if (PhysOf(spec.arg_type) == Phys::kInt) {
+            int64_t xi;
+            std::memcpy(&xi, s.data(), 8);
+            x = static_cast<double>(xi);
+          } else {
+            std::memcpy(&x, s.data(), 8);
+          }
+          AddNumber(g, x);
+        }
+      }
+      if (spec.fn != AggFn::kCount && spec.fn != AggFn::kSum && spec.fn != AggFn::kAvg &&
+          !Welford()) {
+        MergePlain(g, o, h);
+      }
+      return;
+    }
+    MergePlain(g, o, h);
+  }
+
+  void MergePlain(size_t g, AggCol& o, size_t h) {
+    switch (spec.fn) {
+      case AggFn::kCountStar:
+      case AggFn::kCount:
+        if (!spec.distinct) cnt[g] += o.cnt[h];
+        break;
+      case AggFn::kSum:
+      case AggFn::kAvg:
+        cnt[g] += o.cnt[h];
+        if (PhysOf(spec.arg_type) == Phys::kInt) isum[g] += o.isum[h];
+        else fsum[g] += o.fsum[h];
+        break;
+      case AggFn::kStddevSamp:
+      case AggFn::kStddevPop:
+      case AggFn::kVarSamp:
+      case AggFn::kVarPop: {
+        if (o.cnt[h] == 0) break;
+        if (cnt[g] == 0) {
+          cnt[g] = o.cnt[h];
+          fsum[g] = o.fsum[h];
+          m2[g] = o.m2[h];
+          break;
+        }
+        const double na = static_cast<double>(cnt[g]), nb = static_cast<double>(o.cnt[h]);
+        const double delta = o.fsum[h] - fsum[g];
+        fsum[g] += delta * nb / (na + nb);
+        m2[g] += o.m2[h] + delta * delta * na * nb / (na + nb);
+        cnt[g] += o.cnt[h];
+        break;
+      }
+      case AggFn::kMin:
+      case AggFn::kMax: {
+        if (!o.has[h]) break;
+        const int want = spec.fn == AggFn::kMin ? -1 : 1;
+        Vector one = o.SlotVector(h);
+        if (!has[g] || CompareSlot(one, 0, g) == want) {
+          has[g] = 1;
+          Take(g, one, 0);
+        }
+        break;
+      }
+      case AggFn::kFirst:
+      case AggFn::kLast: {
+        if (!o.has[h]) break;
+        const int64_t ts = o.tval[h];
+        if (!has[g] || (spec.fn == AggFn::kFirst ? ts < tval[g] : ts > tval[g])) {
+          has[g] = 1;
+          tval[g] = ts;
+          cnt[g] = o.cnt[h];
+          if (o.cnt[h]) {
+            Vector one = o.SlotVector(h);
+            Take(g, one, 0);
+          }
+        }
+        break;
+      }
+      case AggFn::kBoolAnd:
+      case AggFn::kBoolOr:
+        if (!o.has[h]) break;
+        if (!has[g]) {
+          ival[g] = o.ival[h];
+        } else if (spec.fn == AggFn::kBoolAnd) {
+          ival[g] &= o.ival[h];
+        } else {
+          ival[g] |= o.ival[h];
+        }
+        has[g] = 1;
+        break;
+      case AggFn::kPercentileCont:
+      case AggFn::kPercentileDisc:
+        list[g].insert(list[g].end(), o.list[h].begin(), o.list[h].end());
+        break;
+    }
+  }
+
+  Vector SlotVector(size_t g) const {
+    VectorBuilder b(spec.arg_type, 1);
+    switch (PhysOf(spec.arg_type)) {
+      case Phys::kInt:
+        b.AppendInt(ival[g]);
+        break;
+      case Phys::kFloat:
+        b.AppendFloat(fval[g]);
+        break;
+      case Phys::kStr:
+        b.AppendStr(sval[g]);
+        break;
+      case Phys::kInterval:
+        b.AppendInterval(vval[g]);
+        break;
+    }
+    return b.Finish();
+  }
+
+  Status Result(size_t groups, Vector* out) {
+    VectorBuilder b(spec.type, static_cast<int64_t>(groups));
+    for (size_t g = 0; g < groups; ++g) {
+      switch (spec.fn) {
+        case AggFn::kCountStar:
+        case AggFn::kCount:
+          b.AppendInt(cnt[g]);
+          break;
+        case AggFn::kSum:
+          if (cnt[g] == 0) {
+            b.AppendNull();
+          } else if (PhysOf(spec.arg_type) == Phys::kInt) {
+            if (spec.type == LType::kInt64) {
+              if (isum[g] > INT64_MAX || isum[g] < INT64_MIN) {
+                return Status::InvalidArgument("bigint out of range");
+              }
+              b.AppendInt(static_cast<int64_t>(isum[g]));
+            } else {
+              b.AppendFloat(static_cast<double>(isum[g]));
+            }
+          } else {
+            b.AppendFloat(spec.type == LType::kFloat32 ? static_cast<float>(fsum[g]) : fsum[g]);
+          }
+          break;
+        case AggFn::kAvg:
+          if (cnt[g] == 0) {
+            b.AppendNull();
+          } else if (PhysOf(spec.arg_type) == Phys::kInt) {
+            b.AppendFloat(static_cast<double>(isum[g]) / static_cast<double>(cnt[g]));
+          } else {
+            b.AppendFloat(fsum[g] / static_cast<double>(cnt[g]));
+          }
+          break;
+        case AggFn::kStddevSamp:
+        case AggFn::kVarSamp:
+          if (cnt[g] < 2) {
+            b.AppendNull();
+          } else {
+            double var = std::max(0.0, m2[g] / static_cast<double>(cnt[g] - 1));
+            b.AppendFloat(spec.fn == AggFn::kVarSamp ? var : std::sqrt(var));
+          }
+          break;
+        case AggFn::kStddevPop:
+        case AggFn::kVarPop:
+          if (cnt[g] < 1) {
+            b.AppendNull();
+          } else {
+            double var = std::max(0.0, m2[g] / static_cast<double>(cnt[g]));
+            b.AppendFloat(spec.fn == AggFn::kVarPop ? var : std::sqrt(var));
+          }
+          break;
+        case AggFn::kMin:
+        case AggFn::kMax:
+          if (!has[g]) {
+            b.AppendNull();
+          } else {
+            b.AppendFrom(SlotVector(g), 0);
+          }
+          break;
+        case AggFn::kFirst:
+        case AggFn::kLast:
+          if (!has[g] || cnt[g] == 0) {
+            b.AppendNull();
+          } else {
+            b.AppendFrom(SlotVector(g), 0);
+          }
+          break;
+        case AggFn::kBoolAnd:
+        case AggFn::kBoolOr:
+          if (!has[g]) b.AppendNull();
+          else b.AppendInt(ival[g]);
+          break;
+        case AggFn::kPercentileCont:
+        case AggFn::kPercentileDisc: {
+          std::vector<double>& l = list[g];
+          if (l.empty()) {
+            b.AppendNull();
+            break;
+          }
+          std::sort(l.begin(), l.end());
+          const double fr = spec.fraction;
+          if (spec.fn == AggFn::kPercentileCont) {
+            double pos = fr * static_cast<double>(l.size() - 1);
+            size_t lo = static_cast<size_t>(std::floor(pos));
+            size_t hi = static_cast<size_t>(std::ceil(pos));
+            double v = l[lo] + (l[hi] - l[lo]) * (pos - static_cast<double>(lo));
+            b.AppendFloat(v);
+          } else {
+            double pos = std::ceil(fr * static_cast<double>(l.size()));
+            size_t k = pos < 1 ? 0 : static_cast<size_t>(pos) - 1;
+            k = std::min(k, l.size() - 1);
+            if (PhysOf(spec.type) == Phys::kInt) b.AppendInt(static_cast<int64_t>(l[k]));
+            else b.AppendFloat(l[k]);
+          }
+          break;
+        }
+      }
+    }
+    *out = b.Finish();
+    return Status::OK();
+  }
+
+  int64_t Bytes() const {
+    int64_t b = static_cast<int64_t>(cnt.size()) * 48;
+    for (const auto& l : list) b += static_cast<int64_t>(l.size()) * 8;
+    for (const auto& s : dset) b += static_cast<int64_t>(s.size()) * 40;
+    for (const auto& s : sval) b += static_cast<int64_t>(s.size());
+    return b;
+  }
+};
+
+}  // namespace
+
+struct HashAggregator::Impl {
+  std::vector<LType> key_types;
+  std::vector<AggCol> aggs;
+  size_t nk = 0;
+  size_t groups = 0;
+  absl::flat_hash_map<Key3, uint32_t> small;
+  absl::flat_hash_map<std::string, uint32_t> large;
+  std::vector<VectorBuilder> key_values;
+  // Text interning: string -> id; per-dictionary cache code -> id.
+  absl::flat_hash_map<std::string, int64_t> intern;
+  std::unordered_map<const arrow::Dictionary*, std::vector<int64_t>> dict_ids;
+  std::vector<std::shared_ptr<const void>> dict_keep;
+
+  int64_t Intern(std::string_view s) {
+    auto it = intern.find(absl::string_view(s.data(), s.size()));
+    if (it != intern.end()) return it->second;
+    int64_t id = static_cast<int64_t>(intern.size());
+    intern.emplace(std::string(s), id);
+    return id;
+  }
+
+  // Normalized key word of row r of key column k.
+  void Words(const Vector& v, int64_t n, std::vector<int64_t>* w) {
+    w->resize(static_cast<size_t>(n));
+    int64_t* out = w->data();
+    if (v.codes != nullptr) {
+      auto& ids = dict_ids[v.dict];
+      if (ids.empty() && v.dict->length > 0) {
+        ids.assign(static_cast<size_t>(v.dict->length), -1);
+        if (v.data) dict_keep.push_back(v.data);
+      }
+      for (int64_t r = 0; r < n; ++r) {
+        int32_t c = v.codes[v.At(r)];
+        int64_t& id = ids[static_cast<size_t>(c)];
+        if (id < 0) id = Intern(v.dict->Get(c));
+        out[r] = id;
+      }
+      return;
+    }
+    switch (PhysOf(v.type)) {
+      case Phys::kInt:
+        for (int64_t r = 0; r < n; ++r) out[r] = v.I(r);
+        break;
+      case Phys::kFloat:
+        for (int64_t r = 0; r < n; ++r) {
+          double x = v.F(r);
+          if (x == 0) x = 0;
+          if (std::isnan(x)) x = std::numeric_limits<double>::quiet_NaN();
+          std::memcpy(&out[r], &x, 8);
+        }
+        break;
+      case Phys::kStr:
+        for (int64_t r = 0; r < n; ++r) out[r] = Intern(v.S(r));
+        break;
+      case Phys::kInterval:
+        for (int64_t r = 0; r < n; ++r) {
+          __int128 s = v.V(r).Span();
+          out[r] = static_cast<int64_t>(s ^ (s >> 64));
+        }
+        break;
+    }
+  }
+
+  uint32_t NewGroup(const Chunk& in, int64_t r) {
+    uint32_t g = static_cast<uint32_t>(groups++);
+    for (size_t k = 0; k < nk; ++k) key_values[k].AppendFrom(in.cols[k], r);
+    for (AggCol& a : aggs) a.Resize(groups);
+    return g;
+  }
+
+  // Group ids of every row of in (keys in its first nk columns).
+  void GroupIds(const Chunk& in, std::vector<uint32_t>* gid) {
+    const int64_t n = in.size;
+    gid->resize(static_cast<size_t>(n));
+    if (nk == 0) {
+      if (groups == 0) NewGroup(in, 0);
+      std::fill(gid->begin(), gid->end(), 0);
+      return;
+    }
+    std::vector<std::vector<int64_t>> words(nk);
+    std::vector<uint64_t> masks(static_cast<size_t>(n), 0);
+    for (size_t k = 0; k < nk; ++k) {
+      const Vector& v = in.cols[k];
+      Words(v, n, &words[k]);
+      if (v.nulls != nullptr) {
+        for (int64_t r = 0; r < n; ++r) {
+          if (v.IsNull(r)) {
+            masks[r] |= uint64_t{1} << (k % 64);
+            words[k][r] = 0;
+          }
+        }
+      }
+    }
+    if (nk <= 2) {
+      Key3 prev{};
+      uint32_t prev_g = 0;
+      bool have_prev = false;
+      for (int64_t r = 0; r < n; ++r) {
+        Key3 key{words[0][r], nk > 1 ? words[1][r] : 0, static_cast<int64_t>(masks[r])};
+        if (have_prev && key == prev) {
+          (*gid)[r] = prev_g;
+          continue;
+        }
+        auto it = small.find(key);
+        uint32_t g;
+        if (it == small.end()) {
+          g = NewGroup(in, r);
+          small.emplace(key, g);
+        } else {
+          g = it->second;
+        }
+        (*gid)[r] = g;
+        prev = key;
+        prev_g = g;
+        have_prev = true;
+      }
+      return;
+    }
+    std::string key((nk + 1) * 8, '\0');
+    for (int64_t r = 0; r < n; ++r) {
+      for (size_t k = 0; k < nk; ++k) std::memcpy(&key[k * 8], &words[k][r], 8);
+      std::memcpy(&key[nk * 8], &masks[r], 8);
+      auto it = large.find(key);
+      uint32_t g;
+      if (it == large.end()) {
+        g = NewGroup(in, r);
+        large.emplace(key, g);
+      } else {
+        g = it->second;
+      }
+      (*gid)[r] = g;
+    }
+  }
+};
+
+HashAggregator::HashAggregator(std::vector<LType> key_types, std::vector<AggSpec> aggs)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->nk = key_types.size();
+  for (LType t : key_types) impl_->key_values.emplace_back(t);
+  impl_->key_types = std::move(key_types);
+  for (AggSpec& s : aggs) {
+    AggCol c;
+    c.spec = s;
+    impl_->aggs.push_back(std::move(c));
+  }
+}
+HashAggregator::~HashAggregator() = default;
+HashAggregator::HashAggregator(HashAggregator&&) noexcept = default;
+
+Status HashAggregator::Consume(const Chunk& in) {
+  if (in.size == 0) return Status::OK();
+  std::vector<uint32_t> gid;
+  impl_->GroupIds(in, &gid);
+  for (AggCol& a : impl_->aggs) OMEN_RETURN_IF_ERROR(a.Update(gid.data(), in, in.size));
+  return Status::OK();
+}
+
+Status HashAggregator::Merge(HashAggregator& other) {
+  Impl& o = *other.impl_;
+  if (o.groups == 0) return Status::OK();
+  Chunk keys;
+  keys.size = static_cast<int64_t>(o.groups);
+  for (auto& b : o.key_values) keys.cols.push_back(b.Finish());
+  std::vector<uint32_t> gid;
+  impl_->GroupIds(keys, &gid);
+  for (size_t a = 0; a < impl_->aggs.size(); ++a) {
+    for (size_t h = 0; h < o.groups; ++h) impl_->aggs[a].MergeSlot(gid[h], o.aggs[a], h);
+  }
+  o.groups = 0;
+  return Status::OK();
+}
+
+Result<Chunk> HashAggregator::Finish() {
+  Impl& m = *impl_;
+  if (m.nk == 0 && m.groups == 0) {
+    m.groups = 1;
+    for (AggCol& a : m.aggs) a.Resize(1);
+  }
+  Chunk out;
+  out.size = static_cast<int64_t>(m.groups);
+  for (auto& b : m.key_values) out.cols.push_back(b.Finish());
+  for (AggCol& a : m.aggs) {
+    Vector v;
+    OMEN_RETURN_IF_ERROR(a.Result(m.groups, &v));
+    out.cols.push_back(std::move(v));
+  }
+  return out;
+}
+
+int64_t HashAggregator::groups() const { return static_cast<int64_t>(impl_->groups); }
+
+int64_t HashAggregator::MemoryBytes() const {
+  int64_t b = static_cast<int64_t>(impl_->groups) * (32 + 8 * static_cast<int64_t>(impl_->nk));
+  for (const AggCol& a : impl_->aggs) b += a.Bytes();
+  return b;
+}
+
+}  // namespace omen::exec

@@ -1,0 +1,98 @@
+// Copyright 2026 The OmenDB Authors.
+//
+// Bound scalar expressions and their vectorized evaluation. The binder
+// (sql/binder) resolves names and types and inserts casts, so an Expr here is
+// fully typed: evaluation never guesses. Evaluate() computes one expression
+// over a Chunk a whole column at a time (a loop per operator, not per row),
+// propagating NULLs as PostgreSQL does; errors (division by zero, overflow,
+// bad casts) come back as Status with PostgreSQL's SQLSTATE class. Pure;
+// thread-safe for distinct chunks.
+
+#ifndef OMENDB_EXEC_EXPR_H_
+#define OMENDB_EXEC_EXPR_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exec/types.h"
+
+namespace omen::exec {
+
+enum class Fn : uint8_t {
+  // arithmetic and comparison
+  kAdd, kSub, kMul, kDiv, kMod, kNeg, kConcat,
+  kEq, kNe, kLt, kLe, kGt, kGe,
+  // math
+  kAbs, kRound, kRoundTo, kFloor, kCeil, kTrunc, kSqrt, kCbrt, kLn, kLog10, kLogBase, kExp,
+  kPower, kSign, kGreatest, kLeast, kPi,
+  // strings
+  kLower, kUpper, kLength, kSubstr, kReplace, kConcatFn, kLeft, kRight, kBtrim, kLtrim, kRtrim,
+  kStrpos, kStartsWith, kReverse, kRepeat, kLpad, kRpad,
+  // time
+  kDateTrunc, kDatePart, kTimeBucket, kDateBin, kToTimestamp, kNow, kMakeInterval, kAge,
+  // casts
+  kCast,
+};
+
+struct Expr {
+  enum class Kind : uint8_t {
+    kColumn,      // input column `column`
+    kConst,       // value
+    kCall,        // fn(args)
+    kAnd,         // args (any number)
+    kOr,          // args
+    kNot,         // args[0]
+    kIsNull,      // args[0] IS [NOT] NULL (negated)
+    kIn,          // args[0] [NOT] IN (args[1..])
+    kCase,        // WHEN args[2k] THEN args[2k+1] ... ELSE args.back() when has_else
+    kCoalesce,    // args
+    kLike,        // args[0] [NOT] [I]LIKE args[1]
+    kIsDistinct,  // args[0] IS [NOT] DISTINCT FROM args[1]
+    kNullIf,      // NULLIF(args[0], args[1])
+  };
+  Kind kind = Kind::kConst;
+  LType type = LType::kNull;
+  int column = -1;
+  Value value;
+  Fn fn = Fn::kAdd;
+  std::vector<std::unique_ptr<Expr>> args;
+  bool negated = false;
+  bool case_insensitive = false;
+  bool has_else = false;
+
+  std::unique_ptr<Expr> Clone() const;
+  std::string ToString() const;  // for EXPLAIN
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+ExprPtr MakeColumn(int column, LType type);
+ExprPtr MakeConst(Value v);
+ExprPtr MakeCall(Fn fn, LType type, std::vector<ExprPtr> args);
+ExprPtr MakeCast(ExprPtr arg, LType to);
+
+struct EvalContext {
+  int64_t now = 0;  // statement start, microseconds (now(), current_timestamp)
+};
+
+Result<Vector> Evaluate(const Expr& e, const Chunk& in, const EvalContext& ctx);
+// Evaluates a predicate and returns the rows where it is true (not NULL, not false).
+Result<std::vector<uint32_t>> EvaluateFilter(const Expr& e, const Chunk& in,
+                                             const EvalContext& ctx);
+// Evaluates an expression without column references (constant folding).
+Result<Value> EvaluateConstant(const Expr& e, const EvalContext& ctx);
+
+// Scalar helpers shared with the binder and aggregates.
+Result<Value> CastValue(const Value& v, LType to);
+// PostgreSQL's date_trunc / time_bucket on microsecond timestamps (UTC).
+Result<int64_t> DateTrunc(std::string_view unit, int64_t ts);
+int64_t TimeBucket(const Interval& width, int64_t ts, int64_t origin);
+Result<double> DatePart(std::string_view field, int64_t ts);
+// Default time_bucket origins (TimescaleDB): Monday 2000-01-03 for fixed widths, 2000-01-01
+// for months.
+constexpr int64_t kBucketOrigin = 946857600LL * 1000000;
+constexpr int64_t kMonthOrigin = 946684800LL * 1000000;
+
+}  // namespace omen::exec
+
+#endif  // OMENDB_EXEC_EXPR_H_
