@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench/index_bench.h"
+#include "bench/query_bench.h"
 #include "bench/storage_bench.h"
 
 namespace {
@@ -93,6 +94,28 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"json", "table"}))
       ->capture_default_str();
 
+  omen::bench::QueryBenchOptions query;
+  std::string query_names = "all";
+  CLI::App* qry = app.add_subcommand("query", "TSBS cpu-only queries through the SQL engine");
+  qry->add_option("--rows", query.rows, "rows to load")->capture_default_str();
+  qry->add_option("--hosts", query.hosts, "hosts (series); time span = rows/hosts * 10 s")
+      ->capture_default_str();
+  qry->add_option("--data", query.data,
+                  "data directory, kept and reused by later runs with the same --rows/--hosts "
+                  "(default: under /tmp, removed at the end)");
+  qry->add_flag("--keep", query.keep, "keep the default data directory");
+  qry->add_option("--queries", query_names, "query names, a comma list, or all")
+      ->capture_default_str();
+  qry->add_option("--reps", query.reps, "timed runs per query after one warm-up (median, min)")
+      ->capture_default_str();
+  qry->add_option("--seed", query.seed, "seed of the query parameters")->capture_default_str();
+  qry->add_option("--export-csv", query.export_csv, "write the loaded rows to this CSV file");
+  qry->add_option("--export-queries", query.export_queries,
+                  "write the queries run, [{name, sql}], to this JSON file");
+  qry->add_option("--format", format, "json|table")
+      ->check(CLI::IsMember({"json", "table"}))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
 
   auto split = [](const std::string& s) {
@@ -123,6 +146,11 @@ int Main(int argc, char** argv) {
   if (lay->parsed()) {
     layout.json = format == "json";
     return omen::bench::RunLayoutBench(layout);
+  }
+  if (qry->parsed()) {
+    query.queries = split(query_names);
+    query.json = format == "json";
+    return omen::bench::RunQueryBench(query);
   }
   if (idx->parsed()) {
     index.datasets = split(dataset);

@@ -220,13 +220,7 @@ Result<double> ScanSum(const storage::TableScan& scan, int threads, int64_t* row
   return sum;
 }
 
-// A fresh database in dir holding `rows` TSBS rows in table `def` (sync off), checkpointed and
-// compacted, with the sum of usage_user (to check scans) and the load time.
-struct LoadedTsbs {
-  std::unique_ptr<storage::Database> db;
-  double usage_user_sum = 0;
-  double seconds = 0;
-};
+}  // namespace
 
 Result<LoadedTsbs> LoadTsbs(const std::string& dir, const storage::TableDef& def, int64_t rows,
                             int hosts) {
@@ -236,7 +230,7 @@ Result<LoadedTsbs> LoadTsbs(const std::string& dir, const storage::TableDef& def
   LoadedTsbs out;
   OMEN_ASSIGN_OR_RETURN(out.db, storage::Database::Open(dir, so));
   OMEN_RETURN_IF_ERROR(out.db->CreateTable(def, "time").status());
-  TsbsGenerator gen(hosts, 1);
+  TsbsGenerator gen(hosts, kTsbsLoadSeed);
   const int metric = 1 + kTsbsTags;  // usage_user
   auto start = Clock::now();
   for (int64_t done = 0; done < rows; done += 100'000) {
@@ -250,8 +244,6 @@ Result<LoadedTsbs> LoadTsbs(const std::string& dir, const storage::TableDef& def
   out.seconds = Seconds(start, Clock::now());
   return out;
 }
-
-}  // namespace
 
 int RunScanBench(const ScanBenchOptions& o) {
   const std::string base = BaseDir(o.dir);

@@ -7,10 +7,26 @@
 #define OMENDB_BENCH_STORAGE_BENCH_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "omendb/status.h"
+#include "storage/database.h"
+
 namespace omen::bench {
+
+// A fresh database in dir (removed first) holding `rows` TSBS cpu-only rows (TsbsGenerator with
+// seed kTsbsLoadSeed) in table `def` (sync off), checkpointed and compacted, with the sum of
+// usage_user (to check scans) and the load time.
+inline constexpr uint64_t kTsbsLoadSeed = 1;
+struct LoadedTsbs {
+  std::unique_ptr<storage::Database> db;
+  double usage_user_sum = 0;
+  double seconds = 0;
+};
+Result<LoadedTsbs> LoadTsbs(const std::string& dir, const storage::TableDef& def, int64_t rows,
+                            int hosts);
 
 struct IngestBenchOptions {
   int64_t rows = 10'000'000;
