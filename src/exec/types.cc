@@ -443,7 +443,9 @@ Vector ConstantVector(const Value& val, int64_t size) {
 }
 
 Vector Gather(const Vector& v, const uint32_t* sel, int64_t n) {
-  if (v.constant) {
+  const bool placeholder = v.i == nullptr && v.f == nullptr && v.s == nullptr &&
+                           v.iv == nullptr && v.codes == nullptr;
+  if (v.constant || placeholder) {  // placeholders stand for columns a query does not read
     Vector out = v;
     out.size = n;
     return out;

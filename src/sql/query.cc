@@ -236,6 +236,11 @@ class Binder {
   std::set<int> used;  // source columns referenced
   GapfillInfo gapfill;
   std::set<const exec::Expr*> unknown;  // untyped string literals
+  // An untyped string literal (the pointer check alone could match a later allocation).
+  bool IsUnknown(const exec::Expr* e) const {
+    return e->kind == EK::kConst && e->type == LType::kText && !e->value.null &&
+           unknown.count(e) > 0;
+  }
 
   Result<ExprPtr> Bind(const Expr& e);
   Result<ExprPtr> Coerce(ExprPtr e, LType to, int loc);
@@ -271,7 +276,7 @@ class Binder {
 
 Result<ExprPtr> Binder::Coerce(ExprPtr e, LType to, int loc) {
   if (e->type == to) return e;
-  if (e->kind == EK::kConst && (unknown.count(e.get()) > 0 || e->value.null)) {
+  if (e->kind == EK::kConst && (IsUnknown(e.get()) > 0 || e->value.null)) {
     Value v = e->value;
     if (!v.null && to != LType::kText) {
       auto c = exec::CastValue(v, to);
@@ -307,7 +312,7 @@ Result<ExprPtr> Binder::Coerce(ExprPtr e, LType to, int loc) {
 }
 
 Result<std::pair<ExprPtr, ExprPtr>> Binder::Unify(ExprPtr a, ExprPtr b, int loc, const char* what) {
-  const bool au = unknown.count(a.get()) > 0, bu = unknown.count(b.get()) > 0;
+  const bool au = IsUnknown(a.get()) > 0, bu = IsUnknown(b.get()) > 0;
   if (a->type == b->type) return std::make_pair(std::move(a), std::move(b));
   if (au && !bu) {
     OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), b->type, loc));
@@ -357,7 +362,7 @@ Result<ExprPtr> Binder::Arith(const std::string& op, ExprPtr a, ExprPtr b, int l
   Fn fn = op == "+" ? Fn::kAdd : op == "-" ? Fn::kSub : op == "*" ? Fn::kMul : op == "/" ? Fn::kDiv : Fn::kMod;
   // Untyped literals next to timestamps/intervals become intervals or timestamps.
   auto resolve_unknown = [&](ExprPtr& x, const ExprPtr& other) -> Status {
-    if (unknown.count(x.get()) == 0) return Status::OK();
+    if (IsUnknown(x.get()) == 0) return Status::OK();
     LType t = other->type;
     if (IsTimestamp(t) || t == LType::kDate) {
       // ts - 'literal': the literal is a timestamp if it parses as one, else an interval.
@@ -566,7 +571,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
         OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
         if (e.name == "+") return a;
         if (e.name != "-") return Status::NotSupported("prefix operator " + e.name);
-        if (unknown.count(a.get())) {
+        if (IsUnknown(a.get())) {
           OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), LType::kNumeric, e.location));
         }
         // Fold negative constants so int ranges work (-2147483648).
@@ -664,10 +669,10 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       OMEN_ASSIGN_OR_RETURN(ExprPtr lhs, Bind(*e.args[0]));
       std::vector<ExprPtr> items;
       LType t = lhs->type;
-      bool lhs_unknown = unknown.count(lhs.get()) > 0;
+      bool lhs_unknown = IsUnknown(lhs.get()) > 0;
       for (size_t k = 1; k < e.args.size(); ++k) {
         OMEN_ASSIGN_OR_RETURN(ExprPtr it, Bind(*e.args[k]));
-        if (lhs_unknown && unknown.count(it.get()) == 0 && it->type != LType::kNull) {
+        if (lhs_unknown && IsUnknown(it.get()) == 0 && it->type != LType::kNull) {
           t = it->type;
           lhs_unknown = false;
         } else if (IsNumeric(t) && IsNumeric(it->type)) {
@@ -684,7 +689,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       OMEN_ASSIGN_OR_RETURN(lhs, Coerce(std::move(lhs), t, e.location));
       out->args.push_back(std::move(lhs));
       for (auto& it : items) {
-        if (it->type != t && !(unknown.count(it.get()) || it->type == LType::kNull) &&
+        if (it->type != t && !(IsUnknown(it.get()) || it->type == LType::kNull) &&
             !(IsNumeric(t) && IsNumeric(it->type)) && !((IsTimestamp(t) || t == LType::kDate) && (IsTimestamp(it->type) || it->type == LType::kDate))) {
           return UndefinedFunction(std::string("operator does not exist: ") + exec::TypeName(t) +
                                        " = " + exec::TypeName(it->type), e.location);
@@ -717,7 +722,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
     case ExprKind::kLike: {
       OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
       OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*e.args[1]));
-      if (a->type != LType::kText && unknown.count(a.get()) == 0) {
+      if (a->type != LType::kText && IsUnknown(a.get()) == 0) {
         return UndefinedFunction(std::string("operator does not exist: ") + exec::TypeName(a->type) + " ~~ unknown", e.location);
       }
       OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), LType::kText, e.location));
@@ -742,7 +747,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       }
       if (a->kind == EK::kConst) {
         Value v = a->value;
-        if (unknown.count(a.get()) && IsTimestamp(*to) && Lower(v.s) == "now") {
+        if (IsUnknown(a.get()) && IsTimestamp(*to) && Lower(v.s) == "now") {
           return exec::MakeConst(Value::Int(*to, q_->eval.now));
         }
         auto c = exec::CastValue(v, *to);
@@ -795,7 +800,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       // Result type: first typed value; numerics promote.
       LType t = LType::kNull;
       auto consider = [&](const ExprPtr& v) {
-        if (unknown.count(v.get()) || v->type == LType::kNull) return;
+        if (IsUnknown(v.get()) || v->type == LType::kNull) return;
         if (t == LType::kNull) t = v->type;
         else if (IsNumeric(t) && IsNumeric(v->type)) t = NumericCommon(t, v->type);
       };
@@ -807,7 +812,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       out->type = t;
       for (size_t k = 0; k < conds.size(); ++k) {
         out->args.push_back(std::move(conds[k]));
-        if (vals[k]->type != t && !unknown.count(vals[k].get()) && vals[k]->type != LType::kNull &&
+        if (vals[k]->type != t && !IsUnknown(vals[k].get()) && vals[k]->type != LType::kNull &&
             !(IsNumeric(t) && IsNumeric(vals[k]->type)) && !(IsTimestamp(t) && vals[k]->type == LType::kDate)) {
           return UndefinedFunction(std::string("CASE types ") + exec::TypeName(t) + " and " +
                                        exec::TypeName(vals[k]->type) + " cannot be matched", e.location);
@@ -816,7 +821,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
         out->args.push_back(std::move(v));
       }
       if (els) {
-        if (els->type != t && !unknown.count(els.get()) && els->type != LType::kNull &&
+        if (els->type != t && !IsUnknown(els.get()) && els->type != LType::kNull &&
             !(IsNumeric(t) && IsNumeric(els->type))) {
           return UndefinedFunction(std::string("CASE types ") + exec::TypeName(t) + " and " +
                                        exec::TypeName(els->type) + " cannot be matched", e.location);
@@ -833,7 +838,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       LType t = LType::kNull;
       for (const auto& a : e.args) {
         OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*a));
-        if (!unknown.count(b.get()) && b->type != LType::kNull) {
+        if (!IsUnknown(b.get()) && b->type != LType::kNull) {
           if (t == LType::kNull) t = b->type;
           else if (IsNumeric(t) && IsNumeric(b->type)) t = NumericCommon(t, b->type);
           else if (t != b->type && !((IsTimestamp(t) || t == LType::kDate) && (IsTimestamp(b->type) || b->type == LType::kDate))) {
@@ -957,7 +962,7 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
     }
     if (want >= 1) {
       OMEN_ASSIGN_OR_RETURN(call.arg, Bind(*e.args[0]));
-      if (unknown.count(call.arg.get())) {
+      if (IsUnknown(call.arg.get())) {
         OMEN_ASSIGN_OR_RETURN(call.arg, Coerce(std::move(call.arg), LType::kText, e.location));
       }
     }
@@ -1112,7 +1117,7 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     return Status::OK();
   };
   auto need_numeric = [&](size_t k) -> Status {
-    if (unknown.count(args[k].get())) return to(k, LType::kFloat64);
+    if (IsUnknown(args[k].get())) return to(k, LType::kFloat64);
     if (args[k]->type == LType::kNull) return to(k, LType::kFloat64);
     if (!IsNumeric(args[k]->type)) {
       return UndefinedFunction("function " + name + "(" + exec::TypeName(args[k]->type) + ") does not exist", e.location);
@@ -1120,13 +1125,13 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     return Status::OK();
   };
   auto need_text = [&](size_t k) -> Status {
-    if (args[k]->type != LType::kText && !unknown.count(args[k].get()) && args[k]->type != LType::kNull) {
+    if (args[k]->type != LType::kText && !IsUnknown(args[k].get()) && args[k]->type != LType::kNull) {
       return UndefinedFunction("function " + name + "(" + exec::TypeName(args[k]->type) + ") does not exist", e.location);
     }
     return to(k, LType::kText);
   };
   auto need_time = [&](size_t k) -> Status {
-    if (unknown.count(args[k].get())) return to(k, LType::kTimestampTz);
+    if (IsUnknown(args[k].get())) return to(k, LType::kTimestampTz);
     if (!IsTimestamp(args[k]->type) && args[k]->type != LType::kDate) {
       return UndefinedFunction("function " + name + "(..., " + exec::TypeName(args[k]->type) + ") does not exist", e.location);
     }
@@ -1311,7 +1316,7 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
       return call(Fn::kTimeBucket, t);
     }
     if (args.size() == 3) {
-      if (unknown.count(args[2].get())) OMEN_RETURN_IF_ERROR(to(2, t == LType::kDate ? LType::kDate : t));
+      if (IsUnknown(args[2].get())) OMEN_RETURN_IF_ERROR(to(2, t == LType::kDate ? LType::kDate : t));
       if (!IsTimestamp(args[2]->type) && args[2]->type != LType::kDate) {
         return UndefinedFunction("function " + name + " origin must be a timestamp", e.location);
       }
@@ -1818,7 +1823,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         return GroupingError("aggregate functions are not allowed in GROUP BY", ge->location);
       }
       OMEN_ASSIGN_OR_RETURN(ExprPtr k, binder.BindRowExpr(*ge));
-      if (binder.unknown.count(k.get())) {
+      if (binder.IsUnknown(k.get())) {
         OMEN_ASSIGN_OR_RETURN(k, binder.Coerce(std::move(k), LType::kText, ge->location));
       }
       if (k->kind == EK::kCall && k->fn == Fn::kTimeBucket && binder.gapfill.present &&
@@ -1871,7 +1876,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       continue;
     }
     OMEN_ASSIGN_OR_RETURN(ExprPtr b, binder.Bind(*it.ast));
-    if (binder.unknown.count(b.get()) || b->type == LType::kNull) {
+    if (binder.IsUnknown(b.get()) || b->type == LType::kNull) {
       OMEN_ASSIGN_OR_RETURN(b, binder.Coerce(std::move(b), LType::kText, it.ast->location));
     }
     outputs.push_back(std::move(b));
@@ -1932,7 +1937,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
                                    o.expr->location + 1).WithSqlState("42P10");
       }
       OMEN_ASSIGN_OR_RETURN(ExprPtr b, binder.Bind(*o.expr));
-      if (binder.unknown.count(b.get())) {
+      if (binder.IsUnknown(b.get())) {
         OMEN_ASSIGN_OR_RETURN(b, binder.Coerce(std::move(b), LType::kText, o.expr->location));
       }
       col = static_cast<int>(outputs.size());
