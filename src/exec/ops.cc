@@ -79,12 +79,11 @@ bool RowsEqual(const Chunk& in, const std::vector<int>& cols, int64_t a, int64_t
   return true;
 }
 
-std::vector<uint32_t> DistinctRows(const Chunk& in, const std::vector<int>& cols) {
-  std::vector<uint32_t> out;
-  absl::flat_hash_map<std::string, uint32_t> seen;
-  std::string key;
-  for (int64_t r = 0; r < in.size; ++r) {
-    key.clear();
+namespace {
+void RowKey(const Chunk& in, const std::vector<int>& cols, int64_t r, std::string* key_out) {
+  std::string& key = *key_out;
+  key.clear();
+  {
     for (int c : cols) {
       const Vector& v = in.cols[static_cast<size_t>(c)];
       if (v.IsNull(r)) {
@@ -118,8 +117,49 @@ std::vector<uint32_t> DistinctRows(const Chunk& in, const std::vector<int>& cols
         }
       }
     }
+  }
+}
+}  // namespace
+
+std::vector<uint32_t> DistinctRows(const Chunk& in, const std::vector<int>& cols) {
+  std::vector<uint32_t> out;
+  absl::flat_hash_map<std::string, uint32_t> seen;
+  std::string key;
+  for (int64_t r = 0; r < in.size; ++r) {
+    RowKey(in, cols, r, &key);
     if (seen.emplace(key, static_cast<uint32_t>(r)).second) out.push_back(static_cast<uint32_t>(r));
   }
+  return out;
+}
+
+std::vector<uint32_t> FirstPerGroup(const Chunk& in, const std::vector<int>& group_cols,
+                                    const std::vector<SortKey>& order) {
+  absl::flat_hash_map<std::string, uint32_t> best;
+  std::string key;
+  int64_t prev = -1;
+  uint32_t* prev_slot = nullptr;
+  for (int64_t r = 0; r < in.size; ++r) {
+    uint32_t* slot;
+    if (prev >= 0 && RowsEqual(in, group_cols, prev, r)) {
+      slot = prev_slot;  // runs of one group (tag-sorted segments) skip the hash
+    } else {
+      RowKey(in, group_cols, r, &key);
+      auto [it, fresh] = best.emplace(key, static_cast<uint32_t>(r));
+      slot = &it->second;
+      if (fresh) {
+        prev = r;
+        prev_slot = slot;
+        continue;
+      }
+    }
+    if (CompareAll(in, order, r, *slot) < 0) *slot = static_cast<uint32_t>(r);
+    prev = r;
+    prev_slot = slot;
+  }
+  std::vector<uint32_t> out;
+  out.reserve(best.size());
+  for (const auto& [k, v] : best) out.push_back(v);
+  std::sort(out.begin(), out.end());
   return out;
 }
 

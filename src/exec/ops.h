@@ -28,6 +28,10 @@ std::vector<uint32_t> SortIndices(const Chunk& in, const std::vector<SortKey>& k
                                   int64_t limit = -1);
 // Indexes of the first row of each distinct combination of cols, in input order.
 std::vector<uint32_t> DistinctRows(const Chunk& in, const std::vector<int>& cols);
+// For each distinct combination of group_cols, the row that sorts first by `order` (the rows
+// DISTINCT ON keeps), in no particular order. Hashes instead of sorting everything.
+std::vector<uint32_t> FirstPerGroup(const Chunk& in, const std::vector<int>& group_cols,
+                                    const std::vector<SortKey>& order);
 // Rows equal on cols (NULLs equal) — for DISTINCT ON over sorted input.
 bool RowsEqual(const Chunk& in, const std::vector<int>& cols, int64_t a, int64_t b);
 

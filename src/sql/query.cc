@@ -2210,6 +2210,14 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
               o.cols.push_back(std::move(v));
             }
             c = std::move(o);
+            if (!distinct_on.empty()) {
+              // DISTINCT ON: keep only each group's first row of this morsel (by ORDER BY);
+              // the final DISTINCT ON picks among the morsels' survivors.
+              std::vector<uint32_t> keep = exec::FirstPerGroup(c, distinct_on, sort_keys);
+              if (static_cast<int64_t>(keep.size()) != c.size) {
+                c = exec::GatherChunk(c, keep.data(), static_cast<int64_t>(keep.size()));
+              }
+            }
           }
           OMEN_RETURN_IF_ERROR(Charge(ChunkBytes(c)));
           produced.fetch_add(c.size);
