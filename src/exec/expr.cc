@@ -342,6 +342,7 @@ Result<Value> CastValue(const Value& v, LType to) {
   if (from == to) return v;
   const Phys pf = PhysOf(from);
   if (to == LType::kText) {
+    if (from == LType::kBool) return Value::Text(v.i ? "true" : "false");
     Vector one = ConstantVector(v, 1);
     return Value::Text(FormatValue(one, 0).value_or(""));
   }
@@ -809,7 +810,7 @@ Result<Vector> Math1(Fn fn, LType type, const Vector& a, int64_t n) {
         z = std::trunc(x);
         break;
       case Fn::kSqrt:
-        if (x < 0) return Status::InvalidArgument("cannot take square root of a negative number");
+        if (x < 0) return Status::InvalidArgument("cannot take square root of a negative number").WithSqlState("2201F");
         z = std::sqrt(x);
         break;
       case Fn::kCbrt:
@@ -817,8 +818,8 @@ Result<Vector> Math1(Fn fn, LType type, const Vector& a, int64_t n) {
         break;
       case Fn::kLn:
       case Fn::kLog10:
-        if (x == 0) return Status::InvalidArgument("cannot take logarithm of zero");
-        if (x < 0) return Status::InvalidArgument("cannot take logarithm of a negative number");
+        if (x == 0) return Status::InvalidArgument("cannot take logarithm of zero").WithSqlState("2201E");
+        if (x < 0) return Status::InvalidArgument("cannot take logarithm of a negative number").WithSqlState("2201E");
         z = fn == Fn::kLn ? std::log(x) : std::log10(x);
         break;
       case Fn::kExp:
@@ -1110,6 +1111,77 @@ struct Evaluator {
       case Fn::kExp:
       case Fn::kSign:
         return Math1(e.fn, t, a[0], n);
+      case Fn::kTruncTo:
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
+          double scale = std::pow(10.0, static_cast<double>(a[1].I(r)));
+          o.d->f[r] = std::trunc(a[0].F(r) * scale) / scale;
+          return Status::OK();
+        });
+      case Fn::kDegrees:
+      case Fn::kRadians:
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
+          o.d->f[r] = e.fn == Fn::kDegrees ? a[0].F(r) * 180.0 / M_PI : a[0].F(r) * M_PI / 180.0;
+          return Status::OK();
+        });
+      case Fn::kOctetLength:
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
+          o.d->i[r] = static_cast<int64_t>(a[0].S(r).size());
+          return Status::OK();
+        });
+      case Fn::kSplitPart:
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
+          std::string_view s = a[0].S(r), d = a[1].S(r);
+          int64_t k = a[2].I(r);
+          if (k == 0) return Status::InvalidArgument("field position must not be zero").WithSqlState("22023");
+          std::vector<std::string_view> parts;
+          if (d.empty()) {
+            parts.push_back(s);
+          } else {
+            size_t p = 0, q;
+            while ((q = s.find(d, p)) != std::string_view::npos) {
+              parts.push_back(s.substr(p, q - p));
+              p = q + d.size();
+            }
+            parts.push_back(s.substr(p));
+          }
+          int64_t idx = k > 0 ? k - 1 : static_cast<int64_t>(parts.size()) + k;
+          o.d->s[r] = idx >= 0 && idx < static_cast<int64_t>(parts.size()) ? o.d->arena.Add(parts[static_cast<size_t>(idx)]) : std::string_view();
+          return Status::OK();
+        });
+      case Fn::kConcatWs:
+        return RowLoop(t, n, {a[0]}, true, [&](Out& o, int64_t r) {
+          std::string s;
+          bool first = true;
+          for (size_t k = 1; k < a.size(); ++k) {
+            if (a[k].IsNull(r)) continue;
+            if (!first) s += a[0].S(r);
+            s += a[k].S(r);
+            first = false;
+          }
+          o.d->s[r] = o.d->arena.Add(s);
+          return Status::OK();
+        });
+      case Fn::kAtTimeZone: {
+        int64_t offset = 0;
+        if (a[0].constant && !a[0].IsNull(0)) {
+          OMEN_ASSIGN_OR_RETURN(offset, ParseZoneOffset(a[0].S(0)));
+        } else {
+          return Status::NotSupported("AT TIME ZONE needs a constant zone");
+        }
+        // timestamptz -> local timestamp (+offset); timestamp -> timestamptz (-offset).
+        const int64_t delta = t == LType::kTimestamp ? offset : -offset;
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
+          o.d->i[r] = a[1].I(r) + delta;
+          return Status::OK();
+        });
+      }
+      case Fn::kIntBucket:
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
+          int64_t w = a[0].I(r);
+          if (w <= 0) return Status::InvalidArgument("bucket width must be positive");
+          o.d->i[r] = FloorDiv(a[1].I(r), w) * w;
+          return Status::OK();
+        });
       case Fn::kRoundTo:
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
           double scale = std::pow(10.0, static_cast<double>(a[1].I(r)));

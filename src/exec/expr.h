@@ -25,12 +25,13 @@ enum class Fn : uint8_t {
   kEq, kNe, kLt, kLe, kGt, kGe,
   // math
   kAbs, kRound, kRoundTo, kFloor, kCeil, kTrunc, kSqrt, kCbrt, kLn, kLog10, kLogBase, kExp,
-  kPower, kSign, kGreatest, kLeast, kPi,
+  kPower, kSign, kGreatest, kLeast, kPi, kTruncTo, kDegrees, kRadians,
   // strings
   kLower, kUpper, kLength, kSubstr, kReplace, kConcatFn, kLeft, kRight, kBtrim, kLtrim, kRtrim,
-  kStrpos, kStartsWith, kReverse, kRepeat, kLpad, kRpad,
+  kStrpos, kStartsWith, kReverse, kRepeat, kLpad, kRpad, kOctetLength, kSplitPart, kConcatWs,
   // time
   kDateTrunc, kDatePart, kTimeBucket, kDateBin, kToTimestamp, kNow, kMakeInterval, kAge,
+  kAtTimeZone, kIntBucket,
   // casts
   kCast,
 };

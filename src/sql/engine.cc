@@ -257,7 +257,7 @@ Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
       if (lit->kind == Literal::Kind::kNull && !def->columns[c].nullable) {
         return Status::InvalidArgument("null value in column \"" + def->columns[c].name +
                                        "\" of relation \"" + s.table +
-                                       "\" violates not-null constraint");
+                                       "\" violates not-null constraint").WithSqlState("23502");
       }
       OMEN_RETURN_IF_ERROR(
           AppendValue(&b, static_cast<int>(c), def->columns[c].type, *lit, def->columns[c].name));

@@ -235,6 +235,7 @@ class Binder {
   int window_base = 0;
   std::set<int> used;  // source columns referenced
   GapfillInfo gapfill;
+  AggCall::Fill fill_mode = AggCall::kNone;
   std::set<const exec::Expr*> unknown;  // untyped string literals
   // An untyped string literal (the pointer check alone could match a later allocation).
   bool IsUnknown(const exec::Expr* e) const {
@@ -454,6 +455,9 @@ Result<Value> Binder::ConstOf(const Expr& e) {
 
 Result<ExprPtr> Binder::BindColumn(const Expr& e) {
   if (mode == Mode::kAgg) {
+    if (std::find(src_->names.begin(), src_->names.end(), e.name) == src_->names.end()) {
+      return Status::UndefinedColumn("column \"" + e.name + "\" does not exist", e.location + 1);
+    }
     return GroupingError("column \"" + e.name + "\" must appear in the GROUP BY clause or be used in an aggregate function",
                          e.location);
   }
@@ -570,6 +574,16 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       if (e.args.size() == 1) {
         OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
         if (e.name == "+") return a;
+        if (e.name == "|/" || e.name == "||/" || e.name == "@") {
+          if (!IsNumeric(a->type) && !IsUnknown(a.get())) {
+            return UndefinedFunction("operator does not exist: " + e.name + " " + exec::TypeName(a->type), e.location);
+          }
+          LType t = e.name == "@" ? (IsUnknown(a.get()) ? LType::kNumeric : a->type) : LType::kFloat64;
+          OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), t, e.location));
+          std::vector<ExprPtr> args;
+          args.push_back(std::move(a));
+          return exec::MakeCall(e.name == "@" ? Fn::kAbs : e.name == "|/" ? Fn::kSqrt : Fn::kCbrt, t, std::move(args));
+        }
         if (e.name != "-") return Status::NotSupported("prefix operator " + e.name);
         if (IsUnknown(a.get())) {
           OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), LType::kNumeric, e.location));
@@ -737,6 +751,25 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       return ExprPtr(std::move(out));
     }
     case ExprKind::kCast: {
+      if (!e.typmods.empty() && (e.name == "varchar" || e.name == "bpchar" || e.name == "numeric")) {
+        // varchar(n) truncates, numeric(p, s) rounds to s digits: the cast, then that.
+        OMEN_ASSIGN_OR_RETURN(ExprPtr inner, Bind(*e.args[0]));
+        auto to = exec::TypeFromName(e.name);
+        OMEN_ASSIGN_OR_RETURN(inner, IsUnknown(inner.get()) ? Coerce(std::move(inner), *to, e.location)
+                                                            : Result<ExprPtr>(exec::MakeCast(std::move(inner), *to)));
+        std::vector<ExprPtr> args;
+        args.push_back(std::move(inner));
+        if (e.name == "numeric") {
+          if (e.typmods.size() < 2) {
+            args.push_back(exec::MakeConst(Value::Int(LType::kInt32, 0)));
+          } else {
+            args.push_back(exec::MakeConst(Value::Int(LType::kInt32, e.typmods[1])));
+          }
+          return exec::MakeCall(Fn::kRoundTo, LType::kNumeric, std::move(args));
+        }
+        args.push_back(exec::MakeConst(Value::Int(LType::kInt64, e.typmods[0])));
+        return exec::MakeCall(Fn::kLeft, LType::kText, std::move(args));
+      }
       OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
       auto to = exec::TypeFromName(e.name);
       if (!to) {
@@ -814,8 +847,8 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
         out->args.push_back(std::move(conds[k]));
         if (vals[k]->type != t && !IsUnknown(vals[k].get()) && vals[k]->type != LType::kNull &&
             !(IsNumeric(t) && IsNumeric(vals[k]->type)) && !(IsTimestamp(t) && vals[k]->type == LType::kDate)) {
-          return UndefinedFunction(std::string("CASE types ") + exec::TypeName(t) + " and " +
-                                       exec::TypeName(vals[k]->type) + " cannot be matched", e.location);
+          return Status::DatatypeMismatch(std::string("CASE types ") + exec::TypeName(t) + " and " +
+                                       exec::TypeName(vals[k]->type) + " cannot be matched", e.location + 1);
         }
         OMEN_ASSIGN_OR_RETURN(ExprPtr v, Coerce(std::move(vals[k]), t, e.location));
         out->args.push_back(std::move(v));
@@ -823,8 +856,8 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       if (els) {
         if (els->type != t && !IsUnknown(els.get()) && els->type != LType::kNull &&
             !(IsNumeric(t) && IsNumeric(els->type))) {
-          return UndefinedFunction(std::string("CASE types ") + exec::TypeName(t) + " and " +
-                                       exec::TypeName(els->type) + " cannot be matched", e.location);
+          return Status::DatatypeMismatch(std::string("CASE types ") + exec::TypeName(t) + " and " +
+                                       exec::TypeName(els->type) + " cannot be matched", e.location + 1);
         }
         OMEN_ASSIGN_OR_RETURN(els, Coerce(std::move(els), t, e.location));
         out->args.push_back(std::move(els));
@@ -842,8 +875,8 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
           if (t == LType::kNull) t = b->type;
           else if (IsNumeric(t) && IsNumeric(b->type)) t = NumericCommon(t, b->type);
           else if (t != b->type && !((IsTimestamp(t) || t == LType::kDate) && (IsTimestamp(b->type) || b->type == LType::kDate))) {
-            return UndefinedFunction(std::string(e.kind == ExprKind::kCoalesce ? "COALESCE" : "GREATEST/LEAST") + " types " +
-                                         exec::TypeName(t) + " and " + exec::TypeName(b->type) + " cannot be matched", a->location);
+            return Status::DatatypeMismatch(std::string(e.kind == ExprKind::kCoalesce ? "COALESCE" : "GREATEST/LEAST") + " types " +
+                                         exec::TypeName(t) + " and " + exec::TypeName(b->type) + " cannot be matched", a->location + 1);
           }
         }
         args.push_back(std::move(b));
@@ -902,7 +935,8 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
   }
   // Inputs are bound over source rows; nested aggregates are an error.
   AggCall call;
-  call.fp = Fingerprint(e);
+  call.fp = Fingerprint(e) + (fill_mode == AggCall::kLocf ? "#locf" : fill_mode == AggCall::kInterpolate ? "#interp" : "");
+  call.fill = fill_mode;
   for (size_t k = 0; k < aggs.size(); ++k) {
     if (aggs[k].fp == call.fp) {
       return exec::MakeColumn(static_cast<int>(keys.size() + k), aggs[k].spec.type);
@@ -950,7 +984,7 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
     auto f = exec::CastValue(fr, LType::kFloat64);
     if (!f.ok() || f->null || f->f < 0 || f->f > 1) {
       return Status::InvalidArgument("percentile value " + (f.ok() && !f->null ? exec::FormatDouble(f->f, false) : std::string("?")) +
-                                     " is not between 0 and 1");
+                                     " is not between 0 and 1").WithSqlState("22003");
     }
     call.spec.fraction = f->f;
     OMEN_ASSIGN_OR_RETURN(call.arg, Bind(*e.within_group[0].expr));
@@ -1091,14 +1125,15 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   }
   if (name == "locf" || name == "interpolate") {
     if (e.args.size() != 1) return UndefinedFunction(name + " takes one argument", e.location);
-    OMEN_ASSIGN_OR_RETURN(ExprPtr inner, Bind(*e.args[0]));
-    if (inner->kind != EK::kColumn || mode != Mode::kAgg ||
-        inner->column < static_cast<int>(keys.size())) {
+    fill_mode = name == "locf" ? AggCall::kLocf : AggCall::kInterpolate;
+    auto inner = Bind(*e.args[0]);
+    fill_mode = AggCall::kNone;
+    if (!inner.ok()) return inner.status();
+    if ((*inner)->kind != EK::kColumn || mode != Mode::kAgg ||
+        (*inner)->column < static_cast<int>(keys.size())) {
       return Status::NotSupported(name + "() takes an aggregate, in a query with time_bucket_gapfill");
     }
-    aggs[static_cast<size_t>(inner->column) - keys.size()].fill =
-        name == "locf" ? AggCall::kLocf : AggCall::kInterpolate;
-    return inner;
+    return std::move(*inner);
   }
   std::vector<ExprPtr> args;
   for (const auto& a : e.args) {
@@ -1143,6 +1178,11 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     OMEN_RETURN_IF_ERROR(nargs(1, 2));
     OMEN_RETURN_IF_ERROR(need_numeric(0));
     LType t = args[0]->type;
+    if ((name == "round" || name == "trunc") && args.size() == 2) {
+      OMEN_RETURN_IF_ERROR(to(0, LType::kNumeric));
+      OMEN_RETURN_IF_ERROR(to(1, LType::kInt32));
+      return call(name == "round" ? Fn::kRoundTo : Fn::kTruncTo, LType::kNumeric);
+    }
     if (name == "round" && args.size() == 2) {
       OMEN_RETURN_IF_ERROR(to(0, LType::kNumeric));
       OMEN_RETURN_IF_ERROR(to(1, LType::kInt32));
@@ -1284,6 +1324,12 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   }
   if (name == "time_bucket" || name == "date_bin" || name == "time_bucket_gapfill") {
     const bool gap = name == "time_bucket_gapfill";
+    if (name == "time_bucket" && args.size() == 2 && IsInteger(args[0]->type) && IsInteger(args[1]->type)) {
+      LType t = NumericCommon(args[0]->type, args[1]->type);
+      OMEN_RETURN_IF_ERROR(to(0, t));
+      OMEN_RETURN_IF_ERROR(to(1, t));
+      return call(Fn::kIntBucket, t);
+    }
     OMEN_RETURN_IF_ERROR(nargs(name == "date_bin" ? 3 : 2, gap ? 4 : 3));
     OMEN_RETURN_IF_ERROR(to(0, LType::kInterval));
     OMEN_RETURN_IF_ERROR(need_time(1));
@@ -1329,6 +1375,45 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     OMEN_RETURN_IF_ERROR(to(0, LType::kTimestampTz));
     OMEN_RETURN_IF_ERROR(to(1, LType::kTimestampTz));
     return call(Fn::kAge, LType::kInterval);
+  }
+  if (name == "octet_length") {
+    OMEN_RETURN_IF_ERROR(nargs(1, 1));
+    OMEN_RETURN_IF_ERROR(need_text(0));
+    return call(Fn::kOctetLength, LType::kInt32);
+  }
+  if (name == "position") {  // POSITION(a IN b) arrives as position(b, a)
+    OMEN_RETURN_IF_ERROR(nargs(2, 2));
+    OMEN_RETURN_IF_ERROR(need_text(0));
+    OMEN_RETURN_IF_ERROR(need_text(1));
+    return call(Fn::kStrpos, LType::kInt32);
+  }
+  if (name == "degrees" || name == "radians") {
+    OMEN_RETURN_IF_ERROR(nargs(1, 1));
+    OMEN_RETURN_IF_ERROR(need_numeric(0));
+    OMEN_RETURN_IF_ERROR(to(0, LType::kFloat64));
+    return call(name == "degrees" ? Fn::kDegrees : Fn::kRadians, LType::kFloat64);
+  }
+  if (name == "split_part") {
+    OMEN_RETURN_IF_ERROR(nargs(3, 3));
+    OMEN_RETURN_IF_ERROR(need_text(0));
+    OMEN_RETURN_IF_ERROR(need_text(1));
+    OMEN_RETURN_IF_ERROR(to(2, LType::kInt64));
+    return call(Fn::kSplitPart, LType::kText);
+  }
+  if (name == "concat_ws") {
+    if (args.empty()) return UndefinedFunction("function concat_ws() does not exist", e.location);
+    for (size_t k = 0; k < args.size(); ++k) OMEN_RETURN_IF_ERROR(to(k, LType::kText));
+    return call(Fn::kConcatWs, LType::kText);
+  }
+  if (name == "timezone") {  // ts AT TIME ZONE zone
+    OMEN_RETURN_IF_ERROR(nargs(2, 2));
+    OMEN_RETURN_IF_ERROR(need_text(0));
+    if (IsUnknown(args[1].get())) OMEN_RETURN_IF_ERROR(to(1, LType::kTimestampTz));
+    if (!IsTimestamp(args[1]->type)) {
+      return UndefinedFunction("function timezone(text, " + std::string(exec::TypeName(args[1]->type)) + ") does not exist", e.location);
+    }
+    LType t = args[1]->type == LType::kTimestampTz ? LType::kTimestamp : LType::kTimestampTz;
+    return call(Fn::kAtTimeZone, t);
   }
   if (name == "version") {
     return exec::MakeConst(Value::Text("PostgreSQL 15.0 (OmenDB)"));
@@ -1625,13 +1710,23 @@ namespace {
 
 int64_t ConstLimit(const Expr* e, const char* what, Status* st) {
   if (e == nullptr) return -1;
+  if (e->kind == ExprKind::kOperator && e->args.size() == 2) {
+    Status a, b;
+    int64_t x = ConstLimit(e->args[0].get(), what, &a), y = ConstLimit(e->args[1].get(), what, &b);
+    if (a.ok() && b.ok() && x >= 0 && y >= 0) {
+      if (e->name == "+") return x + y;
+      if (e->name == "*") return x * y;
+      if (e->name == "-" && x >= y) return x - y;
+    }
+  }
   if (e->kind == ExprKind::kLiteral && e->literal.kind == Literal::Kind::kNull) return -1;
   if (e->kind != ExprKind::kLiteral || e->literal.kind != Literal::Kind::kInt) {
     *st = Status::InvalidArgument(std::string(what) + " must be an integer constant").WithSqlState("42601");
     return -1;
   }
   if (e->literal.i < 0) {
-    *st = Status::InvalidArgument(std::string(what) + " must not be negative").WithSqlState("2201W");
+    *st = Status::InvalidArgument(std::string(what) + " must not be negative")
+              .WithSqlState(std::string(what) == "OFFSET" ? "2201X" : "2201W");
     return -1;
   }
   return e->literal.i;
@@ -1959,6 +2054,14 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       outputs.push_back(std::move(b));
     }
     distinct_on.push_back(col);
+  }
+  if (!distinct_on.empty() && !sort_keys.empty()) {
+    for (size_t k = 0; k < distinct_on.size() && k < sort_keys.size(); ++k) {
+      if (std::find(distinct_on.begin(), distinct_on.end(), sort_keys[k].col) == distinct_on.end()) {
+        return Status::SyntaxError("SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+            .WithSqlState("42P10");
+      }
+    }
   }
   Status lst;
   const int64_t limit = ConstLimit(s.limit.get(), "LIMIT", &lst);
