@@ -627,6 +627,10 @@ struct HashAggregator::Impl {
       }
       for (int64_t r = 0; r < n; ++r) {
         int32_t c = v.codes[v.At(r)];
+        if (v.IsNull(r) || c < 0 || c >= v.dict->length) {  // a NULL row's code is undefined
+          out[r] = 0;
+          continue;
+        }
         int64_t& id = ids[static_cast<size_t>(c)];
         if (id < 0) id = Intern(v.dict->Get(c));
         out[r] = id;

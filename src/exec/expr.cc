@@ -601,6 +601,7 @@ Vector CompareLoop(const Vector& a, const Vector& b, int64_t n, Cmp cmp) {
     const std::string_view y = b.S(0);
     for (int64_t r = 0; r < n; ++r) {
       int32_t c = a.codes[r];
+      if (a.nulls != nullptr && a.nulls[r]) continue;  // a NULL row's code is undefined
       if (verdict[c] < 0) {
         int x = a.dict->Get(c).compare(y);
         verdict[c] = cmp(x < 0 ? -1 : x > 0 ? 1 : 0, 0) ? 1 : 0;
@@ -860,9 +861,18 @@ struct Evaluator {
         return ConstantVector(e.value, n);
       case Expr::Kind::kCall: {
         OMEN_ASSIGN_OR_RETURN(Args a, EvalArgs(e));
-        OMEN_ASSIGN_OR_RETURN(Vector v, Call(e, a));
-        if (AllConstant(a) && fn_is_pure(e.fn)) v.constant = true;
-        return v;
+        if (AllConstant(a) && fn_is_pure(e.fn)) {
+          // Constant arguments: compute one row (also when the chunk has none).
+          const int64_t rows = n;
+          n = 1;
+          auto v = Call(e, a);
+          n = rows;
+          if (!v.ok()) return v.status();
+          v->constant = true;
+          v->size = rows;
+          return std::move(*v);
+        }
+        return Call(e, a);
       }
       case Expr::Kind::kAnd:
       case Expr::Kind::kOr:

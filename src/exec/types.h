@@ -176,7 +176,11 @@ struct Vector {
     return PhysOf(type) == Phys::kFloat ? f[At(r)] : static_cast<double>(i[At(r)]);
   }
   std::string_view S(int64_t r) const {
-    return codes != nullptr ? dict->Get(codes[At(r)]) : s[At(r)];
+    if (codes == nullptr) return s[At(r)];
+    const int32_t c = codes[At(r)];
+    // A NULL row's code is undefined in Arrow: never index with it.
+    return static_cast<uint64_t>(c) < static_cast<uint64_t>(dict->length) ? dict->Get(c)
+                                                                          : std::string_view();
   }
   const Interval& V(int64_t r) const { return iv[At(r)]; }
   Value Get(int64_t r) const;
