@@ -179,22 +179,29 @@ Status OracleHarness::Start(const std::string& name) {
   if (!f) return Status::IOError(std::string("cannot read ") + OMEN_PG_SHIMS_FILE);
   std::stringstream shims;
   shims << f.rdbuf();
-  OMEN_RETURN_IF_ERROR(
-      pg_.Query("ALTER DATABASE postgres SET TimeZone = 'UTC';\n"
-                "ALTER DATABASE postgres SET DateStyle = 'ISO, MDY';\n"
-                "ALTER DATABASE postgres SET IntervalStyle = 'postgres';\n"
-                "ALTER DATABASE postgres SET extra_float_digits = 1;\n")
-          .status()
-          .WithContext("session settings"));
+  OMEN_RETURN_IF_ERROR(pg_.Query("ALTER DATABASE postgres SET TimeZone = 'UTC';\n"
+                                 "ALTER DATABASE postgres SET DateStyle = 'ISO, MDY';\n"
+                                 "ALTER DATABASE postgres SET IntervalStyle = 'postgres';\n"
+                                 "ALTER DATABASE postgres SET extra_float_digits = 1;\n")
+                           .status()
+                           .WithContext("session settings"));
   OMEN_RETURN_IF_ERROR(pg_.Query(shims.str()).status().WithContext(OMEN_PG_SHIMS_FILE));
   if (self_check_) {
     // A copy of the set-up database (shims included), for the "ours" side.
-    return pg_.Query(std::string("CREATE DATABASE ") + kSelfCheckDb +
-                     " TEMPLATE postgres;\n"
-                     "ALTER DATABASE " + kSelfCheckDb + " SET TimeZone = 'UTC';\n"
-                     "ALTER DATABASE " + kSelfCheckDb + " SET DateStyle = 'ISO, MDY';\n"
-                     "ALTER DATABASE " + kSelfCheckDb + " SET IntervalStyle = 'postgres';\n"
-                     "ALTER DATABASE " + kSelfCheckDb + " SET extra_float_digits = 1;\n")
+    return pg_
+        .Query(std::string("CREATE DATABASE ") + kSelfCheckDb +
+               " TEMPLATE postgres;\n"
+               "ALTER DATABASE " +
+               kSelfCheckDb +
+               " SET TimeZone = 'UTC';\n"
+               "ALTER DATABASE " +
+               kSelfCheckDb +
+               " SET DateStyle = 'ISO, MDY';\n"
+               "ALTER DATABASE " +
+               kSelfCheckDb +
+               " SET IntervalStyle = 'postgres';\n"
+               "ALTER DATABASE " +
+               kSelfCheckDb + " SET extra_float_digits = 1;\n")
         .status()
         .WithContext("self-check database");
   }
@@ -271,7 +278,8 @@ Answer OracleHarness::PsqlOne(const std::string& db, const std::string& sql) {
   }
   a.message = Trim(err.str());
   size_t at = a.message.find("ERROR:  ");
-  if (at != std::string::npos && a.message.size() >= at + 13) a.sqlstate = a.message.substr(at + 8, 5);
+  if (at != std::string::npos && a.message.size() >= at + 13)
+    a.sqlstate = a.message.substr(at + 8, 5);
   return a;
 }
 
@@ -353,7 +361,8 @@ Status OracleHarness::Load(const std::vector<std::string>& omen_sqls,
         ours[j] = ReverseValues(ours[j]);
         ++j;
       }
-      std::reverse(ours.begin() + static_cast<ptrdiff_t>(i), ours.begin() + static_cast<ptrdiff_t>(j));
+      std::reverse(ours.begin() + static_cast<ptrdiff_t>(i),
+                   ours.begin() + static_cast<ptrdiff_t>(j));
       i = j == i ? i + 1 : j;
     }
   }

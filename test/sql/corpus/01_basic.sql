@@ -1,0 +1,28 @@
+-- Plain projections: *, column lists, aliases, qualified names, constants.
+SELECT * FROM metrics;
+SELECT * FROM cpu;
+SELECT * FROM events;
+SELECT time, host, usage FROM metrics;
+SELECT host, region FROM metrics;
+SELECT ts, name, val FROM events;
+SELECT time, reqs, temp, code, ok, day FROM metrics;
+SELECT usage AS u, host AS h FROM metrics;
+SELECT m.host, m.usage FROM metrics m;
+SELECT metrics.time, metrics.code FROM metrics;
+SELECT m.* FROM metrics AS m;
+SELECT host, host, usage FROM metrics;
+SELECT "time", "host" FROM metrics;
+SELECT usage_idle, usage_system, usage_user, hostname FROM cpu;
+SELECT *, usage_user + usage_system AS busy FROM cpu;
+SELECT 'literal' FROM events;
+SELECT 1;
+SELECT 1 AS one, 'two' AS two, 3.5 AS three, true AS four, NULL AS five;
+SELECT 1 + 2, 'a' || 'b', 2.50 * 2;
+SELECT count(*) FROM metrics;
+SELECT count(*) FROM cpu;
+SELECT count(*) FROM events;
+SELECT * FROM metrics WHERE false;
+SELECT * FROM metrics WHERE true;
+SELECT hostname, usage_user FROM cpu WHERE time = '2024-01-01 03:00:00+00';
+SELECT name FROM events WHERE val IS NULL;
+SELECT time FROM metrics WHERE host IS NULL;

@@ -1,0 +1,41 @@
+-- Aggregates without GROUP BY (and a few grouped where the aggregate is the point): count,
+-- count(DISTINCT), sum, avg, min, max, first/last, stddev/variance, percentiles, bool_and/or,
+-- FILTER, aggregates of expressions, empty inputs.
+SELECT count(*), count(host), count(usage), count(DISTINCT host), count(DISTINCT region) FROM metrics;
+SELECT count(ok), count(DISTINCT ok), count(DISTINCT code), count(DISTINCT day), count(DISTINCT time) FROM metrics;
+SELECT sum(reqs), sum(code), sum(usage), avg(usage), avg(reqs), avg(code) FROM metrics;
+SELECT avg(temp), sum(temp::double precision), min(temp), max(temp) FROM metrics;
+SELECT min(usage), max(usage), min(host), max(host), min(region), max(region) FROM metrics;
+SELECT min(time), max(time), min(day), max(day), min(code), max(reqs) FROM metrics;
+SELECT min(ts), max(ts), min(name), max(name), sum(val), avg(val) FROM events;
+SELECT sum(usage_user), avg(usage_system), min(usage_idle), max(usage_idle) FROM cpu;
+SELECT sum(DISTINCT code), avg(DISTINCT code), count(DISTINCT code), sum(DISTINCT reqs % 10) FROM metrics;
+SELECT first(usage, time), last(usage, time), first(time, time), last(time, time) FROM metrics WHERE host = 'host_1';
+SELECT first(name, ts), last(name, ts), first(val, ts), last(val, ts) FROM events;
+SELECT host, first(reqs, time), last(temp, time), first(ok, time), last(code, time) FROM metrics GROUP BY host;
+SELECT hostname, first(usage_user, time), last(usage_user, time) FROM cpu GROUP BY hostname;
+SELECT first(usage_user, time), last(usage_idle, time) FROM cpu WHERE hostname = 'host_4' AND time < '2024-01-01 03:00:00+00';
+SELECT stddev(usage), stddev_samp(usage), stddev_pop(usage) FROM metrics;
+SELECT variance(usage), var_samp(usage), var_pop(usage) FROM metrics;
+SELECT stddev(reqs), variance(code), stddev_pop(temp) FROM metrics;
+SELECT hostname, stddev(usage_user), variance(usage_system) FROM cpu GROUP BY hostname;
+SELECT stddev(usage), variance(usage), stddev_pop(usage) FROM metrics WHERE host = 'host_1' AND time < '2024-01-01 00:05:00+00';
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY usage), percentile_disc(0.5) WITHIN GROUP (ORDER BY usage) FROM metrics;
+SELECT percentile_cont(0.95) WITHIN GROUP (ORDER BY usage_user), percentile_disc(0.9) WITHIN GROUP (ORDER BY usage_user DESC) FROM cpu;
+SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY reqs), percentile_disc(0.75) WITHIN GROUP (ORDER BY code), percentile_disc(0.5) WITHIN GROUP (ORDER BY time) FROM metrics;
+SELECT percentile_cont(0) WITHIN GROUP (ORDER BY temp), percentile_cont(1) WITHIN GROUP (ORDER BY temp) FROM metrics;
+SELECT host, percentile_cont(0.5) WITHIN GROUP (ORDER BY usage), percentile_disc(0.99) WITHIN GROUP (ORDER BY usage) FROM metrics GROUP BY host;
+SELECT bool_and(ok), bool_or(ok), every(ok) FROM metrics;
+SELECT host, bool_and(ok), bool_or(ok), bool_and(usage > 1), bool_or(code >= 500) FROM metrics GROUP BY host;
+SELECT count(*) FILTER (WHERE ok), count(usage) FILTER (WHERE code >= 500), sum(reqs) FILTER (WHERE host = 'host_1'), avg(usage) FILTER (WHERE region = 'eu-central') FROM metrics;
+SELECT region, count(*) FILTER (WHERE code = 200) AS ok_count, count(*) FILTER (WHERE code >= 400) AS err_count, max(usage) FILTER (WHERE ok) FROM metrics GROUP BY region;
+SELECT min(usage) FILTER (WHERE usage > 200), count(*) FILTER (WHERE false) FROM metrics;
+SELECT count(*), sum(usage), avg(usage), min(usage), max(usage), stddev(usage) FROM metrics WHERE false;
+SELECT count(host), bool_and(ok), first(usage, time), percentile_cont(0.5) WITHIN GROUP (ORDER BY usage) FROM metrics WHERE time > '2025-01-01';
+SELECT count(*) FROM metrics WHERE usage IS NULL;
+SELECT sum(usage * 2), avg(CASE WHEN ok THEN 1 ELSE 0 END), max(length(host)), count(CASE WHEN code >= 500 THEN 1 END) FROM metrics;
+SELECT max(usage) - min(usage), sum(reqs) / count(reqs), sum(reqs) * 1.0 / count(*), count(*) + 1 FROM metrics;
+SELECT round(avg(usage)::numeric, 2), round(avg(temp)), floor(avg(code)) FROM metrics;
+SELECT avg(usage_user + usage_system), max(usage_user - usage_system), sum(100 - usage_idle) FROM cpu;
+SELECT count(*), min(time), max(time), max(time) - min(time) FROM cpu WHERE hostname = 'host_2';
+SELECT count(*) FROM (SELECT 1 FROM metrics WHERE code = 404) s;

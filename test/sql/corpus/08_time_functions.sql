@@ -1,0 +1,27 @@
+-- date_trunc (with and without a zone), extract/date_part, to_timestamp, timestamp and interval
+-- literals with zones, interval arithmetic, AT TIME ZONE, now() used deterministically.
+SELECT date_trunc('minute', time), date_trunc('hour', time), date_trunc('day', time) FROM metrics;
+SELECT date_trunc('second', time), date_trunc('week', time), date_trunc('month', time), date_trunc('quarter', time), date_trunc('year', time) FROM metrics;
+SELECT date_trunc('milliseconds', time), date_trunc('microseconds', time) FROM metrics WHERE time <> date_trunc('second', time);
+SELECT date_trunc('hour', ts), date_trunc('day', ts), date_trunc('minute', ts) FROM events;
+SELECT date_trunc('month', day), date_trunc('week', day) FROM metrics;
+SELECT extract(epoch FROM time), extract(hour FROM time), extract(minute FROM time), extract(dow FROM time), extract(doy FROM time) FROM metrics;
+SELECT extract(year FROM time), extract(month FROM time), extract(day FROM time), extract(second FROM time), extract(milliseconds FROM time), extract(microseconds FROM time) FROM metrics;
+SELECT date_part('epoch', time), date_part('hour', time), date_part('dow', time), date_part('minute', time) FROM metrics;
+SELECT extract(epoch FROM ts), extract(hour FROM ts), date_part('day', ts) FROM events;
+SELECT extract(dow FROM day), extract(epoch FROM day), extract(year FROM day) FROM metrics;
+SELECT extract(epoch FROM interval '1 day 2 hours'), extract(hour FROM interval '90 minutes'), extract(epoch FROM time - '2024-01-01 00:00:00+00') FROM cpu WHERE hostname = 'host_1';
+SELECT to_timestamp(1704067200), to_timestamp(1704067200.5), to_timestamp(0), to_timestamp(1704067200) AT TIME ZONE 'UTC';
+SELECT to_timestamp(extract(epoch FROM time)) = time, to_timestamp(extract(epoch FROM time)::bigint) FROM cpu WHERE hostname = 'host_2';
+SELECT time + interval '1 hour', time - interval '30 minutes', time + interval '1 day 2 hours' FROM cpu WHERE hostname = 'host_0';
+SELECT time - interval '1 month', time + interval '1 year', time + interval '2 weeks', time - interval '1.5 seconds' FROM metrics;
+SELECT time - '2024-01-01 00:00:00+00'::timestamptz, '2024-01-04'::timestamptz - time FROM metrics;
+SELECT ts - interval '90 minutes', ts + interval '1 week', ts - timestamp '2024-01-01' FROM events;
+SELECT interval '1 hour' * 3, interval '90 minutes', interval '1 day' - interval '1 hour', interval '2 hours 30 minutes' / 2, interval '1 hour' * 2.5;
+SELECT interval '1 day', interval '36 hours', interval '1 month 3 days', interval '-5 minutes', interval '0.5 seconds', interval 'PT1H30M';
+SELECT timestamptz '2024-01-01 10:00:00.123456+00', timestamptz '2024-01-01 10:00:00.5-03', timestamp '2024-02-29 23:59:59.999999', date '2024-02-29';
+SELECT now() > '2000-01-01', now() - interval '1 day' < now(), current_timestamp > '2020-01-01'::timestamptz, now() = now();
+SELECT count(*) FROM cpu WHERE time < now() - interval '1 day';
+SELECT date_trunc('minute', time) + interval '30 seconds', date_trunc('hour', time) - interval '1 microsecond' FROM cpu WHERE hostname = 'host_4';
+SELECT time - lag FROM (SELECT time, time - interval '10 seconds' AS lag FROM cpu WHERE hostname = 'host_3') s;
+SELECT time > day, time::date = day, day < '2024-01-02' FROM metrics;
