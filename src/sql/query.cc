@@ -2564,19 +2564,33 @@ Result<std::vector<std::string>> QueryRunner::Explain(const SelectStmt& s, bool 
   return lines;
 }
 
-Result<QueryRunner::TableFilter> QueryRunner::AnalyzeDelete(const storage::TableDef& def,
-                                                            const Expr* where) {
-  TableFilter f{kMinTime, kMaxTime, true};
-  if (where == nullptr) return f;
+namespace {
+
+// A table's columns as a binding scope.
+Source TableColumns(const storage::TableDef& def) {
   Source src;
   for (const auto& c : def.columns) {
     src.names.push_back(c.name);
     src.quals.push_back(def.name);
     src.types.push_back(exec::TypeOfArrow(storage::ArrowTypeOf(c.type)));
   }
-  Binder b(impl_.get(), &src);
-  OMEN_ASSIGN_OR_RETURN(ExprPtr e, b.Bind(*where));
-  OMEN_ASSIGN_OR_RETURN(e, b.Coerce(std::move(e), LType::kBool, where->location));
+  return src;
+}
+
+Result<ExprPtr> BindPredicate(QueryRunner::Impl* q, const Source& src, const Expr& where) {
+  Binder b(q, &src);
+  OMEN_ASSIGN_OR_RETURN(ExprPtr e, b.Bind(where));
+  return b.Coerce(std::move(e), LType::kBool, where.location);
+}
+
+}  // namespace
+
+Result<QueryRunner::TableFilter> QueryRunner::AnalyzeDelete(const storage::TableDef& def,
+                                                            const Expr* where) {
+  TableFilter f{kMinTime, kMaxTime, true};
+  if (where == nullptr) return f;
+  Source src = TableColumns(def);
+  OMEN_ASSIGN_OR_RETURN(ExprPtr e, BindPredicate(impl_.get(), src, *where));
   std::vector<exec::Expr*> conj;
   if (e->kind == EK::kAnd) {
     for (auto& a : e->args) conj.push_back(a.get());
@@ -2592,15 +2606,8 @@ Result<QueryRunner::TableFilter> QueryRunner::AnalyzeDelete(const storage::Table
 Result<Relation> QueryRunner::RowsToKeep(const storage::TableDef& def, const Expr* where,
                                          int64_t lo, int64_t hi, int64_t* deleted) {
   // SELECT * FROM t WHERE time in [lo, hi) AND (where) IS NOT TRUE
-  Source src;
-  for (const auto& c : def.columns) {
-    src.names.push_back(c.name);
-    src.quals.push_back(def.name);
-    src.types.push_back(exec::TypeOfArrow(storage::ArrowTypeOf(c.type)));
-  }
-  Binder b(impl_.get(), &src);
-  OMEN_ASSIGN_OR_RETURN(ExprPtr e, b.Bind(*where));
-  OMEN_ASSIGN_OR_RETURN(e, b.Coerce(std::move(e), LType::kBool, where->location));
+  Source src = TableColumns(def);
+  OMEN_ASSIGN_OR_RETURN(ExprPtr e, BindPredicate(impl_.get(), src, *where));
   storage::ScanSpec spec;
   spec.min_time = lo;
   spec.max_time = hi;
