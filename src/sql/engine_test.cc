@@ -90,7 +90,7 @@ TEST_F(EngineTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(state("CREATE TABLE IF NOT EXISTS t (ts timestamptz NOT NULL)"), "00000");
   EXPECT_EQ(state("SELECT nope FROM t"), "42703");
   EXPECT_EQ(state("INSERT INTO t (nope) VALUES (1)"), "42703");
-  EXPECT_EQ(state("INSERT INTO t VALUES (NULL, 1)"), "22023");
+  EXPECT_EQ(state("INSERT INTO t VALUES (NULL, 1)"), "23502");  // not_null_violation
   EXPECT_EQ(state("INSERT INTO t VALUES ('not a time', 1)"), "22023");
   EXPECT_EQ(state("INSERT INTO t VALUES ('2024-01-01', 3000000000)"), "22023");
   EXPECT_EQ(state("SELECT count(*) FROM t JOIN u ON true"), "0A000");
