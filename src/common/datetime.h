@@ -17,6 +17,9 @@
 
 namespace omen {
 
+// a / b rounded toward negative infinity. REQUIRES: b != 0.
+int64_t FloorDiv(int64_t a, int64_t b);
+
 // Days since 1970-01-01 of a proleptic Gregorian civil date, and back (H. Hinnant's algorithms).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d);

@@ -10,18 +10,13 @@
 #include <limits>
 
 #include "common/datetime.h"
+#include "common/strings.h"
 
 namespace omen::exec {
 namespace {
 
 constexpr int64_t kUsPerSec = 1000000;
 constexpr int64_t kUsPerDay = 86400 * kUsPerSec;
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
 
 Status OutOfRange(LType t) {
   return Status::InvalidArgument(std::string(TypeName(t)) + " out of range").WithSqlState("22003");
@@ -92,12 +87,6 @@ struct Out {
   std::shared_ptr<VectorData> d;
 };
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // ----- LIKE -----------------------------------------------------------------------------------
 
 bool LikeMatch(std::string_view s, std::string_view p) {
@@ -150,7 +139,7 @@ int64_t MonthsSince(int64_t ts, int64_t origin, int64_t width_months) {
 }
 
 Result<int64_t> ParseZoneOffset(std::string_view zone) {
-  std::string z = Lower(zone);
+  std::string z = AsciiLower(zone);
   if (z == "utc" || z == "gmt" || z == "z" || z == "etc/utc" || z == "zulu" || z == "utc0") return 0;
   size_t p = 0;
   if (z.rfind("utc", 0) == 0) p = 3;
@@ -180,7 +169,7 @@ Result<int64_t> ParseZoneOffset(std::string_view zone) {
 }  // namespace
 
 Result<int64_t> DateTrunc(std::string_view unit_in, int64_t ts) {
-  std::string unit = Lower(unit_in);
+  std::string unit = AsciiLower(unit_in);
   if (!unit.empty() && unit.back() == 's' && unit != "microseconds" && unit != "milliseconds") {
     unit.pop_back();
   }
@@ -224,7 +213,7 @@ int64_t TimeBucket(const Interval& w, int64_t ts, int64_t origin) {
 }
 
 Result<double> DatePart(std::string_view field_in, int64_t ts) {
-  std::string f = Lower(field_in);
+  std::string f = AsciiLower(field_in);
   int64_t y, tod;
   unsigned m, d;
   Civil(ts, &y, &m, &d, &tod);
@@ -266,7 +255,7 @@ Result<double> DatePart(std::string_view field_in, int64_t ts) {
 namespace {
 
 Result<double> IntervalPart(std::string_view field_in, const Interval& v) {
-  std::string f = Lower(field_in);
+  std::string f = AsciiLower(field_in);
   if (f == "epoch") {
     return static_cast<double>(v.months / 12) * 365.25 * 86400 +
            static_cast<double>(v.months % 12) * 30 * 86400 + static_cast<double>(v.days) * 86400 +
@@ -285,7 +274,7 @@ Result<double> IntervalPart(std::string_view field_in, const Interval& v) {
 }
 
 Result<bool> ParseBool(std::string_view text) {
-  std::string t = Lower(text);
+  std::string t = AsciiLower(text);
   while (!t.empty() && t.back() == ' ') t.pop_back();
   while (!t.empty() && t.front() == ' ') t.erase(0, 1);
   if (t == "t" || t == "true" || t == "yes" || t == "on" || t == "1" || t == "y") return true;
@@ -317,7 +306,7 @@ Result<int64_t> ParseInt(std::string_view text, LType to) {
 }
 
 Result<double> ParseFloat(std::string_view text, LType to) {
-  std::string t = Lower(Trimmed(text));
+  std::string t = AsciiLower(Trimmed(text));
   if (t == "nan") return std::numeric_limits<double>::quiet_NaN();
   if (t == "infinity" || t == "inf" || t == "+infinity") return HUGE_VAL;
   if (t == "-infinity" || t == "-inf") return -HUGE_VAL;
@@ -366,7 +355,7 @@ Result<Value> CastValue(const Value& v, LType to) {
       }
       case LType::kTimestamp:
       case LType::kTimestampTz: {
-        std::string t = Lower(Trimmed(v.s));
+        std::string t = AsciiLower(Trimmed(v.s));
         if (t == "now") return Value::Null(to);  // resolved by the binder (needs the clock)
         OMEN_ASSIGN_OR_RETURN(int64_t x, ParseTimestamp(Trimmed(v.s), to == LType::kTimestampTz));
         return Value::Int(to, x);
@@ -931,10 +920,10 @@ struct Evaluator {
           if (e.case_insensitive) {
             if (!have || last_pat != p) {
               last_pat = std::string(p);
-              pat_l = Lower(p);
+              pat_l = AsciiLower(p);
               have = true;
             }
-            m = LikeMatch(Lower(s), pat_l);
+            m = LikeMatch(AsciiLower(s), pat_l);
           } else {
             m = LikeMatch(s, p);
           }

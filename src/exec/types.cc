@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "common/datetime.h"
+#include "common/strings.h"
 
 namespace omen::exec {
 
@@ -94,17 +95,11 @@ namespace {
 constexpr int64_t kUsPerSec = 1000000;
 constexpr int64_t kUsPerDay = 86400 * kUsPerSec;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 }  // namespace
 
 Result<Interval> ParseInterval(std::string_view text) {
   Interval out;
-  std::string t = Lower(text);
+  std::string t = AsciiLower(text);
   size_t p = 0;
   auto bad = [&] {
     return Status::InvalidArgument("invalid input syntax for type interval: \"" +
@@ -273,13 +268,13 @@ std::string FormatInterval(const Interval& v) {
 
 int64_t AddInterval(int64_t ts, const Interval& v, int sign) {
   if (v.months != 0) {
-    int64_t day = ts >= 0 ? ts / kUsPerDay : -((-ts + kUsPerDay - 1) / kUsPerDay);
+    int64_t day = FloorDiv(ts, kUsPerDay);
     int64_t tod = ts - day * kUsPerDay;
     int64_t y;
     unsigned m, d;
     CivilFromDays(day, &y, &m, &d);
     int64_t total = y * 12 + (m - 1) + sign * v.months;
-    int64_t ny = total >= 0 ? total / 12 : -((-total + 11) / 12);
+    int64_t ny = FloorDiv(total, 12);
     unsigned nm = static_cast<unsigned>(total - ny * 12) + 1;
     static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     unsigned dim = kDays[nm - 1];

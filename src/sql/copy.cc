@@ -9,16 +9,12 @@
 #include "arrow/ipc.h"
 #include "common/datetime.h"
 #include "common/env.h"
+#include "common/strings.h"
 #include "exec/expr.h"
 #include "storage/batch.h"
 
 namespace omen::sql {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 Status BadLine(int64_t line, const std::string& msg) {
   return Status::InvalidArgument("COPY: line " + std::to_string(line) + ": " + msg)
@@ -132,7 +128,7 @@ Status AppendField(storage::BatchBuilder* b, int col, const storage::ColumnDef& 
   using storage::SqlType;
   switch (c.type) {
     case SqlType::kBoolean: {
-      std::string t = Lower(std::string(f));
+      std::string t = AsciiLower(std::string(f));
       if (t == "t" || t == "true" || t == "1" || t == "yes" || t == "on") b->AppendBool(col, true);
       else if (t == "f" || t == "false" || t == "0" || t == "no" || t == "off") b->AppendBool(col, false);
       else return BadLine(line, "invalid input syntax for type boolean: \"" + std::string(f) + "\"");
@@ -158,7 +154,7 @@ Status AppendField(storage::BatchBuilder* b, int col, const storage::ColumnDef& 
       double v;
       auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), v);
       if (ec != std::errc() || p != f.data() + f.size()) {
-        std::string t = Lower(std::string(f));
+        std::string t = AsciiLower(std::string(f));
         if (t == "nan") v = NAN;
         else if (t == "infinity" || t == "inf") v = HUGE_VAL;
         else if (t == "-infinity" || t == "-inf") v = -HUGE_VAL;
@@ -250,14 +246,14 @@ Result<CopyOptions> ParseCopyOptions(const std::vector<std::pair<std::string, st
   CopyOptions o;
   bool delim_set = false, null_set = false;
   for (const auto& [k, v] : opts) {
-    const std::string key = Lower(k);
+    const std::string key = AsciiLower(k);
     if (key == "format") {
-      o.format = Lower(v);
+      o.format = AsciiLower(v);
       if (o.format != "csv" && o.format != "text" && o.format != "arrow") {
         return Status::InvalidArgument("COPY format \"" + v + "\" not recognized").WithSqlState("22023");
       }
     } else if (key == "header") {
-      std::string t = Lower(v);
+      std::string t = AsciiLower(v);
       o.header = t == "true" || t == "on" || t == "1" || t == "match";
     } else if (key == "delimiter") {
       if (v.size() != 1) return Status::InvalidArgument("COPY delimiter must be a single one-byte character");

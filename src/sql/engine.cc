@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "common/datetime.h"
+#include "common/strings.h"
 #include "exec/expr.h"
 #include "sql/copy.h"
 #include "sql/parser.h"
@@ -130,8 +131,7 @@ Status AppendValue(storage::BatchBuilder* b, int col, SqlType type, const Litera
         b->AppendBool(col, l.b);
         return Status::OK();
       }
-      std::string t = l.text;
-      for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const std::string t = AsciiLower(l.text);
       if (l.kind == K::kString &&
           (t == "t" || t == "true" || t == "yes" || t == "on" || t == "1")) {
         b->AppendBool(col, true);

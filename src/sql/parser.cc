@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/strings.h"
+
 namespace omen::sql {
 namespace {
 
@@ -755,7 +757,7 @@ Result<std::unique_ptr<Expr>> Transformer::Transform(const Json& node) {
     e->kind = ExprKind::kFunc;
     std::string op = f->value("op", std::string());
     e->name = op.size() > 6 ? op.substr(6) : op;  // SVFOP_CURRENT_TIMESTAMP -> CURRENT_TIMESTAMP
-    for (char& ch : e->name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    e->name = AsciiLower(e->name);
     return e;
   }
   if (type == "SubLink") {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/datetime.h"
+#include "common/strings.h"
 #include "exec/aggregate.h"
 #include "exec/expr.h"
 #include "exec/ops.h"
@@ -37,11 +38,6 @@ int64_t NowMicros() {
       .count();
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Status GroupingError(const std::string& msg, int loc) {
   return Status::SyntaxError(msg, loc + 1).WithSqlState("42803");
 }
@@ -51,7 +47,7 @@ Status UndefinedFunction(const std::string& msg, int loc) {
 
 // A canonical text of an AST expression, for matching GROUP BY expressions.
 std::string Fingerprint(const Expr& e) {
-  std::string s = std::to_string(static_cast<int>(e.kind)) + ":" + Lower(e.name) + "(";
+  std::string s = std::to_string(static_cast<int>(e.kind)) + ":" + AsciiLower(e.name) + "(";
   if (e.kind == ExprKind::kLiteral) {
     s += std::to_string(static_cast<int>(e.literal.kind)) + e.literal.text +
          std::to_string(e.literal.i) + (e.literal.b ? "t" : "f");
@@ -89,8 +85,8 @@ bool IsWindowOnlyName(const std::string& n) {
 
 bool ContainsAggregate(const Expr& e) {
   if (e.kind == ExprKind::kFunc && !e.has_over &&
-      (IsAggregateName(Lower(e.name)) || Lower(e.name) == "locf" ||
-       Lower(e.name) == "interpolate")) {
+      (IsAggregateName(AsciiLower(e.name)) || AsciiLower(e.name) == "locf" ||
+       AsciiLower(e.name) == "interpolate")) {
     return true;
   }
   if (e.kind == ExprKind::kSubquery || e.kind == ExprKind::kExists ||
@@ -290,7 +286,7 @@ Result<ExprPtr> Binder::Coerce(ExprPtr e, LType to, int loc) {
             std::string(s.SqlState()) == "22003" ? "22003" : state);
       }
       v = *c;
-      if (IsTimestamp(to) && !v.null && v.type == to && Lower(e->value.s) == "now") {
+      if (IsTimestamp(to) && !v.null && v.type == to && AsciiLower(e->value.s) == "now") {
         v = Value::Int(to, q_->eval.now);
       } else if (IsTimestamp(to) && v.null && !e->value.null) {
         v = Value::Int(to, q_->eval.now);  // 'now'
@@ -780,7 +776,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       }
       if (a->kind == EK::kConst) {
         Value v = a->value;
-        if (IsUnknown(a.get()) && IsTimestamp(*to) && Lower(v.s) == "now") {
+        if (IsUnknown(a.get()) && IsTimestamp(*to) && AsciiLower(v.s) == "now") {
           return exec::MakeConst(Value::Int(*to, q_->eval.now));
         }
         auto c = exec::CastValue(v, *to);
@@ -1113,7 +1109,7 @@ Result<ExprPtr> Binder::BindWindow(const Expr& e, const std::string& name) {
 }
 
 Result<ExprPtr> Binder::BindFunc(const Expr& e) {
-  const std::string name = Lower(e.name);
+  const std::string name = AsciiLower(e.name);
   if (e.has_over) return BindWindow(e, name);
   if (IsWindowOnlyName(name)) {
     return Status::SyntaxError("window function " + name + " requires an OVER clause", e.location + 1)
@@ -1296,7 +1292,7 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     return exec::MakeConst(Value::Int(name == "localtimestamp" ? LType::kTimestamp : LType::kTimestampTz, q_->eval.now));
   }
   if (name == "current_date") {
-    return exec::MakeConst(Value::Int(LType::kDate, q_->eval.now >= 0 ? q_->eval.now / 86400000000LL : (q_->eval.now - 86399999999LL) / 86400000000LL));
+    return exec::MakeConst(Value::Int(LType::kDate, FloorDiv(q_->eval.now, 86400000000LL)));
   }
   if (name == "to_timestamp") {
     OMEN_RETURN_IF_ERROR(nargs(1, 1));
@@ -1484,7 +1480,7 @@ bool TimeConjunct(const exec::Expr& c, int time_col, const exec::EvalContext& ct
   }
   // extract(epoch from time) <op> seconds
   if (a->kind == EK::kCall && a->fn == Fn::kDatePart && a->args[0]->kind == EK::kConst &&
-      !a->args[0]->value.null && Lower(a->args[0]->value.s) == "epoch" &&
+      !a->args[0]->value.null && AsciiLower(a->args[0]->value.s) == "epoch" &&
       a->args[1]->kind == EK::kColumn && a->args[1]->column == time_col && IsNumeric(folded->type)) {
     const double s = PhysOf(folded->type) == Phys::kFloat ? folded->f : static_cast<double>(folded->i);
     if (!(std::fabs(s) < 9e12)) return false;
@@ -1550,7 +1546,7 @@ std::string DefaultName(const Expr& e) {
     case ExprKind::kColumn:
       return e.name;
     case ExprKind::kFunc: {
-      std::string n = Lower(e.name);
+      std::string n = AsciiLower(e.name);
       if (n == "time_bucket_gapfill") return "time_bucket_gapfill";
       if (n == "extract") return "extract";
       return n;

@@ -13,11 +13,6 @@ namespace {
 constexpr int64_t kMicrosPerHour = 3600LL * 1000000;
 constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 // start + len without overflow (saturating at the int64 maximum).
 int64_t SaturatingAdd(int64_t start, int64_t len) {
   return start > std::numeric_limits<int64_t>::max() - len ? std::numeric_limits<int64_t>::max()
