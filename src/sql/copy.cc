@@ -361,9 +361,7 @@ Result<int64_t> CopyFromFile(storage::Database* db, const storage::TableDef& def
         out.columns.push_back(in.columns[static_cast<size_t>(field_of[c])]);
         continue;
       }
-      storage::BatchBuilder nb(def.ArrowSchema());
-      for (int64_t r = 0; r < in.num_rows; ++r) nb.AppendNull(static_cast<int>(c));
-      // Take just the null column from a one-column build.
+      // A column the file lacks: all NULL.
       arrow::ArrayData a;
       a.type = storage::ArrowTypeOf(def.columns[c].type);
       a.length = in.num_rows;

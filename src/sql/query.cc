@@ -1179,11 +1179,6 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
       OMEN_RETURN_IF_ERROR(to(1, LType::kInt32));
       return call(name == "round" ? Fn::kRoundTo : Fn::kTruncTo, LType::kNumeric);
     }
-    if (name == "round" && args.size() == 2) {
-      OMEN_RETURN_IF_ERROR(to(0, LType::kNumeric));
-      OMEN_RETURN_IF_ERROR(to(1, LType::kInt32));
-      return call(Fn::kRoundTo, LType::kNumeric);
-    }
     if (args.size() != 1) return UndefinedFunction("function " + name + " does not exist", e.location);
     if (name != "abs" && name != "sign" && IsInteger(t)) {
       // round/floor/ceil/trunc of an integer: PostgreSQL promotes to numeric or double.
@@ -1417,6 +1412,31 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   return UndefinedFunction("function " + name + " does not exist", e.location);
 }
 
+// Narrows [*lo, *hi) by `time <fn> t`.
+void NarrowRange(Fn fn, int64_t t, int64_t* lo, int64_t* hi) {
+  const int64_t next = t == kMaxTime ? t : t + 1;
+  switch (fn) {
+    case Fn::kEq:
+      *lo = std::max(*lo, t);
+      *hi = std::min(*hi, next);
+      break;
+    case Fn::kGe:
+      *lo = std::max(*lo, t);
+      break;
+    case Fn::kGt:
+      *lo = std::max(*lo, next);
+      break;
+    case Fn::kLt:
+      *hi = std::min(*hi, t);
+      break;
+    case Fn::kLe:
+      *hi = std::min(*hi, next);
+      break;
+    default:
+      break;
+  }
+}
+
 // Time-range pushdown over a bound filter. Returns true when the conjunct is exactly the range.
 bool TimeConjunct(const exec::Expr& c, int time_col, const exec::EvalContext& ctx, int64_t* lo,
                   int64_t* hi) {
@@ -1455,27 +1475,7 @@ bool TimeConjunct(const exec::Expr& c, int time_col, const exec::EvalContext& ct
   const exec::Expr* col = a;
   while (col->kind == EK::kCall && col->fn == Fn::kCast && IsTimestamp(col->type)) col = col->args[0].get();
   if (col->kind == EK::kColumn && col->column == time_col && IsTimestamp(a->type) && IsTimestamp(folded->type)) {
-    const int64_t t = folded->i;
-    switch (fn) {
-      case Fn::kEq:
-        *lo = std::max(*lo, t);
-        *hi = std::min(*hi, t == kMaxTime ? t : t + 1);
-        break;
-      case Fn::kGe:
-        *lo = std::max(*lo, t);
-        break;
-      case Fn::kGt:
-        *lo = std::max(*lo, t == kMaxTime ? t : t + 1);
-        break;
-      case Fn::kLt:
-        *hi = std::min(*hi, t);
-        break;
-      case Fn::kLe:
-        *hi = std::min(*hi, t == kMaxTime ? t : t + 1);
-        break;
-      default:
-        return false;
-    }
+    NarrowRange(fn, folded->i, lo, hi);
     return col == a;
   }
   // extract(epoch from time) <op> seconds
@@ -1484,23 +1484,21 @@ bool TimeConjunct(const exec::Expr& c, int time_col, const exec::EvalContext& ct
       a->args[1]->kind == EK::kColumn && a->args[1]->column == time_col && IsNumeric(folded->type)) {
     const double s = PhysOf(folded->type) == Phys::kFloat ? folded->f : static_cast<double>(folded->i);
     if (!(std::fabs(s) < 9e12)) return false;
+    // Seconds as a double: widen the range by a microsecond each way (the filter stays).
     const double us = s * 1e6;
+    const int64_t down = static_cast<int64_t>(std::floor(us));
+    const int64_t up = static_cast<int64_t>(std::ceil(us));
     switch (fn) {
       case Fn::kEq:
-        *lo = std::max(*lo, static_cast<int64_t>(std::floor(us)));
-        *hi = std::min(*hi, static_cast<int64_t>(std::floor(us)) + 1);
+        NarrowRange(Fn::kEq, down, lo, hi);
         break;
       case Fn::kGe:
-        *lo = std::max(*lo, static_cast<int64_t>(std::ceil(us)) - 1);
-        break;
       case Fn::kGt:
-        *lo = std::max(*lo, static_cast<int64_t>(std::floor(us)));
+        NarrowRange(Fn::kGe, fn == Fn::kGe ? up - 1 : down, lo, hi);
         break;
       case Fn::kLt:
-        *hi = std::min(*hi, static_cast<int64_t>(std::ceil(us)) + 1);
-        break;
       case Fn::kLe:
-        *hi = std::min(*hi, static_cast<int64_t>(std::floor(us)) + 2);
+        NarrowRange(Fn::kLt, fn == Fn::kLt ? up + 1 : down + 2, lo, hi);
         break;
       default:
         break;
@@ -1941,13 +1939,12 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
   binder.mode = aggregated ? Binder::Mode::kAgg : Binder::Mode::kRow;
   binder.allow_agg = aggregated;
   binder.allow_window = true;
-  binder.window_base = aggregated ? 0 : nsrc;  // fixed up once aggregates are known
   // Bind column references to column keys by name too.
   for (const auto& [fp, k] : col_key_fps) binder.extra_key_fps.emplace_back(fp, k);
-  // Windows are numbered after keys+aggs, which are only known after binding; use a large base
-  // and remap afterwards.
+  // Window results follow the base columns. With aggregation the base (keys + aggregates) is
+  // only known after binding: number windows from a large mark and remap afterwards.
   constexpr int kWindowMark = 1 << 20;
-  if (aggregated) binder.window_base = kWindowMark;
+  binder.window_base = aggregated ? kWindowMark : nsrc;
 
   std::vector<ExprPtr> outputs;
   binder.clause = "SELECT";
@@ -2224,7 +2221,6 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       scan_stats = scan->stats();
     } else {
       ntasks = static_cast<size_t>((src.rel->chunk.size + kMorsel - 1) / kMorsel);
-      if (ntasks == 0 && src.rel->chunk.size == 0) ntasks = 0;
     }
     auto read = [&](size_t i, Chunk* out) -> Status {
       if (scan) {
@@ -2300,12 +2296,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
             o.size = c.size;
             for (const auto& e : outputs) {
               OMEN_ASSIGN_OR_RETURN(Vector v, exec::Evaluate(*e, c, eval));
-              if (v.constant || v.codes != nullptr || v.data == nullptr || !v.data->keep.empty()) {
-                // Own the rows: the batch's buffers may be large; constants expand.
-                std::vector<uint32_t> all(static_cast<size_t>(c.size));
-                for (int64_t r = 0; r < c.size; ++r) all[static_cast<size_t>(r)] = static_cast<uint32_t>(r);
-                if (v.constant) v = exec::Concat({v}, v.type);
-              }
+              if (v.constant) v = exec::Concat({v}, v.type);  // constants expand to the rows
               o.cols.push_back(std::move(v));
             }
             c = std::move(o);
