@@ -53,7 +53,8 @@ Result<LType> AggResultType(AggFn fn, LType arg) {
       if (!IsNumeric(arg)) return bad("percentile_cont");
       return LType::kFloat64;
     case AggFn::kPercentileDisc:
-      if (!IsNumeric(arg) && !IsTimestamp(arg) && arg != LType::kDate) return bad("percentile_disc");
+      if (!IsNumeric(arg) && !IsTimestamp(arg) && arg != LType::kDate)
+        return bad("percentile_disc");
       return arg;
   }
   return Status::Internal("unknown aggregate");
@@ -113,8 +114,10 @@ struct AggCol {
     switch (spec.fn) {
       case AggFn::kSum:
       case AggFn::kAvg:
-        if (PhysOf(spec.arg_type) == Phys::kInt) isum.resize(g, 0);
-        else fsum.resize(g, 0);
+        if (PhysOf(spec.arg_type) == Phys::kInt)
+          isum.resize(g, 0);
+        else
+          fsum.resize(g, 0);
         break;
       case AggFn::kStddevSamp:
       case AggFn::kStddevPop:
@@ -332,8 +335,10 @@ struct AggCol {
           if ((f != nullptr && (f->IsNull(r) || !f->I(r))) || v->IsNull(r)) continue;
           const uint32_t g = gid[r];
           has[g] = 1;
-          if (spec.fn == AggFn::kBoolAnd) ival[g] &= v->I(r) != 0;
-          else ival[g] |= v->I(r) != 0;
+          if (spec.fn == AggFn::kBoolAnd)
+            ival[g] &= v->I(r) != 0;
+          else
+            ival[g] |= v->I(r) != 0;
         }
         return Status::OK();
       case AggFn::kPercentileCont:
@@ -396,8 +401,10 @@ struct AggCol {
       case AggFn::kSum:
       case AggFn::kAvg:
         cnt[g] += o.cnt[h];
-        if (PhysOf(spec.arg_type) == Phys::kInt) isum[g] += o.isum[h];
-        else fsum[g] += o.fsum[h];
+        if (PhysOf(spec.arg_type) == Phys::kInt)
+          isum[g] += o.isum[h];
+        else
+          fsum[g] += o.fsum[h];
         break;
       case AggFn::kStddevSamp:
       case AggFn::kStddevPop:
@@ -550,8 +557,10 @@ struct AggCol {
           break;
         case AggFn::kBoolAnd:
         case AggFn::kBoolOr:
-          if (!has[g]) b.AppendNull();
-          else b.AppendInt(ival[g]);
+          if (!has[g])
+            b.AppendNull();
+          else
+            b.AppendInt(ival[g]);
           break;
         case AggFn::kPercentileCont:
         case AggFn::kPercentileDisc: {
@@ -572,8 +581,10 @@ struct AggCol {
             double pos = std::ceil(fr * static_cast<double>(l.size()));
             size_t k = pos < 1 ? 0 : static_cast<size_t>(pos) - 1;
             k = std::min(k, l.size() - 1);
-            if (PhysOf(spec.type) == Phys::kInt) b.AppendInt(static_cast<int64_t>(l[k]));
-            else b.AppendFloat(l[k]);
+            if (PhysOf(spec.type) == Phys::kInt)
+              b.AppendInt(static_cast<int64_t>(l[k]));
+            else
+              b.AppendFloat(l[k]);
           }
           break;
         }

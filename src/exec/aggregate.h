@@ -42,13 +42,13 @@ enum class AggFn : uint8_t {
 
 struct AggSpec {
   AggFn fn = AggFn::kCountStar;
-  LType type = LType::kInt64;      // result type
-  LType arg_type = LType::kNull;   // type of the input column
-  int arg = -1;                    // input column (after the keys); -1 for count(*)
-  int arg2 = -1;                   // time column of first/last
-  int filter = -1;                 // boolean column of FILTER (WHERE ...); -1 none
+  LType type = LType::kInt64;     // result type
+  LType arg_type = LType::kNull;  // type of the input column
+  int arg = -1;                   // input column (after the keys); -1 for count(*)
+  int arg2 = -1;                  // time column of first/last
+  int filter = -1;                // boolean column of FILTER (WHERE ...); -1 none
   bool distinct = false;
-  double fraction = 0.5;           // percentile_*
+  double fraction = 0.5;  // percentile_*
 };
 
 // Result type of fn over an argument of type arg (PostgreSQL's rules).

@@ -140,7 +140,8 @@ int64_t MonthsSince(int64_t ts, int64_t origin, int64_t width_months) {
 
 Result<int64_t> ParseZoneOffset(std::string_view zone) {
   std::string z = AsciiLower(zone);
-  if (z == "utc" || z == "gmt" || z == "z" || z == "etc/utc" || z == "zulu" || z == "utc0") return 0;
+  if (z == "utc" || z == "gmt" || z == "z" || z == "etc/utc" || z == "zulu" || z == "utc0")
+    return 0;
   size_t p = 0;
   if (z.rfind("utc", 0) == 0) p = 3;
   int sign = 1;
@@ -151,7 +152,8 @@ Result<int64_t> ParseZoneOffset(std::string_view zone) {
     size_t q = p;
     while (q < z.size() && std::isdigit(static_cast<unsigned char>(z[q]))) ++q;
     std::string hh = z.substr(p, q - p);
-    if (hh.empty()) return Status::InvalidArgument("time zone \"" + std::string(zone) + "\" not recognized");
+    if (hh.empty())
+      return Status::InvalidArgument("time zone \"" + std::string(zone) + "\" not recognized");
     if (hh.size() == 4) {
       h = std::stoll(hh.substr(0, 2));
       m = std::stoll(hh.substr(2));
@@ -664,8 +666,8 @@ Result<Vector> Arith(Fn fn, LType type, const Vector& a, const Vector& b, int64_
     const int sign = fn == Fn::kSub ? -1 : 1;
     return RowLoop(type, n, {a, b}, true, [&](Out& o, int64_t r) {
       const Interval &x = a.V(r), &y = b.V(r);
-      o.d->iv[r] = Interval{x.months + sign * y.months, x.days + sign * y.days,
-                            x.micros + sign * y.micros};
+      o.d->iv[r] =
+          Interval{x.months + sign * y.months, x.days + sign * y.days, x.micros + sign * y.micros};
       return Status::OK();
     });
   }
@@ -800,7 +802,9 @@ Result<Vector> Math1(Fn fn, LType type, const Vector& a, int64_t n) {
         z = std::trunc(x);
         break;
       case Fn::kSqrt:
-        if (x < 0) return Status::InvalidArgument("cannot take square root of a negative number").WithSqlState("2201F");
+        if (x < 0)
+          return Status::InvalidArgument("cannot take square root of a negative number")
+              .WithSqlState("2201F");
         z = std::sqrt(x);
         break;
       case Fn::kCbrt:
@@ -808,8 +812,11 @@ Result<Vector> Math1(Fn fn, LType type, const Vector& a, int64_t n) {
         break;
       case Fn::kLn:
       case Fn::kLog10:
-        if (x == 0) return Status::InvalidArgument("cannot take logarithm of zero").WithSqlState("2201E");
-        if (x < 0) return Status::InvalidArgument("cannot take logarithm of a negative number").WithSqlState("2201E");
+        if (x == 0)
+          return Status::InvalidArgument("cannot take logarithm of zero").WithSqlState("2201E");
+        if (x < 0)
+          return Status::InvalidArgument("cannot take logarithm of a negative number")
+              .WithSqlState("2201E");
         z = fn == Fn::kLn ? std::log(x) : std::log10(x);
         break;
       case Fn::kExp:
@@ -975,11 +982,15 @@ struct Evaluator {
         uint8_t x = a.IsNull(r) ? 2 : (a.I(r) ? 1 : 0);
         uint8_t& s = st[r];
         if (is_and) {
-          if (s == 0 || x == 0) s = 0;
-          else if (s == 2 || x == 2) s = 2;
+          if (s == 0 || x == 0)
+            s = 0;
+          else if (s == 2 || x == 2)
+            s = 2;
         } else {
-          if (s == 1 || x == 1) s = 1;
-          else if (s == 2 || x == 2) s = 2;
+          if (s == 1 || x == 1)
+            s = 1;
+          else if (s == 2 || x == 2)
+            s = 2;
         }
       }
     }
@@ -1030,8 +1041,10 @@ struct Evaluator {
       std::vector<uint32_t> hit, rest;
       for (size_t j = 0; j < pending.size(); ++j) {
         const int64_t jj = static_cast<int64_t>(j);
-        if (!cond.IsNull(jj) && cond.I(jj)) hit.push_back(static_cast<uint32_t>(j));
-        else rest.push_back(pending[j]);
+        if (!cond.IsNull(jj) && cond.I(jj))
+          hit.push_back(static_cast<uint32_t>(j));
+        else
+          rest.push_back(pending[j]);
       }
       if (!hit.empty()) {
         Chunk hs = GatherChunk(sub, hit.data(), static_cast<int64_t>(hit.size()));
@@ -1039,8 +1052,10 @@ struct Evaluator {
         OMEN_ASSIGN_OR_RETURN(Vector val, hv.Eval(*e.args[2 * k + 1]));
         for (size_t j = 0; j < hit.size(); ++j) {
           const int64_t row = pending[hit[j]];
-          if (val.IsNull(static_cast<int64_t>(j))) o.SetNull(row);
-          else Put(o, row, val, static_cast<int64_t>(j));
+          if (val.IsNull(static_cast<int64_t>(j)))
+            o.SetNull(row);
+          else
+            Put(o, row, val, static_cast<int64_t>(j));
         }
       }
       pending.swap(rest);
@@ -1051,8 +1066,10 @@ struct Evaluator {
         Evaluator ev{sub, ctx, sub.size};
         OMEN_ASSIGN_OR_RETURN(Vector val, ev.Eval(*e.args.back()));
         for (size_t j = 0; j < pending.size(); ++j) {
-          if (val.IsNull(static_cast<int64_t>(j))) o.SetNull(pending[j]);
-          else Put(o, pending[j], val, static_cast<int64_t>(j));
+          if (val.IsNull(static_cast<int64_t>(j)))
+            o.SetNull(pending[j]);
+          else
+            Put(o, pending[j], val, static_cast<int64_t>(j));
         }
       } else {
         for (uint32_t r : pending) o.SetNull(r);
@@ -1131,7 +1148,8 @@ struct Evaluator {
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
           std::string_view s = a[0].S(r), d = a[1].S(r);
           int64_t k = a[2].I(r);
-          if (k == 0) return Status::InvalidArgument("field position must not be zero").WithSqlState("22023");
+          if (k == 0)
+            return Status::InvalidArgument("field position must not be zero").WithSqlState("22023");
           std::vector<std::string_view> parts;
           if (d.empty()) {
             parts.push_back(s);
@@ -1144,7 +1162,9 @@ struct Evaluator {
             parts.push_back(s.substr(p));
           }
           int64_t idx = k > 0 ? k - 1 : static_cast<int64_t>(parts.size()) + k;
-          o.d->s[r] = idx >= 0 && idx < static_cast<int64_t>(parts.size()) ? o.d->arena.Add(parts[static_cast<size_t>(idx)]) : std::string_view();
+          o.d->s[r] = idx >= 0 && idx < static_cast<int64_t>(parts.size())
+                          ? o.d->arena.Add(parts[static_cast<size_t>(idx)])
+                          : std::string_view();
           return Status::OK();
         });
       case Fn::kConcatWs:
@@ -1191,9 +1211,11 @@ struct Evaluator {
       case Fn::kPower:
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
           double x = a[0].F(r), y = a[1].F(r);
-          if (x == 0 && y < 0) return Status::InvalidArgument("zero raised to a negative power is undefined");
+          if (x == 0 && y < 0)
+            return Status::InvalidArgument("zero raised to a negative power is undefined");
           if (x < 0 && y != std::floor(y)) {
-            return Status::InvalidArgument("a negative number raised to a non-integer power yields a complex result");
+            return Status::InvalidArgument(
+                "a negative number raised to a non-integer power yields a complex result");
           }
           o.d->f[r] = std::pow(x, y);
           return Status::OK();
@@ -1201,7 +1223,8 @@ struct Evaluator {
       case Fn::kLogBase:
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
           double b = a[0].F(r), x = a[1].F(r);
-          if (b <= 0 || x <= 0) return Status::InvalidArgument("cannot take logarithm of a negative number");
+          if (b <= 0 || x <= 0)
+            return Status::InvalidArgument("cannot take logarithm of a negative number");
           if (b == 1) return DivByZero();
           o.d->f[r] = std::log(x) / std::log(b);
           return Status::OK();
@@ -1224,8 +1247,10 @@ struct Evaluator {
               best = static_cast<int>(k);
             }
           }
-          if (best < 0) o.SetNull(r);
-          else Put(o, r, a[best], r);
+          if (best < 0)
+            o.SetNull(r);
+          else
+            Put(o, r, a[best], r);
         }
         return o.Finish();
       }
@@ -1260,12 +1285,16 @@ struct Evaluator {
           int64_t start = a[1].I(r);
           int64_t end = static_cast<int64_t>(s.size()) + 1;
           if (a.size() > 2) {
-            if (a[2].I(r) < 0) return Status::InvalidArgument("negative substring length not allowed");
+            if (a[2].I(r) < 0)
+              return Status::InvalidArgument("negative substring length not allowed");
             end = start + a[2].I(r);
           }
-          int64_t b = std::max<int64_t>(start, 1), f = std::min<int64_t>(end, static_cast<int64_t>(s.size()) + 1);
-          o.d->s[r] = b < f ? o.d->arena.Add(s.substr(static_cast<size_t>(b - 1), static_cast<size_t>(f - b)))
-                            : std::string_view();
+          int64_t b = std::max<int64_t>(start, 1),
+                  f = std::min<int64_t>(end, static_cast<int64_t>(s.size()) + 1);
+          o.d->s[r] =
+              b < f
+                  ? o.d->arena.Add(s.substr(static_cast<size_t>(b - 1), static_cast<size_t>(f - b)))
+                  : std::string_view();
           return Status::OK();
         });
       case Fn::kLeft:
@@ -1385,7 +1414,8 @@ struct Evaluator {
           // time_bucket(width, ts [, origin]); date_bin(width, ts, origin)
           const Interval& w = a[0].V(r);
           if (w.months != 0 && (w.days != 0 || w.micros != 0)) {
-            return Status::InvalidArgument("interval must not have month and day components at the same time");
+            return Status::InvalidArgument(
+                "interval must not have month and day components at the same time");
           }
           if (w.months < 0 || (w.months == 0 && w.days * kUsPerDay + w.micros <= 0)) {
             return Status::InvalidArgument("stride must be greater than zero");
@@ -1403,7 +1433,8 @@ struct Evaluator {
       case Fn::kToTimestamp:
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
           double s = a[0].F(r);
-          if (std::isnan(s) || std::fabs(s) > 9.2e12) return Status::InvalidArgument("timestamp out of range");
+          if (std::isnan(s) || std::fabs(s) > 9.2e12)
+            return Status::InvalidArgument("timestamp out of range");
           o.d->i[r] = static_cast<int64_t>(std::llround(s * 1e6));
           return Status::OK();
         });

@@ -252,8 +252,10 @@ Result<Vector> ComputeWindow(const Chunk& in, const WindowSpec& w) {
             const uint32_t rr = idx[p0 + j];
             if (arg->IsNull(rr)) continue;
             ++cnt;
-            if (PhysOf(arg->type) == Phys::kInt) is += arg->I(rr);
-            else if (PhysOf(arg->type) == Phys::kFloat) fs += arg->F(rr);
+            if (PhysOf(arg->type) == Phys::kInt)
+              is += arg->I(rr);
+            else if (PhysOf(arg->type) == Phys::kFloat)
+              fs += arg->F(rr);
             if (best < 0) {
               best = rr;
             } else {
@@ -295,8 +297,7 @@ Result<Chunk> GapFill(const Chunk& in, const std::vector<LType>& types, const Ga
   }
   // Buckets in range.
   std::vector<int64_t> buckets;
-  for (int64_t b = TimeBucket(g.width, g.start, g.origin); b < g.end;
-       b = AddInterval(b, g.width)) {
+  for (int64_t b = TimeBucket(g.width, g.start, g.origin); b < g.end; b = AddInterval(b, g.width)) {
     buckets.push_back(b);
     if (buckets.size() > 10'000'000) {
       return Status::ResourceExhausted("time_bucket_gapfill would produce over 10M buckets");
@@ -392,8 +393,10 @@ Result<Chunk> GapFill(const Chunk& in, const std::vector<LType>& types, const Ga
       const double y0 = v.F(lo), y1 = v.F(hi);
       const double x = static_cast<double>(bucket.I(r));
       const double y = y0 + (y1 - y0) * (x - x0) / (x1 - x0);
-      if (PhysOf(v.type) == Phys::kInt) b.AppendInt(static_cast<int64_t>(std::llround(y)));
-      else b.AppendFloat(y);
+      if (PhysOf(v.type) == Phys::kInt)
+        b.AppendInt(static_cast<int64_t>(std::llround(y)));
+      else
+        b.AppendFloat(y);
     }
     filled[static_cast<size_t>(col)] = b.Finish();
   }

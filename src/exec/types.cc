@@ -121,21 +121,29 @@ Result<Interval> ParseInterval(std::string_view text) {
         continue;
       }
       size_t start = p;
-      while (p < t.size() && (std::isdigit(static_cast<unsigned char>(t[p])) || t[p] == '.' ||
-                              t[p] == '-')) {
+      while (p < t.size() &&
+             (std::isdigit(static_cast<unsigned char>(t[p])) || t[p] == '.' || t[p] == '-')) {
         ++p;
       }
       if (start == p || p >= t.size()) return bad();
       double n = std::strtod(t.substr(start, p - start).c_str(), nullptr);
       char u = t[p++];
-      if (!in_time && u == 'y') out.months += static_cast<int64_t>(n * 12);
-      else if (!in_time && u == 'm') out.months += static_cast<int64_t>(n);
-      else if (!in_time && u == 'w') out.days += static_cast<int64_t>(n * 7);
-      else if (!in_time && u == 'd') out.days += static_cast<int64_t>(n);
-      else if (in_time && u == 'h') out.micros += static_cast<int64_t>(std::llround(n * 3600e6));
-      else if (in_time && u == 'm') out.micros += static_cast<int64_t>(std::llround(n * 60e6));
-      else if (in_time && u == 's') out.micros += static_cast<int64_t>(std::llround(n * 1e6));
-      else return bad();
+      if (!in_time && u == 'y')
+        out.months += static_cast<int64_t>(n * 12);
+      else if (!in_time && u == 'm')
+        out.months += static_cast<int64_t>(n);
+      else if (!in_time && u == 'w')
+        out.days += static_cast<int64_t>(n * 7);
+      else if (!in_time && u == 'd')
+        out.days += static_cast<int64_t>(n);
+      else if (in_time && u == 'h')
+        out.micros += static_cast<int64_t>(std::llround(n * 3600e6));
+      else if (in_time && u == 'm')
+        out.micros += static_cast<int64_t>(std::llround(n * 60e6));
+      else if (in_time && u == 's')
+        out.micros += static_cast<int64_t>(std::llround(n * 1e6));
+      else
+        return bad();
       any = true;
     }
     if (!any) return bad();
@@ -245,8 +253,8 @@ std::string FormatInterval(const Interval& v) {
   part(v.days, "day", "days");
   if (v.micros != 0 || out.empty()) {
     if (!out.empty()) out += ' ';
-    uint64_t us = v.micros < 0 ? static_cast<uint64_t>(-(v.micros + 1)) + 1
-                               : static_cast<uint64_t>(v.micros);
+    uint64_t us =
+        v.micros < 0 ? static_cast<uint64_t>(-(v.micros + 1)) + 1 : static_cast<uint64_t>(v.micros);
     if (v.micros < 0) out += '-';
     uint64_t secs = us / kUsPerSec;
     uint64_t frac = us % kUsPerSec;
@@ -438,8 +446,8 @@ Vector ConstantVector(const Value& val, int64_t size) {
 }
 
 Vector Gather(const Vector& v, const uint32_t* sel, int64_t n) {
-  const bool placeholder = v.i == nullptr && v.f == nullptr && v.s == nullptr &&
-                           v.iv == nullptr && v.codes == nullptr;
+  const bool placeholder =
+      v.i == nullptr && v.f == nullptr && v.s == nullptr && v.iv == nullptr && v.codes == nullptr;
   if (v.constant || placeholder) {  // placeholders stand for columns a query does not read
     Vector out = v;
     out.size = n;

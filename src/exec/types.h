@@ -159,13 +159,13 @@ struct VectorData {
 struct Vector {
   LType type = LType::kNull;
   int64_t size = 0;
-  bool constant = false;            // every row is row 0
-  const uint8_t* nulls = nullptr;   // 1 = NULL, one byte per row; nullptr: no NULLs
-  const int64_t* i = nullptr;       // Phys::kInt (or dictionary codes widened: see codes)
-  const double* f = nullptr;        // Phys::kFloat
+  bool constant = false;           // every row is row 0
+  const uint8_t* nulls = nullptr;  // 1 = NULL, one byte per row; nullptr: no NULLs
+  const int64_t* i = nullptr;      // Phys::kInt (or dictionary codes widened: see codes)
+  const double* f = nullptr;       // Phys::kFloat
   const std::string_view* s = nullptr;
   const Interval* iv = nullptr;
-  const int32_t* codes = nullptr;   // text from a dictionary column: codes into dict
+  const int32_t* codes = nullptr;  // text from a dictionary column: codes into dict
   const arrow::Dictionary* dict = nullptr;
   std::shared_ptr<VectorData> data;  // owner of owned parts (may also keep borrowed buffers)
 

@@ -73,8 +73,10 @@ struct Splitter {
           continue;
         }
         if (i < n && data[i] == '\r') ++i;
-        if (i < n && data[i] == '\n') ++i;
-        else if (i < n) return -1;  // garbage after a quoted field
+        if (i < n && data[i] == '\n')
+          ++i;
+        else if (i < n)
+          return -1;  // garbage after a quoted field
         break;
       }
     } else {
@@ -129,9 +131,12 @@ Status AppendField(storage::BatchBuilder* b, int col, const storage::ColumnDef& 
   switch (c.type) {
     case SqlType::kBoolean: {
       std::string t = AsciiLower(std::string(f));
-      if (t == "t" || t == "true" || t == "1" || t == "yes" || t == "on") b->AppendBool(col, true);
-      else if (t == "f" || t == "false" || t == "0" || t == "no" || t == "off") b->AppendBool(col, false);
-      else return BadLine(line, "invalid input syntax for type boolean: \"" + std::string(f) + "\"");
+      if (t == "t" || t == "true" || t == "1" || t == "yes" || t == "on")
+        b->AppendBool(col, true);
+      else if (t == "f" || t == "false" || t == "0" || t == "no" || t == "off")
+        b->AppendBool(col, false);
+      else
+        return BadLine(line, "invalid input syntax for type boolean: \"" + std::string(f) + "\"");
       return Status::OK();
     }
     case SqlType::kSmallint:
@@ -144,7 +149,8 @@ Status AppendField(storage::BatchBuilder* b, int col, const storage::ColumnDef& 
       }
       if ((c.type == SqlType::kSmallint && (v < INT16_MIN || v > INT16_MAX)) ||
           (c.type == SqlType::kInteger && (v < INT32_MIN || v > INT32_MAX))) {
-        return BadLine(line, "value \"" + std::string(f) + "\" is out of range for column " + c.name);
+        return BadLine(line,
+                       "value \"" + std::string(f) + "\" is out of range for column " + c.name);
       }
       b->AppendInt(col, v);
       return Status::OK();
@@ -155,10 +161,15 @@ Status AppendField(storage::BatchBuilder* b, int col, const storage::ColumnDef& 
       auto [p, ec] = std::from_chars(f.data(), f.data() + f.size(), v);
       if (ec != std::errc() || p != f.data() + f.size()) {
         std::string t = AsciiLower(std::string(f));
-        if (t == "nan") v = NAN;
-        else if (t == "infinity" || t == "inf") v = HUGE_VAL;
-        else if (t == "-infinity" || t == "-inf") v = -HUGE_VAL;
-        else return BadLine(line, "invalid input syntax for type double precision: \"" + std::string(f) + "\"");
+        if (t == "nan")
+          v = NAN;
+        else if (t == "infinity" || t == "inf")
+          v = HUGE_VAL;
+        else if (t == "-infinity" || t == "-inf")
+          v = -HUGE_VAL;
+        else
+          return BadLine(
+              line, "invalid input syntax for type double precision: \"" + std::string(f) + "\"");
       }
       b->AppendDouble(col, v);
       return Status::OK();
@@ -166,7 +177,8 @@ Status AppendField(storage::BatchBuilder* b, int col, const storage::ColumnDef& 
     case SqlType::kText:
     case SqlType::kVarchar:
       if (c.max_length >= 0 && static_cast<int64_t>(f.size()) > c.max_length) {
-        return BadLine(line, "value too long for type character varying(" + std::to_string(c.max_length) + ")");
+        return BadLine(line, "value too long for type character varying(" +
+                                 std::to_string(c.max_length) + ")");
       }
       b->AppendString(col, f);
       return Status::OK();
@@ -195,7 +207,8 @@ Status ParseSlice(storage::Database* db, const storage::TableDef& def, const std
   std::vector<std::string_view> fields;
   std::vector<bool> nulls;
   std::vector<int> pos_of(def.columns.size(), -1);
-  for (size_t k = 0; k < cols.size(); ++k) pos_of[static_cast<size_t>(cols[k])] = static_cast<int>(k);
+  for (size_t k = 0; k < cols.size(); ++k)
+    pos_of[static_cast<size_t>(cols[k])] = static_cast<int>(k);
   size_t p = 0;
   int64_t line = first_line;
   while (p < data.size()) {
@@ -211,19 +224,23 @@ Status ParseSlice(storage::Database* db, const storage::TableDef& def, const std
     }
     if (o.format == "text" && nf == 1 && fields[0] == "\\.") break;
     if (nf != static_cast<int>(cols.size())) {
-      return BadLine(line, nf < static_cast<int>(cols.size()) ? "missing data for a column" : "extra data after last expected column");
+      return BadLine(line, nf < static_cast<int>(cols.size())
+                               ? "missing data for a column"
+                               : "extra data after last expected column");
     }
     for (size_t c = 0; c < def.columns.size(); ++c) {
       const int k = pos_of[c];
       const int col = static_cast<int>(c);
       if (k < 0 || nulls[static_cast<size_t>(k)]) {
         if (!def.columns[c].nullable) {
-          return BadLine(line, "null value in column \"" + def.columns[c].name + "\" violates not-null constraint");
+          return BadLine(line, "null value in column \"" + def.columns[c].name +
+                                   "\" violates not-null constraint");
         }
         b.AppendNull(col);
         continue;
       }
-      OMEN_RETURN_IF_ERROR(AppendField(&b, col, def.columns[c], fields[static_cast<size_t>(k)], line));
+      OMEN_RETURN_IF_ERROR(
+          AppendField(&b, col, def.columns[c], fields[static_cast<size_t>(k)], line));
     }
     ++line;
     if (b.num_rows() >= 256 * 1024) {
@@ -250,13 +267,15 @@ Result<CopyOptions> ParseCopyOptions(const std::vector<std::pair<std::string, st
     if (key == "format") {
       o.format = AsciiLower(v);
       if (o.format != "csv" && o.format != "text" && o.format != "arrow") {
-        return Status::InvalidArgument("COPY format \"" + v + "\" not recognized").WithSqlState("22023");
+        return Status::InvalidArgument("COPY format \"" + v + "\" not recognized")
+            .WithSqlState("22023");
       }
     } else if (key == "header") {
       std::string t = AsciiLower(v);
       o.header = t == "true" || t == "on" || t == "1" || t == "match";
     } else if (key == "delimiter") {
-      if (v.size() != 1) return Status::InvalidArgument("COPY delimiter must be a single one-byte character");
+      if (v.size() != 1)
+        return Status::InvalidArgument("COPY delimiter must be a single one-byte character");
       o.delimiter = v[0];
       delim_set = true;
     } else if (key == "null") {
@@ -297,12 +316,15 @@ Result<int64_t> CopyFromBytes(storage::Database* db, const storage::TableDef& de
   size_t b = 0;
   int64_t line = first_line;
   for (int t = 0; t < threads; ++t) {
-    size_t e = t + 1 == threads ? body.size() : std::min(body.size(), body.size() * (t + 1) / threads);
+    size_t e =
+        t + 1 == threads ? body.size() : std::min(body.size(), body.size() * (t + 1) / threads);
     while (e < body.size() && body[e - 1] != '\n') ++e;
     if (e < b) e = b;
     slices.push_back(body.substr(b, e - b));
     lines.push_back(line);
-    if (threads > 1) line += std::count(body.begin() + static_cast<long>(b), body.begin() + static_cast<long>(e), '\n');
+    if (threads > 1)
+      line += std::count(body.begin() + static_cast<long>(b), body.begin() + static_cast<long>(e),
+                         '\n');
     b = e;
   }
   std::vector<Status> st(slices.size());
@@ -312,7 +334,8 @@ Result<int64_t> CopyFromBytes(storage::Database* db, const storage::TableDef& de
   } else {
     std::vector<std::thread> pool;
     for (size_t k = 0; k < slices.size(); ++k) {
-      pool.emplace_back([&, k] { st[k] = ParseSlice(db, def, cols, slices[k], o, lines[k], &rows[k]); });
+      pool.emplace_back(
+          [&, k] { st[k] = ParseSlice(db, def, cols, slices[k], o, lines[k], &rows[k]); });
     }
     for (auto& th : pool) th.join();
   }
@@ -329,12 +352,14 @@ Result<int64_t> CopyFromFile(storage::Database* db, const storage::TableDef& def
                              const CopyOptions& o) {
   auto mapped = Env::Default()->MapFile(path);
   if (!mapped.ok()) {
-    return Status::IOError("could not open file \"" + path + "\" for reading: " +
-                           std::string(mapped.status().message())).WithSqlState("58P01");
+    return Status::IOError("could not open file \"" + path +
+                           "\" for reading: " + std::string(mapped.status().message()))
+        .WithSqlState("58P01");
   }
   std::shared_ptr<const FileMapping> m = *mapped;
   if (o.format != "arrow") {
-    return CopyFromBytes(db, def, columns, std::string_view(reinterpret_cast<const char*>(m->data()), m->size()), o);
+    return CopyFromBytes(db, def, columns,
+                         std::string_view(reinterpret_cast<const char*>(m->data()), m->size()), o);
   }
   OMEN_ASSIGN_OR_RETURN(auto reader, arrow::IpcFileReader::Open(m));
   // Columns are matched by name; types must agree with the table's.
@@ -342,11 +367,14 @@ Result<int64_t> CopyFromFile(storage::Database* db, const storage::TableDef& def
   std::vector<int> field_of(def.columns.size(), -1);
   for (size_t c = 0; c < def.columns.size(); ++c) {
     int f = fs.FieldIndex(def.columns[c].name);
-    if (f >= 0 && !(fs.fields[static_cast<size_t>(f)].type == storage::ArrowTypeOf(def.columns[c].type))) {
-      return Status::DatatypeMismatch("COPY FROM arrow: column \"" + def.columns[c].name + "\" has a different type in the file");
+    if (f >= 0 &&
+        !(fs.fields[static_cast<size_t>(f)].type == storage::ArrowTypeOf(def.columns[c].type))) {
+      return Status::DatatypeMismatch("COPY FROM arrow: column \"" + def.columns[c].name +
+                                      "\" has a different type in the file");
     }
     if (f < 0 && !def.columns[c].nullable) {
-      return Status::InvalidArgument("COPY FROM arrow: the file has no column \"" + def.columns[c].name + "\"");
+      return Status::InvalidArgument("COPY FROM arrow: the file has no column \"" +
+                                     def.columns[c].name + "\"");
     }
     field_of[c] = f;
   }
@@ -384,7 +412,8 @@ std::string FormatDelimited(const Relation& rel, const CopyOptions& o) {
   const bool csv = o.format == "csv";
   auto put = [&](std::string_view v) {
     if (csv) {
-      bool quote = v.empty() || v.find_first_of(std::string(1, o.delimiter) + "\"\n\r") != std::string_view::npos;
+      bool quote = v.empty() || v.find_first_of(std::string(1, o.delimiter) + "\"\n\r") !=
+                                    std::string_view::npos;
       if (!quote) {
         out += v;
         return;
@@ -398,12 +427,18 @@ std::string FormatDelimited(const Relation& rel, const CopyOptions& o) {
       return;
     }
     for (char c : v) {
-      if (c == '\\') out += "\\\\";
-      else if (c == '\n') out += "\\n";
-      else if (c == '\t') out += "\\t";
-      else if (c == '\r') out += "\\r";
-      else if (c == o.delimiter) (out += '\\') += c;
-      else out += c;
+      if (c == '\\')
+        out += "\\\\";
+      else if (c == '\n')
+        out += "\\n";
+      else if (c == '\t')
+        out += "\\t";
+      else if (c == '\r')
+        out += "\\r";
+      else if (c == o.delimiter)
+        (out += '\\') += c;
+      else
+        out += c;
     }
   };
   if (o.header) {
@@ -446,17 +481,38 @@ Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const C
     f.name = rel.names[c];
     f.nullable = true;
     switch (t) {
-      case exec::LType::kBool: f.type = {arrow::TypeId::kBool}; break;
-      case exec::LType::kInt16: f.type = {arrow::TypeId::kInt16}; break;
-      case exec::LType::kInt32: f.type = {arrow::TypeId::kInt32}; break;
-      case exec::LType::kInt64: f.type = {arrow::TypeId::kInt64}; break;
-      case exec::LType::kFloat32: f.type = {arrow::TypeId::kFloat32}; break;
+      case exec::LType::kBool:
+        f.type = {arrow::TypeId::kBool};
+        break;
+      case exec::LType::kInt16:
+        f.type = {arrow::TypeId::kInt16};
+        break;
+      case exec::LType::kInt32:
+        f.type = {arrow::TypeId::kInt32};
+        break;
+      case exec::LType::kInt64:
+        f.type = {arrow::TypeId::kInt64};
+        break;
+      case exec::LType::kFloat32:
+        f.type = {arrow::TypeId::kFloat32};
+        break;
       case exec::LType::kFloat64:
-      case exec::LType::kNumeric: f.type = {arrow::TypeId::kFloat64}; break;
-      case exec::LType::kTimestamp: f.type = {arrow::TypeId::kTimestamp, false}; break;
-      case exec::LType::kTimestampTz: f.type = {arrow::TypeId::kTimestamp, true}; break;
-      case exec::LType::kDate: f.type = {arrow::TypeId::kDate32}; break;
-      default: f.type = {arrow::TypeId::kString}; t = exec::LType::kText; break;
+      case exec::LType::kNumeric:
+        f.type = {arrow::TypeId::kFloat64};
+        break;
+      case exec::LType::kTimestamp:
+        f.type = {arrow::TypeId::kTimestamp, false};
+        break;
+      case exec::LType::kTimestampTz:
+        f.type = {arrow::TypeId::kTimestamp, true};
+        break;
+      case exec::LType::kDate:
+        f.type = {arrow::TypeId::kDate32};
+        break;
+      default:
+        f.type = {arrow::TypeId::kString};
+        t = exec::LType::kText;
+        break;
     }
     as.push_back(t);
     schema->fields.push_back(f);
@@ -473,17 +529,23 @@ Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const C
     for (size_t c = 0; c < cols.size(); ++c) {
       const exec::Vector& v = cols[c];
       const int col = static_cast<int>(c);
-      if (v.IsNull(r)) b.AppendNull(col);
-      else if (as[c] == exec::LType::kBool) b.AppendBool(col, v.I(r) != 0);
-      else if (exec::PhysOf(as[c]) == exec::Phys::kInt) b.AppendInt(col, v.I(r));
-      else if (exec::PhysOf(as[c]) == exec::Phys::kFloat) b.AppendDouble(col, v.F(r));
-      else b.AppendString(col, v.S(r));
+      if (v.IsNull(r))
+        b.AppendNull(col);
+      else if (as[c] == exec::LType::kBool)
+        b.AppendBool(col, v.I(r) != 0);
+      else if (exec::PhysOf(as[c]) == exec::Phys::kInt)
+        b.AppendInt(col, v.I(r));
+      else if (exec::PhysOf(as[c]) == exec::Phys::kFloat)
+        b.AppendDouble(col, v.F(r));
+      else
+        b.AppendString(col, v.S(r));
     }
   }
   OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, b.Finish());
   std::vector<std::shared_ptr<const arrow::Dictionary>> dicts;
   for (const auto& col : batch.columns) dicts.push_back(col.dictionary);
-  OMEN_ASSIGN_OR_RETURN(auto w, arrow::IpcFileWriter::Open(file.get(), schema, dicts, arrow::IpcWriteOptions{}));
+  OMEN_ASSIGN_OR_RETURN(
+      auto w, arrow::IpcFileWriter::Open(file.get(), schema, dicts, arrow::IpcWriteOptions{}));
   if (batch.num_rows > 0) OMEN_RETURN_IF_ERROR(w->WriteBatch(batch));
   OMEN_RETURN_IF_ERROR(w->Finish());
   OMEN_RETURN_IF_ERROR(file->Close());

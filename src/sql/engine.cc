@@ -257,7 +257,8 @@ Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
       if (lit->kind == Literal::Kind::kNull && !def->columns[c].nullable) {
         return Status::InvalidArgument("null value in column \"" + def->columns[c].name +
                                        "\" of relation \"" + s.table +
-                                       "\" violates not-null constraint").WithSqlState("23502");
+                                       "\" violates not-null constraint")
+            .WithSqlState("23502");
       }
       OMEN_RETURN_IF_ERROR(
           AppendValue(&b, static_cast<int>(c), def->columns[c].type, *lit, def->columns[c].name));
@@ -273,7 +274,8 @@ Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
 QueryResult ToResult(const Relation& r) {
   QueryResult q;
   q.column_names = r.names;
-  for (exec::LType t : r.types) q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
+  for (exec::LType t : r.types)
+    q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
   q.rows.reserve(static_cast<size_t>(r.chunk.size));
   for (int64_t i = 0; i < r.chunk.size; ++i) {
     std::vector<std::optional<std::string>> row;
@@ -295,7 +297,8 @@ Result<int64_t> InsertRelation(storage::Database* db, const storage::TableDef& d
   storage::BatchBuilder b(def.ArrowSchema());
   const exec::Chunk& c = rel.chunk;
   std::vector<int> source(def.columns.size(), -1);
-  for (size_t k = 0; k < rel.names.size(); ++k) source[static_cast<size_t>(target[k])] = static_cast<int>(k);
+  for (size_t k = 0; k < rel.names.size(); ++k)
+    source[static_cast<size_t>(target[k])] = static_cast<int>(k);
   // Cast each source column to its target type once, vectorized.
   std::vector<exec::Vector> cols(def.columns.size());
   exec::EvalContext ctx;
@@ -313,7 +316,8 @@ Result<int64_t> InsertRelation(storage::Database* db, const storage::TableDef& d
         if (!def.columns[t].nullable) {
           return Status::InvalidArgument("null value in column \"" + def.columns[t].name +
                                          "\" of relation \"" + def.name +
-                                         "\" violates not-null constraint").WithSqlState("23502");
+                                         "\" violates not-null constraint")
+              .WithSqlState("23502");
         }
         b.AppendNull(col);
         continue;
@@ -321,17 +325,21 @@ Result<int64_t> InsertRelation(storage::Database* db, const storage::TableDef& d
       const exec::Vector& v = cols[t];
       switch (exec::PhysOf(v.type)) {
         case exec::Phys::kInt:
-          if (v.type == exec::LType::kBool) b.AppendBool(col, v.I(r) != 0);
-          else b.AppendInt(col, v.I(r));
+          if (v.type == exec::LType::kBool)
+            b.AppendBool(col, v.I(r) != 0);
+          else
+            b.AppendInt(col, v.I(r));
           break;
         case exec::Phys::kFloat:
           b.AppendDouble(col, v.F(r));
           break;
         case exec::Phys::kStr: {
           std::string_view sv = v.S(r);
-          if (def.columns[t].max_length >= 0 && static_cast<int64_t>(sv.size()) > def.columns[t].max_length) {
+          if (def.columns[t].max_length >= 0 &&
+              static_cast<int64_t>(sv.size()) > def.columns[t].max_length) {
             return Status::InvalidArgument("value too long for type character varying(" +
-                                           std::to_string(def.columns[t].max_length) + ")").WithSqlState("22001");
+                                           std::to_string(def.columns[t].max_length) + ")")
+                .WithSqlState("22001");
           }
           b.AppendString(col, sv);
           break;
@@ -368,7 +376,8 @@ Result<QueryResult> Delete(storage::Database* db, QueryRunner* runner, const Del
   }
   // A general predicate: rewrite the rows of the pushed time range that survive it.
   int64_t deleted = 0;
-  OMEN_ASSIGN_OR_RETURN(Relation keep, runner->RowsToKeep(*def, s.where.get(), f.min_time, f.max_time, &deleted));
+  OMEN_ASSIGN_OR_RETURN(Relation keep,
+                        runner->RowsToKeep(*def, s.where.get(), f.min_time, f.max_time, &deleted));
   if (deleted > 0) {
     OMEN_RETURN_IF_ERROR(db->DeleteRange(def->name, f.min_time, f.max_time).status());
     std::vector<int> target;
@@ -383,7 +392,8 @@ Result<QueryResult> Copy(storage::Database* db, const QueryOptions& options, con
   OMEN_ASSIGN_OR_RETURN(CopyOptions o, ParseCopyOptions(s.options));
   QueryResult q;
   if (s.filename.empty()) {
-    return Status::NotSupported("COPY to or from STDIN/STDOUT needs a client connection (use a file path)");
+    return Status::NotSupported(
+        "COPY to or from STDIN/STDOUT needs a client connection (use a file path)");
   }
   if (s.is_from) {
     auto def = db->FindTable(s.table);
@@ -391,7 +401,9 @@ Result<QueryResult> Copy(storage::Database* db, const QueryOptions& options, con
     std::vector<int> cols;
     for (const std::string& name : s.columns) {
       int c = def->ColumnIndex(name);
-      if (c < 0) return Status::UndefinedColumn("column \"" + name + "\" of relation \"" + s.table + "\" does not exist");
+      if (c < 0)
+        return Status::UndefinedColumn("column \"" + name + "\" of relation \"" + s.table +
+                                       "\" does not exist");
       cols.push_back(c);
     }
     OMEN_ASSIGN_OR_RETURN(int64_t n, CopyFromFile(db, *def, cols, s.filename, o));

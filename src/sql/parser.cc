@@ -120,7 +120,8 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
   } else if (type == "DeleteStmt") {
     DeleteStmt d;
     d.table = f->value("relation", Json::object()).value("relname", std::string());
-    if (f->contains("usingClause")) return Status::NotSupported("DELETE ... USING is not supported");
+    if (f->contains("usingClause"))
+      return Status::NotSupported("DELETE ... USING is not supported");
     if (f->contains("returningList")) return Status::NotSupported("RETURNING is not supported");
     OMEN_ASSIGN_OR_RETURN(d.where, MaybeTransform(*f, "whereClause"));
     st.node = std::move(d);
@@ -145,7 +146,8 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
     CopyStmt c;
     c.is_from = f->value("is_from", false);
     c.filename = f->value("filename", std::string());
-    if (auto rel = f->find("relation"); rel != f->end()) c.table = rel->value("relname", std::string());
+    if (auto rel = f->find("relation"); rel != f->end())
+      c.table = rel->value("relname", std::string());
     for (const Json& a : f->value("attlist", Json::array())) c.columns.push_back(StringValue(a));
     if (auto q = f->find("query"); q != f->end()) {
       std::string qt;
@@ -167,9 +169,12 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
         std::string at;
         const Json* af;
         if (Unwrap(*a, &at, &af)) {
-          if (at == "String") value = af->value("sval", std::string());
-          else if (at == "Integer") value = std::to_string(af->value("ival", 0));
-          else if (at == "Boolean") value = af->value("boolval", false) ? "true" : "false";
+          if (at == "String")
+            value = af->value("sval", std::string());
+          else if (at == "Integer")
+            value = std::to_string(af->value("ival", 0));
+          else if (at == "Boolean")
+            value = af->value("boolval", false) ? "true" : "false";
         }
       }
       c.options.emplace_back(name, value);
@@ -227,7 +232,8 @@ Result<std::vector<OrderItem>> Transformer::Order(const Json& sort) {
 Result<SelectStmt> Transformer::Select(const Json& s) {
   SelectStmt out;
   if (auto w = s.find("withClause"); w != s.end()) {
-    if (w->value("recursive", false)) return Status::NotSupported("WITH RECURSIVE is not supported");
+    if (w->value("recursive", false))
+      return Status::NotSupported("WITH RECURSIVE is not supported");
     for (const Json& c : w->value("ctes", Json::array())) {
       std::string ct;
       const Json* cf;
@@ -624,9 +630,10 @@ Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
       e->rows_frame = true;
       auto offset = [&](const char* field) -> Result<int64_t> {
         OMEN_ASSIGN_OR_RETURN(auto o, MaybeTransform(*wf, field));
-        if (o == nullptr || o->kind != ExprKind::kLiteral || o->literal.kind != Literal::Kind::kInt ||
-            o->literal.i < 0) {
-          return Status::NotSupported("window frame offsets must be non-negative integer constants");
+        if (o == nullptr || o->kind != ExprKind::kLiteral ||
+            o->literal.kind != Literal::Kind::kInt || o->literal.i < 0) {
+          return Status::NotSupported(
+              "window frame offsets must be non-negative integer constants");
         }
         return o->literal.i;
       };

@@ -71,11 +71,24 @@ std::string Fingerprint(const Expr& e) {
 }
 
 bool IsAggregateName(const std::string& n) {
-  static const std::set<std::string> kAggs = {
-      "count",  "sum",         "avg",        "min",         "max",        "first",
-      "last",   "stddev",      "stddev_samp", "stddev_pop", "variance",   "var_samp",
-      "var_pop", "bool_and",   "bool_or",    "every",       "percentile_cont",
-      "percentile_disc"};
+  static const std::set<std::string> kAggs = {"count",
+                                              "sum",
+                                              "avg",
+                                              "min",
+                                              "max",
+                                              "first",
+                                              "last",
+                                              "stddev",
+                                              "stddev_samp",
+                                              "stddev_pop",
+                                              "variance",
+                                              "var_samp",
+                                              "var_pop",
+                                              "bool_and",
+                                              "bool_or",
+                                              "every",
+                                              "percentile_cont",
+                                              "percentile_disc"};
   return kAggs.count(n) > 0;
 }
 bool IsWindowOnlyName(const std::string& n) {
@@ -115,10 +128,10 @@ bool HasColumnRef(const exec::Expr& e) {
 LType NumericCommon(LType a, LType b) {
   if (a == LType::kFloat64 || b == LType::kFloat64) return LType::kFloat64;
   if (a == LType::kFloat32 || b == LType::kFloat32) {
-    return a == b ? LType::kFloat32 : (a == LType::kNumeric || b == LType::kNumeric ||
-                                               IsInteger(a) || IsInteger(b)
-                                           ? LType::kFloat64
-                                           : LType::kFloat32);
+    return a == b ? LType::kFloat32
+                  : (a == LType::kNumeric || b == LType::kNumeric || IsInteger(a) || IsInteger(b)
+                         ? LType::kFloat64
+                         : LType::kFloat32);
   }
   if (a == LType::kNumeric || b == LType::kNumeric) return LType::kNumeric;
   if (a == LType::kInt64 || b == LType::kInt64) return LType::kInt64;
@@ -165,7 +178,8 @@ struct QueryRunner::Impl {
     return Status::OK();
   }
   void Plan(const std::string& line) {
-    if (explain != nullptr) explain->push_back(std::string(static_cast<size_t>(depth) * 2, ' ') + line);
+    if (explain != nullptr)
+      explain->push_back(std::string(static_cast<size_t>(depth) * 2, ' ') + line);
   }
 
   Result<Source> ResolveFrom(const SelectStmt& s);
@@ -224,7 +238,7 @@ class Binder {
   const char* clause = "WHERE";
   // Aggregation.
   std::vector<std::string> key_fps;
-  std::vector<ExprPtr> keys;  // bound in row mode
+  std::vector<ExprPtr> keys;                               // bound in row mode
   std::vector<std::pair<std::string, int>> extra_key_fps;  // more spellings of a key
   std::vector<AggCall> aggs;
   std::vector<WinCall> windows;
@@ -279,11 +293,10 @@ Result<ExprPtr> Binder::Coerce(ExprPtr e, LType to, int loc) {
       auto c = exec::CastValue(v, to);
       if (!c.ok()) {
         Status s = c.status();
-        const char* state = IsTimestamp(to) || to == LType::kDate || to == LType::kInterval
-                                ? "22007"
-                                : "22P02";
-        return Status::InvalidArgument(std::string(s.message())).WithSqlState(
-            std::string(s.SqlState()) == "22003" ? "22003" : state);
+        const char* state =
+            IsTimestamp(to) || to == LType::kDate || to == LType::kInterval ? "22007" : "22P02";
+        return Status::InvalidArgument(std::string(s.message()))
+            .WithSqlState(std::string(s.SqlState()) == "22003" ? "22003" : state);
       }
       v = *c;
       if (IsTimestamp(to) && !v.null && v.type == to && AsciiLower(e->value.s) == "now") {
@@ -301,9 +314,8 @@ Result<ExprPtr> Binder::Coerce(ExprPtr e, LType to, int loc) {
                   (from == LType::kDate && IsTimestamp(to)) || to == LType::kText ||
                   from == LType::kNull;
   if (!ok) {
-    return Status::DatatypeMismatch(std::string("cannot use ") + exec::TypeName(from) + " as " +
-                                        exec::TypeName(to),
-                                    loc + 1);
+    return Status::DatatypeMismatch(
+        std::string("cannot use ") + exec::TypeName(from) + " as " + exec::TypeName(to), loc + 1);
   }
   return exec::MakeCast(std::move(e), to);
 }
@@ -335,9 +347,8 @@ Result<std::pair<ExprPtr, ExprPtr>> Binder::Unify(ExprPtr a, ExprPtr b, int loc,
   }
   auto timeish = [](LType t) { return IsTimestamp(t) || t == LType::kDate; };
   if (timeish(a->type) && timeish(b->type)) {
-    LType t = a->type == LType::kTimestampTz || b->type == LType::kTimestampTz
-                  ? LType::kTimestampTz
-                  : LType::kTimestamp;
+    LType t = a->type == LType::kTimestampTz || b->type == LType::kTimestampTz ? LType::kTimestampTz
+                                                                               : LType::kTimestamp;
     OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), t, loc));
     OMEN_ASSIGN_OR_RETURN(b, Coerce(std::move(b), t, loc));
     return std::make_pair(std::move(a), std::move(b));
@@ -356,7 +367,11 @@ Result<ExprPtr> Binder::Compare(Fn fn, ExprPtr a, ExprPtr b, int loc) {
 }
 
 Result<ExprPtr> Binder::Arith(const std::string& op, ExprPtr a, ExprPtr b, int loc) {
-  Fn fn = op == "+" ? Fn::kAdd : op == "-" ? Fn::kSub : op == "*" ? Fn::kMul : op == "/" ? Fn::kDiv : Fn::kMod;
+  Fn fn = op == "+"   ? Fn::kAdd
+          : op == "-" ? Fn::kSub
+          : op == "*" ? Fn::kMul
+          : op == "/" ? Fn::kDiv
+                      : Fn::kMod;
   // Untyped literals next to timestamps/intervals become intervals or timestamps.
   auto resolve_unknown = [&](ExprPtr& x, const ExprPtr& other) -> Status {
     if (IsUnknown(x.get()) == 0) return Status::OK();
@@ -454,8 +469,10 @@ Result<ExprPtr> Binder::BindColumn(const Expr& e) {
     if (std::find(src_->names.begin(), src_->names.end(), e.name) == src_->names.end()) {
       return Status::UndefinedColumn("column \"" + e.name + "\" does not exist", e.location + 1);
     }
-    return GroupingError("column \"" + e.name + "\" must appear in the GROUP BY clause or be used in an aggregate function",
-                         e.location);
+    return GroupingError(
+        "column \"" + e.name +
+            "\" must appear in the GROUP BY clause or be used in an aggregate function",
+        e.location);
   }
   int found = -1;
   for (size_t c = 0; c < src_->names.size(); ++c) {
@@ -472,8 +489,8 @@ Result<ExprPtr> Binder::BindColumn(const Expr& e) {
       bool known = false;
       for (const auto& qn : src_->quals) known |= qn == e.qualifier;
       if (!known) {
-        return Status::UndefinedColumn("missing FROM-clause entry for table \"" + e.qualifier + "\"",
-                                       e.location + 1)
+        return Status::UndefinedColumn(
+                   "missing FROM-clause entry for table \"" + e.qualifier + "\"", e.location + 1)
             .WithSqlState("42P01");
       }
       return Status::UndefinedColumn("column " + e.qualifier + "." + e.name + " does not exist",
@@ -501,7 +518,8 @@ Result<ExprPtr> Binder::SubqueryValue(const Expr& e) {
   }
   if (e.kind == ExprKind::kSubquery) {
     if (r.chunk.size > 1) {
-      return Status::InvalidArgument("more than one row returned by a subquery used as an expression")
+      return Status::InvalidArgument(
+                 "more than one row returned by a subquery used as an expression")
           .WithSqlState("21000");
     }
     if (r.chunk.size == 0) return exec::MakeConst(Value::Null(r.types[0]));
@@ -515,7 +533,8 @@ Result<ExprPtr> Binder::SubqueryValue(const Expr& e) {
   in->negated = e.negated;
   LType t = lhs->type;
   if (IsNumeric(t) && IsNumeric(r.types[0])) t = NumericCommon(t, r.types[0]);
-  OMEN_ASSIGN_OR_RETURN(lhs, Coerce(std::move(lhs), t == LType::kNull ? r.types[0] : t, e.location));
+  OMEN_ASSIGN_OR_RETURN(lhs,
+                        Coerce(std::move(lhs), t == LType::kNull ? r.types[0] : t, e.location));
   in->args.push_back(std::move(lhs));
   for (int64_t k = 0; k < r.chunk.size; ++k) {
     Value v = r.chunk.cols[0].Get(k);
@@ -557,7 +576,8 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
           return exec::MakeConst(Value::Int(
               l.i >= INT32_MIN && l.i <= INT32_MAX ? LType::kInt32 : LType::kInt64, l.i));
         case Literal::Kind::kNumeric:
-          return exec::MakeConst(Value::Float(LType::kNumeric, std::strtod(l.text.c_str(), nullptr)));
+          return exec::MakeConst(
+              Value::Float(LType::kNumeric, std::strtod(l.text.c_str(), nullptr)));
         case Literal::Kind::kString: {
           out = exec::MakeConst(Value::Text(l.text));
           unknown.insert(out.get());
@@ -572,13 +592,18 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
         if (e.name == "+") return a;
         if (e.name == "|/" || e.name == "||/" || e.name == "@") {
           if (!IsNumeric(a->type) && !IsUnknown(a.get())) {
-            return UndefinedFunction("operator does not exist: " + e.name + " " + exec::TypeName(a->type), e.location);
+            return UndefinedFunction(
+                "operator does not exist: " + e.name + " " + exec::TypeName(a->type), e.location);
           }
-          LType t = e.name == "@" ? (IsUnknown(a.get()) ? LType::kNumeric : a->type) : LType::kFloat64;
+          LType t =
+              e.name == "@" ? (IsUnknown(a.get()) ? LType::kNumeric : a->type) : LType::kFloat64;
           OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), t, e.location));
           std::vector<ExprPtr> args;
           args.push_back(std::move(a));
-          return exec::MakeCall(e.name == "@" ? Fn::kAbs : e.name == "|/" ? Fn::kSqrt : Fn::kCbrt, t, std::move(args));
+          return exec::MakeCall(e.name == "@"    ? Fn::kAbs
+                                : e.name == "|/" ? Fn::kSqrt
+                                                 : Fn::kCbrt,
+                                t, std::move(args));
         }
         if (e.name != "-") return Status::NotSupported("prefix operator " + e.name);
         if (IsUnknown(a.get())) {
@@ -589,8 +614,8 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
           return exec::MakeConst(Value::Int(a->type, -a->value.i));
         }
         if (!IsNumeric(a->type) && a->type != LType::kInterval) {
-          return UndefinedFunction(std::string("operator does not exist: - ") + exec::TypeName(a->type),
-                                   e.location);
+          return UndefinedFunction(
+              std::string("operator does not exist: - ") + exec::TypeName(a->type), e.location);
         }
         LType t = a->type;
         std::vector<ExprPtr> args;
@@ -602,8 +627,12 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       const std::string& op = e.name;
       if (op == "=" || op == "<>" || op == "!=" || op == "<" || op == "<=" || op == ">" ||
           op == ">=") {
-        Fn fn = op == "=" ? Fn::kEq : op == "<" ? Fn::kLt : op == "<=" ? Fn::kLe : op == ">" ? Fn::kGt
-                : op == ">=" ? Fn::kGe : Fn::kNe;
+        Fn fn = op == "="    ? Fn::kEq
+                : op == "<"  ? Fn::kLt
+                : op == "<=" ? Fn::kLe
+                : op == ">"  ? Fn::kGt
+                : op == ">=" ? Fn::kGe
+                             : Fn::kNe;
         return Compare(fn, std::move(a), std::move(b), e.location);
       }
       if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") {
@@ -631,13 +660,20 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
     case ExprKind::kOr:
     case ExprKind::kNot: {
       auto out = std::make_unique<exec::Expr>();
-      out->kind = e.kind == ExprKind::kAnd ? EK::kAnd : e.kind == ExprKind::kOr ? EK::kOr : EK::kNot;
+      out->kind = e.kind == ExprKind::kAnd  ? EK::kAnd
+                  : e.kind == ExprKind::kOr ? EK::kOr
+                                            : EK::kNot;
       out->type = LType::kBool;
       for (const auto& a : e.args) {
         OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*a));
         OMEN_ASSIGN_OR_RETURN(b, Coerce(std::move(b), LType::kBool, a->location));
         if (b->type != LType::kBool) {
-          return Status::DatatypeMismatch("argument of " + std::string(e.kind == ExprKind::kNot ? "NOT" : e.kind == ExprKind::kAnd ? "AND" : "OR") + " must be type boolean", a->location + 1);
+          return Status::DatatypeMismatch("argument of " +
+                                              std::string(e.kind == ExprKind::kNot   ? "NOT"
+                                                          : e.kind == ExprKind::kAnd ? "AND"
+                                                                                     : "OR") +
+                                              " must be type boolean",
+                                          a->location + 1);
         }
         // Flatten nested ANDs/ORs.
         if (b->kind == out->kind && out->kind != EK::kNot) {
@@ -687,7 +723,8 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
           lhs_unknown = false;
         } else if (IsNumeric(t) && IsNumeric(it->type)) {
           t = NumericCommon(t, it->type);
-        } else if ((IsTimestamp(t) || t == LType::kDate) && (IsTimestamp(it->type) || it->type == LType::kDate) && it->type != t) {
+        } else if ((IsTimestamp(t) || t == LType::kDate) &&
+                   (IsTimestamp(it->type) || it->type == LType::kDate) && it->type != t) {
           t = LType::kTimestampTz;
         }
         items.push_back(std::move(it));
@@ -700,9 +737,12 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       out->args.push_back(std::move(lhs));
       for (auto& it : items) {
         if (it->type != t && !(IsUnknown(it.get()) || it->type == LType::kNull) &&
-            !(IsNumeric(t) && IsNumeric(it->type)) && !((IsTimestamp(t) || t == LType::kDate) && (IsTimestamp(it->type) || it->type == LType::kDate))) {
+            !(IsNumeric(t) && IsNumeric(it->type)) &&
+            !((IsTimestamp(t) || t == LType::kDate) &&
+              (IsTimestamp(it->type) || it->type == LType::kDate))) {
           return UndefinedFunction(std::string("operator does not exist: ") + exec::TypeName(t) +
-                                       " = " + exec::TypeName(it->type), e.location);
+                                       " = " + exec::TypeName(it->type),
+                                   e.location);
         }
         OMEN_ASSIGN_OR_RETURN(it, Coerce(std::move(it), t, e.location));
         out->args.push_back(std::move(it));
@@ -733,7 +773,9 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
       OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*e.args[1]));
       if (a->type != LType::kText && IsUnknown(a.get()) == 0) {
-        return UndefinedFunction(std::string("operator does not exist: ") + exec::TypeName(a->type) + " ~~ unknown", e.location);
+        return UndefinedFunction(
+            std::string("operator does not exist: ") + exec::TypeName(a->type) + " ~~ unknown",
+            e.location);
       }
       OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), LType::kText, e.location));
       OMEN_ASSIGN_OR_RETURN(b, Coerce(std::move(b), LType::kText, e.location));
@@ -747,12 +789,14 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       return ExprPtr(std::move(out));
     }
     case ExprKind::kCast: {
-      if (!e.typmods.empty() && (e.name == "varchar" || e.name == "bpchar" || e.name == "numeric")) {
+      if (!e.typmods.empty() &&
+          (e.name == "varchar" || e.name == "bpchar" || e.name == "numeric")) {
         // varchar(n) truncates, numeric(p, s) rounds to s digits: the cast, then that.
         OMEN_ASSIGN_OR_RETURN(ExprPtr inner, Bind(*e.args[0]));
         auto to = exec::TypeFromName(e.name);
-        OMEN_ASSIGN_OR_RETURN(inner, IsUnknown(inner.get()) ? Coerce(std::move(inner), *to, e.location)
-                                                            : Result<ExprPtr>(exec::MakeCast(std::move(inner), *to)));
+        OMEN_ASSIGN_OR_RETURN(inner, IsUnknown(inner.get())
+                                         ? Coerce(std::move(inner), *to, e.location)
+                                         : Result<ExprPtr>(exec::MakeCast(std::move(inner), *to)));
         std::vector<ExprPtr> args;
         args.push_back(std::move(inner));
         if (e.name == "numeric") {
@@ -769,7 +813,8 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
       auto to = exec::TypeFromName(e.name);
       if (!to) {
-        return Status::NotSupported("type \"" + e.name + "\" is not supported").WithSqlState("42704");
+        return Status::NotSupported("type \"" + e.name + "\" is not supported")
+            .WithSqlState("42704");
       }
       if (*to == LType::kText && !e.typmods.empty() && e.name == "varchar") {
         // varchar(n): truncation is PostgreSQL's explicit-cast behaviour; we keep the text.
@@ -781,10 +826,14 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
         }
         auto c = exec::CastValue(v, *to);
         if (!c.ok()) {
-          const char* state = IsTimestamp(*to) || *to == LType::kDate || *to == LType::kInterval ? "22007" : "22P02";
+          const char* state = IsTimestamp(*to) || *to == LType::kDate || *to == LType::kInterval
+                                  ? "22007"
+                                  : "22P02";
           Status s = c.status();
           if (std::string(s.SqlState()) == "22003" || s.IsNotSupported()) return s;
-          if (s.code() == Status::Code::kDatatypeMismatch) return Status::DatatypeMismatch(std::string(s.message()), e.location + 1).WithSqlState("42846");
+          if (s.code() == Status::Code::kDatatypeMismatch)
+            return Status::DatatypeMismatch(std::string(s.message()), e.location + 1)
+                .WithSqlState("42846");
           return Status::InvalidArgument(std::string(s.message())).WithSqlState(state);
         }
         Value cv = *c;
@@ -796,11 +845,14 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       const LType from = a->type;
       const bool ok = from == LType::kNull || *to == LType::kText || from == LType::kText ||
                       (IsNumeric(from) && IsNumeric(*to)) ||
-                      ((IsTimestamp(from) || from == LType::kDate) && (IsTimestamp(*to) || *to == LType::kDate)) ||
-                      (from == LType::kBool && IsInteger(*to)) || (IsInteger(from) && *to == LType::kBool);
+                      ((IsTimestamp(from) || from == LType::kDate) &&
+                       (IsTimestamp(*to) || *to == LType::kDate)) ||
+                      (from == LType::kBool && IsInteger(*to)) ||
+                      (IsInteger(from) && *to == LType::kBool);
       if (!ok) {
         return Status::DatatypeMismatch(std::string("cannot cast type ") + exec::TypeName(from) +
-                                            " to " + exec::TypeName(*to), e.location + 1)
+                                            " to " + exec::TypeName(*to),
+                                        e.location + 1)
             .WithSqlState("42846");
       }
       return exec::MakeCast(std::move(a), *to);
@@ -830,8 +882,10 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       LType t = LType::kNull;
       auto consider = [&](const ExprPtr& v) {
         if (IsUnknown(v.get()) || v->type == LType::kNull) return;
-        if (t == LType::kNull) t = v->type;
-        else if (IsNumeric(t) && IsNumeric(v->type)) t = NumericCommon(t, v->type);
+        if (t == LType::kNull)
+          t = v->type;
+        else if (IsNumeric(t) && IsNumeric(v->type))
+          t = NumericCommon(t, v->type);
       };
       for (const auto& v : vals) consider(v);
       if (els) consider(els);
@@ -842,9 +896,11 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       for (size_t k = 0; k < conds.size(); ++k) {
         out->args.push_back(std::move(conds[k]));
         if (vals[k]->type != t && !IsUnknown(vals[k].get()) && vals[k]->type != LType::kNull &&
-            !(IsNumeric(t) && IsNumeric(vals[k]->type)) && !(IsTimestamp(t) && vals[k]->type == LType::kDate)) {
+            !(IsNumeric(t) && IsNumeric(vals[k]->type)) &&
+            !(IsTimestamp(t) && vals[k]->type == LType::kDate)) {
           return Status::DatatypeMismatch(std::string("CASE types ") + exec::TypeName(t) + " and " +
-                                       exec::TypeName(vals[k]->type) + " cannot be matched", e.location + 1);
+                                              exec::TypeName(vals[k]->type) + " cannot be matched",
+                                          e.location + 1);
         }
         OMEN_ASSIGN_OR_RETURN(ExprPtr v, Coerce(std::move(vals[k]), t, e.location));
         out->args.push_back(std::move(v));
@@ -853,7 +909,8 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
         if (els->type != t && !IsUnknown(els.get()) && els->type != LType::kNull &&
             !(IsNumeric(t) && IsNumeric(els->type))) {
           return Status::DatatypeMismatch(std::string("CASE types ") + exec::TypeName(t) + " and " +
-                                       exec::TypeName(els->type) + " cannot be matched", e.location + 1);
+                                              exec::TypeName(els->type) + " cannot be matched",
+                                          e.location + 1);
         }
         OMEN_ASSIGN_OR_RETURN(els, Coerce(std::move(els), t, e.location));
         out->args.push_back(std::move(els));
@@ -868,11 +925,17 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       for (const auto& a : e.args) {
         OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*a));
         if (!IsUnknown(b.get()) && b->type != LType::kNull) {
-          if (t == LType::kNull) t = b->type;
-          else if (IsNumeric(t) && IsNumeric(b->type)) t = NumericCommon(t, b->type);
-          else if (t != b->type && !((IsTimestamp(t) || t == LType::kDate) && (IsTimestamp(b->type) || b->type == LType::kDate))) {
-            return Status::DatatypeMismatch(std::string(e.kind == ExprKind::kCoalesce ? "COALESCE" : "GREATEST/LEAST") + " types " +
-                                         exec::TypeName(t) + " and " + exec::TypeName(b->type) + " cannot be matched", a->location + 1);
+          if (t == LType::kNull)
+            t = b->type;
+          else if (IsNumeric(t) && IsNumeric(b->type))
+            t = NumericCommon(t, b->type);
+          else if (t != b->type && !((IsTimestamp(t) || t == LType::kDate) &&
+                                     (IsTimestamp(b->type) || b->type == LType::kDate))) {
+            return Status::DatatypeMismatch(
+                std::string(e.kind == ExprKind::kCoalesce ? "COALESCE" : "GREATEST/LEAST") +
+                    " types " + exec::TypeName(t) + " and " + exec::TypeName(b->type) +
+                    " cannot be matched",
+                a->location + 1);
           }
         }
         args.push_back(std::move(b));
@@ -927,11 +990,14 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
 
 Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
   if (!allow_agg) {
-    return GroupingError("aggregate functions are not allowed in " + std::string(clause), e.location);
+    return GroupingError("aggregate functions are not allowed in " + std::string(clause),
+                         e.location);
   }
   // Inputs are bound over source rows; nested aggregates are an error.
   AggCall call;
-  call.fp = Fingerprint(e) + (fill_mode == AggCall::kLocf ? "#locf" : fill_mode == AggCall::kInterpolate ? "#interp" : "");
+  call.fp = Fingerprint(e) + (fill_mode == AggCall::kLocf          ? "#locf"
+                              : fill_mode == AggCall::kInterpolate ? "#interp"
+                                                                   : "");
   call.fill = fill_mode;
   for (size_t k = 0; k < aggs.size(); ++k) {
     if (aggs[k].fp == call.fp) {
@@ -954,24 +1020,41 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
     }
   } restore{this, saved, sa, sw};
   AggFn fn;
-  if (name == "count") fn = e.agg_star ? AggFn::kCountStar : AggFn::kCount;
-  else if (name == "sum") fn = AggFn::kSum;
-  else if (name == "avg") fn = AggFn::kAvg;
-  else if (name == "min") fn = AggFn::kMin;
-  else if (name == "max") fn = AggFn::kMax;
-  else if (name == "first") fn = AggFn::kFirst;
-  else if (name == "last") fn = AggFn::kLast;
-  else if (name == "stddev" || name == "stddev_samp") fn = AggFn::kStddevSamp;
-  else if (name == "stddev_pop") fn = AggFn::kStddevPop;
-  else if (name == "variance" || name == "var_samp") fn = AggFn::kVarSamp;
-  else if (name == "var_pop") fn = AggFn::kVarPop;
-  else if (name == "bool_and" || name == "every") fn = AggFn::kBoolAnd;
-  else if (name == "bool_or") fn = AggFn::kBoolOr;
-  else if (name == "percentile_cont") fn = AggFn::kPercentileCont;
-  else fn = AggFn::kPercentileDisc;
+  if (name == "count")
+    fn = e.agg_star ? AggFn::kCountStar : AggFn::kCount;
+  else if (name == "sum")
+    fn = AggFn::kSum;
+  else if (name == "avg")
+    fn = AggFn::kAvg;
+  else if (name == "min")
+    fn = AggFn::kMin;
+  else if (name == "max")
+    fn = AggFn::kMax;
+  else if (name == "first")
+    fn = AggFn::kFirst;
+  else if (name == "last")
+    fn = AggFn::kLast;
+  else if (name == "stddev" || name == "stddev_samp")
+    fn = AggFn::kStddevSamp;
+  else if (name == "stddev_pop")
+    fn = AggFn::kStddevPop;
+  else if (name == "variance" || name == "var_samp")
+    fn = AggFn::kVarSamp;
+  else if (name == "var_pop")
+    fn = AggFn::kVarPop;
+  else if (name == "bool_and" || name == "every")
+    fn = AggFn::kBoolAnd;
+  else if (name == "bool_or")
+    fn = AggFn::kBoolOr;
+  else if (name == "percentile_cont")
+    fn = AggFn::kPercentileCont;
+  else
+    fn = AggFn::kPercentileDisc;
   call.spec.fn = fn;
   call.spec.distinct = e.distinct;
-  const size_t want = fn == AggFn::kCountStar ? 0 : (fn == AggFn::kFirst || fn == AggFn::kLast) ? 2 : 1;
+  const size_t want = fn == AggFn::kCountStar                       ? 0
+                      : (fn == AggFn::kFirst || fn == AggFn::kLast) ? 2
+                                                                    : 1;
   if (fn == AggFn::kPercentileCont || fn == AggFn::kPercentileDisc) {
     if (e.args.size() != 1 || e.within_group.size() != 1) {
       return UndefinedFunction(name + " needs (fraction) WITHIN GROUP (ORDER BY x)", e.location);
@@ -979,8 +1062,11 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
     OMEN_ASSIGN_OR_RETURN(Value fr, ConstOf(*e.args[0]));
     auto f = exec::CastValue(fr, LType::kFloat64);
     if (!f.ok() || f->null || f->f < 0 || f->f > 1) {
-      return Status::InvalidArgument("percentile value " + (f.ok() && !f->null ? exec::FormatDouble(f->f, false) : std::string("?")) +
-                                     " is not between 0 and 1").WithSqlState("22003");
+      return Status::InvalidArgument(
+                 "percentile value " +
+                 (f.ok() && !f->null ? exec::FormatDouble(f->f, false) : std::string("?")) +
+                 " is not between 0 and 1")
+          .WithSqlState("22003");
     }
     call.spec.fraction = f->f;
     OMEN_ASSIGN_OR_RETURN(call.arg, Bind(*e.within_group[0].expr));
@@ -988,7 +1074,8 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
   } else {
     if (e.args.size() != want) {
       return UndefinedFunction("function " + name + " with " + std::to_string(e.args.size()) +
-                                   " arguments does not exist", e.location);
+                                   " arguments does not exist",
+                               e.location);
     }
     if (want >= 1) {
       OMEN_ASSIGN_OR_RETURN(call.arg, Bind(*e.args[0]));
@@ -998,9 +1085,11 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
     }
     if (want == 2) {
       OMEN_ASSIGN_OR_RETURN(call.arg2, Bind(*e.args[1]));
-      if (!IsTimestamp(call.arg2->type) && call.arg2->type != LType::kDate && !IsNumeric(call.arg2->type)) {
+      if (!IsTimestamp(call.arg2->type) && call.arg2->type != LType::kDate &&
+          !IsNumeric(call.arg2->type)) {
         return UndefinedFunction("function " + name + "(" + exec::TypeName(call.arg->type) + ", " +
-                                     exec::TypeName(call.arg2->type) + ") does not exist", e.location);
+                                     exec::TypeName(call.arg2->type) + ") does not exist",
+                                 e.location);
       }
     }
   }
@@ -1012,10 +1101,12 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
     OMEN_ASSIGN_OR_RETURN(call.filter, Coerce(std::move(call.filter), LType::kBool, e.location));
   }
   call.spec.arg_type = call.arg ? call.arg->type : LType::kNull;
-  if ((fn == AggFn::kSum || fn == AggFn::kAvg || fn == AggFn::kStddevSamp || fn == AggFn::kStddevPop ||
-       fn == AggFn::kVarSamp || fn == AggFn::kVarPop) && !IsNumeric(call.spec.arg_type)) {
-    return UndefinedFunction("function " + name + "(" + exec::TypeName(call.spec.arg_type) + ") does not exist",
-                             e.location);
+  if ((fn == AggFn::kSum || fn == AggFn::kAvg || fn == AggFn::kStddevSamp ||
+       fn == AggFn::kStddevPop || fn == AggFn::kVarSamp || fn == AggFn::kVarPop) &&
+      !IsNumeric(call.spec.arg_type)) {
+    return UndefinedFunction(
+        "function " + name + "(" + exec::TypeName(call.spec.arg_type) + ") does not exist",
+        e.location);
   }
   auto rt = exec::AggResultType(fn, call.spec.arg_type);
   if (!rt.ok()) return UndefinedFunction(std::string(rt.status().message()), e.location);
@@ -1046,18 +1137,22 @@ Result<ExprPtr> Binder::BindWindow(const Expr& e, const std::string& name) {
   using exec::WinFn;
   exec::WindowSpec& s = w.spec;
   auto arg = [&](size_t k) -> Result<ExprPtr> {
-    if (e.args.size() <= k) return UndefinedFunction("function " + name + " needs more arguments", e.location);
+    if (e.args.size() <= k)
+      return UndefinedFunction("function " + name + " needs more arguments", e.location);
     return Bind(*e.args[k]);
   };
   if (name == "row_number" || name == "rank" || name == "dense_rank") {
-    s.fn = name == "row_number" ? WinFn::kRowNumber : name == "rank" ? WinFn::kRank : WinFn::kDenseRank;
+    s.fn = name == "row_number" ? WinFn::kRowNumber
+           : name == "rank"     ? WinFn::kRank
+                                : WinFn::kDenseRank;
     s.type = LType::kInt64;
   } else if (name == "lag" || name == "lead") {
     s.fn = name == "lag" ? WinFn::kLag : WinFn::kLead;
     OMEN_ASSIGN_OR_RETURN(w.arg, arg(0));
     if (e.args.size() > 1) {
       OMEN_ASSIGN_OR_RETURN(Value off, ConstOf(*e.args[1]));
-      if (off.null || !IsInteger(off.type)) return Status::NotSupported("lag/lead offset must be an integer constant");
+      if (off.null || !IsInteger(off.type))
+        return Status::NotSupported("lag/lead offset must be an integer constant");
       s.offset = off.i;
     }
     if (e.args.size() > 2) {
@@ -1074,11 +1169,19 @@ Result<ExprPtr> Binder::BindWindow(const Expr& e, const std::string& name) {
     s.type = LType::kInt64;
   } else if (name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max") {
     OMEN_ASSIGN_OR_RETURN(w.arg, arg(0));
-    s.fn = name == "count" ? WinFn::kCount : name == "sum" ? WinFn::kSum : name == "avg" ? WinFn::kAvg
-           : name == "min" ? WinFn::kMin : WinFn::kMax;
+    s.fn = name == "count" ? WinFn::kCount
+           : name == "sum" ? WinFn::kSum
+           : name == "avg" ? WinFn::kAvg
+           : name == "min" ? WinFn::kMin
+                           : WinFn::kMax;
     if (s.fn == WinFn::kSum || s.fn == WinFn::kAvg) {
-      if (!IsNumeric(w.arg->type)) return UndefinedFunction("function " + name + "(" + exec::TypeName(w.arg->type) + ") does not exist", e.location);
-      OMEN_ASSIGN_OR_RETURN(s.type, exec::AggResultType(s.fn == WinFn::kSum ? AggFn::kSum : AggFn::kAvg, w.arg->type));
+      if (!IsNumeric(w.arg->type))
+        return UndefinedFunction(
+            "function " + name + "(" + exec::TypeName(w.arg->type) + ") does not exist",
+            e.location);
+      OMEN_ASSIGN_OR_RETURN(
+          s.type,
+          exec::AggResultType(s.fn == WinFn::kSum ? AggFn::kSum : AggFn::kAvg, w.arg->type));
       if (s.type == LType::kNumeric && s.fn == WinFn::kSum) s.type = LType::kNumeric;
     } else {
       s.type = s.fn == WinFn::kCount ? LType::kInt64 : w.arg->type;
@@ -1096,13 +1199,15 @@ Result<ExprPtr> Binder::BindWindow(const Expr& e, const std::string& name) {
     w.order.push_back(std::move(b));
     exec::SortKey k;
     k.desc = o.descending;
-    k.nulls_first = o.nulls == OrderItem::Nulls::kFirst || (o.nulls == OrderItem::Nulls::kDefault && o.descending);
+    k.nulls_first = o.nulls == OrderItem::Nulls::kFirst ||
+                    (o.nulls == OrderItem::Nulls::kDefault && o.descending);
     w.order_dirs.push_back(k);
   }
   s.rows_frame = e.rows_frame;
   s.preceding = e.frame_preceding;
   s.following = e.frame_following;
-  if (e.frame_following < -1) return Status::NotSupported("window frames ending before the current row");
+  if (e.frame_following < -1)
+    return Status::NotSupported("window frames ending before the current row");
   const LType type = s.type;
   windows.push_back(std::move(w));
   return exec::MakeColumn(window_base + static_cast<int>(windows.size() - 1), type);
@@ -1112,12 +1217,14 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   const std::string name = AsciiLower(e.name);
   if (e.has_over) return BindWindow(e, name);
   if (IsWindowOnlyName(name)) {
-    return Status::SyntaxError("window function " + name + " requires an OVER clause", e.location + 1)
+    return Status::SyntaxError("window function " + name + " requires an OVER clause",
+                               e.location + 1)
         .WithSqlState("42809");
   }
   if (IsAggregateName(name)) return BindAggregate(e, name);
   if (e.filter) {
-    return Status::SyntaxError("FILTER specified, but " + name + " is not an aggregate function", e.location + 1);
+    return Status::SyntaxError("FILTER specified, but " + name + " is not an aggregate function",
+                               e.location + 1);
   }
   if (name == "locf" || name == "interpolate") {
     if (e.args.size() != 1) return UndefinedFunction(name + " takes one argument", e.location);
@@ -1127,7 +1234,8 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     if (!inner.ok()) return inner.status();
     if ((*inner)->kind != EK::kColumn || mode != Mode::kAgg ||
         (*inner)->column < static_cast<int>(keys.size())) {
-      return Status::NotSupported(name + "() takes an aggregate, in a query with time_bucket_gapfill");
+      return Status::NotSupported(name +
+                                  "() takes an aggregate, in a query with time_bucket_gapfill");
     }
     return std::move(*inner);
   }
@@ -1138,8 +1246,9 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   }
   auto nargs = [&](size_t lo, size_t hi) -> Status {
     if (args.size() < lo || args.size() > hi) {
-      return UndefinedFunction("function " + name + " with " + std::to_string(args.size()) +
-                                   " arguments does not exist", e.location);
+      return UndefinedFunction(
+          "function " + name + " with " + std::to_string(args.size()) + " arguments does not exist",
+          e.location);
     }
     return Status::OK();
   };
@@ -1151,20 +1260,27 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     if (IsUnknown(args[k].get())) return to(k, LType::kFloat64);
     if (args[k]->type == LType::kNull) return to(k, LType::kFloat64);
     if (!IsNumeric(args[k]->type)) {
-      return UndefinedFunction("function " + name + "(" + exec::TypeName(args[k]->type) + ") does not exist", e.location);
+      return UndefinedFunction(
+          "function " + name + "(" + exec::TypeName(args[k]->type) + ") does not exist",
+          e.location);
     }
     return Status::OK();
   };
   auto need_text = [&](size_t k) -> Status {
-    if (args[k]->type != LType::kText && !IsUnknown(args[k].get()) && args[k]->type != LType::kNull) {
-      return UndefinedFunction("function " + name + "(" + exec::TypeName(args[k]->type) + ") does not exist", e.location);
+    if (args[k]->type != LType::kText && !IsUnknown(args[k].get()) &&
+        args[k]->type != LType::kNull) {
+      return UndefinedFunction(
+          "function " + name + "(" + exec::TypeName(args[k]->type) + ") does not exist",
+          e.location);
     }
     return to(k, LType::kText);
   };
   auto need_time = [&](size_t k) -> Status {
     if (IsUnknown(args[k].get())) return to(k, LType::kTimestampTz);
     if (!IsTimestamp(args[k]->type) && args[k]->type != LType::kDate) {
-      return UndefinedFunction("function " + name + "(..., " + exec::TypeName(args[k]->type) + ") does not exist", e.location);
+      return UndefinedFunction(
+          "function " + name + "(..., " + exec::TypeName(args[k]->type) + ") does not exist",
+          e.location);
     }
     return Status::OK();
   };
@@ -1179,7 +1295,8 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
       OMEN_RETURN_IF_ERROR(to(1, LType::kInt32));
       return call(name == "round" ? Fn::kRoundTo : Fn::kTruncTo, LType::kNumeric);
     }
-    if (args.size() != 1) return UndefinedFunction("function " + name + " does not exist", e.location);
+    if (args.size() != 1)
+      return UndefinedFunction("function " + name + " does not exist", e.location);
     if (name != "abs" && name != "sign" && IsInteger(t)) {
       // round/floor/ceil/trunc of an integer: PostgreSQL promotes to numeric or double.
       OMEN_RETURN_IF_ERROR(to(0, LType::kNumeric));
@@ -1189,18 +1306,27 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
       OMEN_RETURN_IF_ERROR(to(0, LType::kFloat64));
       t = LType::kFloat64;
     }
-    Fn fn = name == "abs" ? Fn::kAbs : name == "sign" ? Fn::kSign : name == "floor" ? Fn::kFloor
-            : name == "trunc" ? Fn::kTrunc : name == "round" ? Fn::kRound : Fn::kCeil;
+    Fn fn = name == "abs"     ? Fn::kAbs
+            : name == "sign"  ? Fn::kSign
+            : name == "floor" ? Fn::kFloor
+            : name == "trunc" ? Fn::kTrunc
+            : name == "round" ? Fn::kRound
+                              : Fn::kCeil;
     return call(fn, t);
   }
   if (name == "sqrt" || name == "cbrt" || name == "ln" || name == "exp" || name == "log10" ||
       (name == "log" && args.size() == 1)) {
     OMEN_RETURN_IF_ERROR(nargs(1, 1));
     OMEN_RETURN_IF_ERROR(need_numeric(0));
-    LType t = args[0]->type == LType::kNumeric || IsInteger(args[0]->type) ? (IsInteger(args[0]->type) ? LType::kFloat64 : LType::kNumeric) : LType::kFloat64;
+    LType t = args[0]->type == LType::kNumeric || IsInteger(args[0]->type)
+                  ? (IsInteger(args[0]->type) ? LType::kFloat64 : LType::kNumeric)
+                  : LType::kFloat64;
     OMEN_RETURN_IF_ERROR(to(0, t));
-    Fn fn = name == "sqrt" ? Fn::kSqrt : name == "cbrt" ? Fn::kCbrt : name == "ln" ? Fn::kLn
-            : name == "exp" ? Fn::kExp : Fn::kLog10;
+    Fn fn = name == "sqrt"   ? Fn::kSqrt
+            : name == "cbrt" ? Fn::kCbrt
+            : name == "ln"   ? Fn::kLn
+            : name == "exp"  ? Fn::kExp
+                             : Fn::kLog10;
     return call(fn, t);
   }
   if (name == "log") {
@@ -1215,7 +1341,9 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     OMEN_RETURN_IF_ERROR(nargs(2, 2));
     OMEN_RETURN_IF_ERROR(need_numeric(0));
     OMEN_RETURN_IF_ERROR(need_numeric(1));
-    LType t = args[0]->type == LType::kNumeric || args[1]->type == LType::kNumeric ? LType::kNumeric : LType::kFloat64;
+    LType t = args[0]->type == LType::kNumeric || args[1]->type == LType::kNumeric
+                  ? LType::kNumeric
+                  : LType::kFloat64;
     OMEN_RETURN_IF_ERROR(to(0, t));
     OMEN_RETURN_IF_ERROR(to(1, t));
     return call(Fn::kPower, t);
@@ -1231,12 +1359,16 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     OMEN_RETURN_IF_ERROR(nargs(0, 0));
     return call(Fn::kPi, LType::kFloat64);
   }
-  if (name == "lower" || name == "upper" || name == "reverse" || name == "btrim" || name == "ltrim" ||
-      name == "rtrim" || name == "trim") {
+  if (name == "lower" || name == "upper" || name == "reverse" || name == "btrim" ||
+      name == "ltrim" || name == "rtrim" || name == "trim") {
     OMEN_RETURN_IF_ERROR(nargs(1, 2));
     for (size_t k = 0; k < args.size(); ++k) OMEN_RETURN_IF_ERROR(need_text(k));
-    Fn fn = name == "lower" ? Fn::kLower : name == "upper" ? Fn::kUpper : name == "reverse" ? Fn::kReverse
-            : name == "ltrim" ? Fn::kLtrim : name == "rtrim" ? Fn::kRtrim : Fn::kBtrim;
+    Fn fn = name == "lower"     ? Fn::kLower
+            : name == "upper"   ? Fn::kUpper
+            : name == "reverse" ? Fn::kReverse
+            : name == "ltrim"   ? Fn::kLtrim
+            : name == "rtrim"   ? Fn::kRtrim
+                                : Fn::kBtrim;
     if ((fn == Fn::kLower || fn == Fn::kUpper || fn == Fn::kReverse) && args.size() != 1) {
       return UndefinedFunction("function " + name + " does not exist", e.location);
     }
@@ -1257,7 +1389,10 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     OMEN_RETURN_IF_ERROR(nargs(2, 2));
     OMEN_RETURN_IF_ERROR(need_text(0));
     OMEN_RETURN_IF_ERROR(to(1, LType::kInt64));
-    return call(name == "left" ? Fn::kLeft : name == "right" ? Fn::kRight : Fn::kRepeat, LType::kText);
+    return call(name == "left"    ? Fn::kLeft
+                : name == "right" ? Fn::kRight
+                                  : Fn::kRepeat,
+                LType::kText);
   }
   if (name == "lpad" || name == "rpad") {
     OMEN_RETURN_IF_ERROR(nargs(2, 3));
@@ -1275,7 +1410,8 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     OMEN_RETURN_IF_ERROR(nargs(2, 2));
     OMEN_RETURN_IF_ERROR(need_text(0));
     OMEN_RETURN_IF_ERROR(need_text(1));
-    return call(name == "strpos" ? Fn::kStrpos : Fn::kStartsWith, name == "strpos" ? LType::kInt32 : LType::kBool);
+    return call(name == "strpos" ? Fn::kStrpos : Fn::kStartsWith,
+                name == "strpos" ? LType::kInt32 : LType::kBool);
   }
   if (name == "concat") {
     for (size_t k = 0; k < args.size(); ++k) OMEN_RETURN_IF_ERROR(to(k, LType::kText));
@@ -1284,7 +1420,8 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   if (name == "now" || name == "current_timestamp" || name == "transaction_timestamp" ||
       name == "statement_timestamp" || name == "localtimestamp") {
     OMEN_RETURN_IF_ERROR(nargs(0, 0));
-    return exec::MakeConst(Value::Int(name == "localtimestamp" ? LType::kTimestamp : LType::kTimestampTz, q_->eval.now));
+    return exec::MakeConst(Value::Int(
+        name == "localtimestamp" ? LType::kTimestamp : LType::kTimestampTz, q_->eval.now));
   }
   if (name == "current_date") {
     return exec::MakeConst(Value::Int(LType::kDate, FloorDiv(q_->eval.now, 86400000000LL)));
@@ -1315,7 +1452,8 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   }
   if (name == "time_bucket" || name == "date_bin" || name == "time_bucket_gapfill") {
     const bool gap = name == "time_bucket_gapfill";
-    if (name == "time_bucket" && args.size() == 2 && IsInteger(args[0]->type) && IsInteger(args[1]->type)) {
+    if (name == "time_bucket" && args.size() == 2 && IsInteger(args[0]->type) &&
+        IsInteger(args[1]->type)) {
       LType t = NumericCommon(args[0]->type, args[1]->type);
       OMEN_RETURN_IF_ERROR(to(0, t));
       OMEN_RETURN_IF_ERROR(to(1, t));
@@ -1353,7 +1491,8 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
       return call(Fn::kTimeBucket, t);
     }
     if (args.size() == 3) {
-      if (IsUnknown(args[2].get())) OMEN_RETURN_IF_ERROR(to(2, t == LType::kDate ? LType::kDate : t));
+      if (IsUnknown(args[2].get()))
+        OMEN_RETURN_IF_ERROR(to(2, t == LType::kDate ? LType::kDate : t));
       if (!IsTimestamp(args[2]->type) && args[2]->type != LType::kDate) {
         return UndefinedFunction("function " + name + " origin must be a timestamp", e.location);
       }
@@ -1401,7 +1540,9 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     OMEN_RETURN_IF_ERROR(need_text(0));
     if (IsUnknown(args[1].get())) OMEN_RETURN_IF_ERROR(to(1, LType::kTimestampTz));
     if (!IsTimestamp(args[1]->type)) {
-      return UndefinedFunction("function timezone(text, " + std::string(exec::TypeName(args[1]->type)) + ") does not exist", e.location);
+      return UndefinedFunction("function timezone(text, " +
+                                   std::string(exec::TypeName(args[1]->type)) + ") does not exist",
+                               e.location);
     }
     LType t = args[1]->type == LType::kTimestampTz ? LType::kTimestamp : LType::kTimestampTz;
     return call(Fn::kAtTimeZone, t);
@@ -1459,13 +1600,18 @@ bool TimeConjunct(const exec::Expr& c, int time_col, const exec::EvalContext& ct
   }
   if (c.kind != EK::kCall || c.args.size() != 2) return false;
   Fn fn = c.fn;
-  if (fn != Fn::kEq && fn != Fn::kLt && fn != Fn::kLe && fn != Fn::kGt && fn != Fn::kGe) return false;
+  if (fn != Fn::kEq && fn != Fn::kLt && fn != Fn::kLe && fn != Fn::kGt && fn != Fn::kGe)
+    return false;
   const exec::Expr* a = c.args[0].get();
   const exec::Expr* b = c.args[1].get();
   if (HasColumnRef(*a) && !HasColumnRef(*b)) {
   } else if (!HasColumnRef(*a) && HasColumnRef(*b)) {
     std::swap(a, b);
-    fn = fn == Fn::kLt ? Fn::kGt : fn == Fn::kGt ? Fn::kLt : fn == Fn::kLe ? Fn::kGe : fn == Fn::kGe ? Fn::kLe : fn;
+    fn = fn == Fn::kLt   ? Fn::kGt
+         : fn == Fn::kGt ? Fn::kLt
+         : fn == Fn::kLe ? Fn::kGe
+         : fn == Fn::kGe ? Fn::kLe
+                         : fn;
   } else {
     return false;
   }
@@ -1473,16 +1619,20 @@ bool TimeConjunct(const exec::Expr& c, int time_col, const exec::EvalContext& ct
   if (!folded.ok() || folded->null) return false;
   // time <op> constant (the time column possibly under a timestamp cast).
   const exec::Expr* col = a;
-  while (col->kind == EK::kCall && col->fn == Fn::kCast && IsTimestamp(col->type)) col = col->args[0].get();
-  if (col->kind == EK::kColumn && col->column == time_col && IsTimestamp(a->type) && IsTimestamp(folded->type)) {
+  while (col->kind == EK::kCall && col->fn == Fn::kCast && IsTimestamp(col->type))
+    col = col->args[0].get();
+  if (col->kind == EK::kColumn && col->column == time_col && IsTimestamp(a->type) &&
+      IsTimestamp(folded->type)) {
     NarrowRange(fn, folded->i, lo, hi);
     return col == a;
   }
   // extract(epoch from time) <op> seconds
   if (a->kind == EK::kCall && a->fn == Fn::kDatePart && a->args[0]->kind == EK::kConst &&
       !a->args[0]->value.null && AsciiLower(a->args[0]->value.s) == "epoch" &&
-      a->args[1]->kind == EK::kColumn && a->args[1]->column == time_col && IsNumeric(folded->type)) {
-    const double s = PhysOf(folded->type) == Phys::kFloat ? folded->f : static_cast<double>(folded->i);
+      a->args[1]->kind == EK::kColumn && a->args[1]->column == time_col &&
+      IsNumeric(folded->type)) {
+    const double s =
+        PhysOf(folded->type) == Phys::kFloat ? folded->f : static_cast<double>(folded->i);
     if (!(std::fabs(s) < 9e12)) return false;
     // Seconds as a double: widen the range by a microsecond each way (the filter stays).
     const double us = s * 1e6;
@@ -1508,7 +1658,8 @@ bool TimeConjunct(const exec::Expr& c, int time_col, const exec::EvalContext& ct
 }
 
 // Tag pushdown: text_col = 'x' or text_col IN ('x', 'y').
-bool TagConjunct(const exec::Expr& c, const Source& src, int* col, std::vector<std::string>* values) {
+bool TagConjunct(const exec::Expr& c, const Source& src, int* col,
+                 std::vector<std::string>* values) {
   const exec::Expr* a = nullptr;
   std::vector<const exec::Expr*> consts;
   if (c.kind == EK::kCall && c.fn == Fn::kEq) {
@@ -1591,7 +1742,8 @@ Result<std::shared_ptr<Relation>> QueryRunner::Impl::InfoSchema(const std::strin
     b.emplace_back(LType::kInt32);
   };
   auto tables = db->Tables();
-  std::sort(tables.begin(), tables.end(), [](const auto& x, const auto& y) { return x->name < y->name; });
+  std::sort(tables.begin(), tables.end(),
+            [](const auto& x, const auto& y) { return x->name < y->name; });
   if (name == "tables") {
     text("table_catalog");
     text("table_schema");
@@ -1623,8 +1775,10 @@ Result<std::shared_ptr<Relation>> QueryRunner::Impl::InfoSchema(const std::strin
         b[5].AppendStr(col.type == storage::SqlType::kVarchar ? "character varying"
                                                               : storage::SqlTypeName(col.type));
         b[6].AppendStr(col.nullable ? "YES" : "NO");
-        if (col.max_length >= 0) b[7].AppendInt(col.max_length);
-        else b[7].AppendNull();
+        if (col.max_length >= 0)
+          b[7].AppendInt(col.max_length);
+        else
+          b[7].AppendNull();
       }
     }
   } else {
@@ -1715,7 +1869,8 @@ int64_t ConstLimit(const Expr* e, const char* what, Status* st) {
   }
   if (e->kind == ExprKind::kLiteral && e->literal.kind == Literal::Kind::kNull) return -1;
   if (e->kind != ExprKind::kLiteral || e->literal.kind != Literal::Kind::kInt) {
-    *st = Status::InvalidArgument(std::string(what) + " must be an integer constant").WithSqlState("42601");
+    *st = Status::InvalidArgument(std::string(what) + " must be an integer constant")
+              .WithSqlState("42601");
     return -1;
   }
   if (e->literal.i < 0) {
@@ -1807,7 +1962,9 @@ Result<Relation> QueryRunner::Impl::RunUnion(const SelectStmt& s) {
       col = static_cast<int>(o.expr->literal.i) - 1;
       if (col < 0 || col >= static_cast<int>(out.names.size())) {
         return Status::UndefinedColumn("ORDER BY position " + std::to_string(o.expr->literal.i) +
-                                       " is not in select list", o.expr->location + 1).WithSqlState("42P10");
+                                           " is not in select list",
+                                       o.expr->location + 1)
+            .WithSqlState("42P10");
       }
     } else if (o.expr->kind == ExprKind::kColumn) {
       for (size_t c = 0; c < out.names.size(); ++c) {
@@ -1820,7 +1977,8 @@ Result<Relation> QueryRunner::Impl::RunUnion(const SelectStmt& s) {
     exec::SortKey k;
     k.col = col;
     k.desc = o.descending;
-    k.nulls_first = o.nulls == OrderItem::Nulls::kFirst || (o.nulls == OrderItem::Nulls::kDefault && o.descending);
+    k.nulls_first = o.nulls == OrderItem::Nulls::kFirst ||
+                    (o.nulls == OrderItem::Nulls::kDefault && o.descending);
     keys.push_back(k);
   }
   Status st;
@@ -1849,16 +2007,22 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
           }
         }
         if (!any) {
-          return Status::UndefinedColumn("missing FROM-clause entry for table \"" + it.expr->qualifier + "\"",
-                                         it.expr->location + 1).WithSqlState("42P01");
+          return Status::UndefinedColumn(
+                     "missing FROM-clause entry for table \"" + it.expr->qualifier + "\"",
+                     it.expr->location + 1)
+              .WithSqlState("42P01");
         }
       } else {
-        if (s.from.empty()) return Status::SyntaxError("SELECT * with no tables specified is not valid", it.expr->location + 1);
-        for (int c = 0; c < nsrc; ++c) items.push_back(OutputItem{nullptr, c, src.names[static_cast<size_t>(c)]});
+        if (s.from.empty())
+          return Status::SyntaxError("SELECT * with no tables specified is not valid",
+                                     it.expr->location + 1);
+        for (int c = 0; c < nsrc; ++c)
+          items.push_back(OutputItem{nullptr, c, src.names[static_cast<size_t>(c)]});
       }
       continue;
     }
-    items.push_back(OutputItem{it.expr.get(), -1, it.alias.empty() ? DefaultName(*it.expr) : it.alias});
+    items.push_back(
+        OutputItem{it.expr.get(), -1, it.alias.empty() ? DefaultName(*it.expr) : it.alias});
   }
 
   // Aggregation?
@@ -1871,9 +2035,11 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
   if (s.where) {
     binder.clause = "WHERE";
     OMEN_ASSIGN_OR_RETURN(filter, binder.Bind(*s.where));
-    OMEN_ASSIGN_OR_RETURN(filter, binder.Coerce(std::move(filter), LType::kBool, s.where->location));
+    OMEN_ASSIGN_OR_RETURN(filter,
+                          binder.Coerce(std::move(filter), LType::kBool, s.where->location));
     if (filter->type != LType::kBool) {
-      return Status::DatatypeMismatch("argument of WHERE must be type boolean", s.where->location + 1);
+      return Status::DatatypeMismatch("argument of WHERE must be type boolean",
+                                      s.where->location + 1);
     }
   }
 
@@ -1894,18 +2060,22 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       if (ge->kind == ExprKind::kLiteral && ge->literal.kind == Literal::Kind::kInt) {
         const int64_t pos = ge->literal.i;
         if (pos < 1 || pos > static_cast<int64_t>(items.size())) {
-          return Status::UndefinedColumn("GROUP BY position " + std::to_string(pos) + " is not in select list",
-                                         ge->location + 1).WithSqlState("42P10");
+          return Status::UndefinedColumn(
+                     "GROUP BY position " + std::to_string(pos) + " is not in select list",
+                     ge->location + 1)
+              .WithSqlState("42P10");
         }
         const OutputItem& it = items[static_cast<size_t>(pos - 1)];
         if (it.ast == nullptr) {
           binder.key_fps.push_back("col:" + std::to_string(it.source_col));
-          binder.keys.push_back(exec::MakeColumn(it.source_col, src.types[static_cast<size_t>(it.source_col)]));
+          binder.keys.push_back(
+              exec::MakeColumn(it.source_col, src.types[static_cast<size_t>(it.source_col)]));
           binder.used.insert(it.source_col);
           continue;
         }
         ge = it.ast;
-      } else if (ge->kind == ExprKind::kColumn && ge->qualifier.empty() && !is_source_col(ge->name)) {
+      } else if (ge->kind == ExprKind::kColumn && ge->qualifier.empty() &&
+                 !is_source_col(ge->name)) {
         if (const Expr* a = find_alias(ge->name)) ge = a;
       }
       if (ContainsAggregate(*ge)) {
@@ -1959,7 +2129,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         outputs.push_back(std::move(b));
       } else {
         binder.used.insert(it.source_col);
-        outputs.push_back(exec::MakeColumn(it.source_col, src.types[static_cast<size_t>(it.source_col)]));
+        outputs.push_back(
+            exec::MakeColumn(it.source_col, src.types[static_cast<size_t>(it.source_col)]));
       }
       continue;
     }
@@ -1975,7 +2146,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     binder.clause = "HAVING";
     binder.allow_window = false;
     OMEN_ASSIGN_OR_RETURN(having, binder.Bind(*s.having));
-    OMEN_ASSIGN_OR_RETURN(having, binder.Coerce(std::move(having), LType::kBool, s.having->location));
+    OMEN_ASSIGN_OR_RETURN(having,
+                          binder.Coerce(std::move(having), LType::kBool, s.having->location));
     binder.allow_window = true;
   }
   // ORDER BY: output ordinal, output alias, or an expression (a hidden output column).
@@ -1986,8 +2158,10 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     if (e.kind == ExprKind::kLiteral && e.literal.kind == Literal::Kind::kInt) {
       const int64_t pos = e.literal.i;
       if (pos < 1 || pos > nvisible) {
-        return Status::UndefinedColumn("ORDER BY position " + std::to_string(pos) + " is not in select list",
-                                       e.location + 1).WithSqlState("42P10");
+        return Status::UndefinedColumn(
+                   "ORDER BY position " + std::to_string(pos) + " is not in select list",
+                   e.location + 1)
+            .WithSqlState("42P10");
       }
       *col = static_cast<int>(pos - 1);
       return Status::OK();
@@ -2001,7 +2175,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         }
       }
       if (hits > 1 && !is_source_col(e.name)) {
-        return Status::SyntaxError("ORDER BY \"" + e.name + "\" is ambiguous", e.location + 1).WithSqlState("42702");
+        return Status::SyntaxError("ORDER BY \"" + e.name + "\" is ambiguous", e.location + 1)
+            .WithSqlState("42702");
       }
       if (hits >= 1) return Status::OK();
     }
@@ -2021,8 +2196,10 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     OMEN_RETURN_IF_ERROR(output_ref(*o.expr, &col));
     if (col < 0) {
       if (s.distinct && s.distinct_on.empty()) {
-        return Status::SyntaxError("for SELECT DISTINCT, ORDER BY expressions must appear in select list",
-                                   o.expr->location + 1).WithSqlState("42P10");
+        return Status::SyntaxError(
+                   "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+                   o.expr->location + 1)
+            .WithSqlState("42P10");
       }
       OMEN_ASSIGN_OR_RETURN(ExprPtr b, binder.Bind(*o.expr));
       if (binder.IsUnknown(b.get())) {
@@ -2034,7 +2211,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     exec::SortKey k;
     k.col = col;
     k.desc = o.descending;
-    k.nulls_first = o.nulls == OrderItem::Nulls::kFirst || (o.nulls == OrderItem::Nulls::kDefault && o.descending);
+    k.nulls_first = o.nulls == OrderItem::Nulls::kFirst ||
+                    (o.nulls == OrderItem::Nulls::kDefault && o.descending);
     sort_keys.push_back(k);
   }
   std::vector<int> distinct_on;
@@ -2050,8 +2228,10 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
   }
   if (!distinct_on.empty() && !sort_keys.empty()) {
     for (size_t k = 0; k < distinct_on.size() && k < sort_keys.size(); ++k) {
-      if (std::find(distinct_on.begin(), distinct_on.end(), sort_keys[k].col) == distinct_on.end()) {
-        return Status::SyntaxError("SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+      if (std::find(distinct_on.begin(), distinct_on.end(), sort_keys[k].col) ==
+          distinct_on.end()) {
+        return Status::SyntaxError(
+                   "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
             .WithSqlState("42P10");
       }
     }
@@ -2064,7 +2244,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
   // Remap window column references now that the base layout is known.
   const int nbase = aggregated ? nkeys + static_cast<int>(binder.aggs.size()) : nsrc;
   std::function<void(exec::Expr*)> remap = [&](exec::Expr* e) {
-    if (e->kind == EK::kColumn && e->column >= kWindowMark) e->column = e->column - kWindowMark + nbase;
+    if (e->kind == EK::kColumn && e->column >= kWindowMark)
+      e->column = e->column - kWindowMark + nbase;
     for (auto& a : e->args) remap(a.get());
   };
   if (aggregated) {
@@ -2116,7 +2297,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
              (hi == kMaxTime ? std::string("infinity") : fmt(hi)) + ")";
     if (spec.tag_column >= 0) {
       pushed += ", " + src.names[static_cast<size_t>(spec.tag_column)] + " IN (";
-      for (size_t k = 0; k < spec.tag_values.size(); ++k) pushed += (k ? ", '" : "'") + spec.tag_values[k] + "'";
+      for (size_t k = 0; k < spec.tag_values.size(); ++k)
+        pushed += (k ? ", '" : "'") + spec.tag_values[k] + "'";
       pushed += ")";
     }
   } else {
@@ -2128,7 +2310,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
   if (explain != nullptr) {
     const int d0 = depth;
     if (limit >= 0 || offset > 0) {
-      Plan("Limit (limit " + (limit < 0 ? std::string("all") : std::to_string(limit)) + ", offset " + std::to_string(offset) + ")");
+      Plan("Limit (limit " + (limit < 0 ? std::string("all") : std::to_string(limit)) +
+           ", offset " + std::to_string(offset) + ")");
       ++depth;
     }
     if (!distinct_on.empty()) {
@@ -2136,8 +2319,10 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       ++depth;
     }
     if (!sort_keys.empty()) {
-      Plan(limit >= 0 && distinct_on.empty() ? "Top-K Sort (k = " + std::to_string(limit + offset) + ", " + std::to_string(sort_keys.size()) + " keys)"
-                                              : "Sort (" + std::to_string(sort_keys.size()) + " keys)");
+      Plan(limit >= 0 && distinct_on.empty()
+               ? "Top-K Sort (k = " + std::to_string(limit + offset) + ", " +
+                     std::to_string(sort_keys.size()) + " keys)"
+               : "Sort (" + std::to_string(sort_keys.size()) + " keys)");
       ++depth;
     }
     if (s.distinct && distinct_on.empty()) {
@@ -2160,7 +2345,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     }
     if (aggregated) {
       Plan(std::string(nkeys == 0 ? "Aggregate" : "HashAggregate") + " (" + std::to_string(nkeys) +
-           " keys, " + std::to_string(binder.aggs.size()) + " aggregates, parallel per thread then merged)");
+           " keys, " + std::to_string(binder.aggs.size()) +
+           " aggregates, parallel per thread then merged)");
       ++depth;
     }
     if (residual) {
@@ -2170,8 +2356,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     if (src.table != nullptr) {
       Plan("Scan " + src.table->name + " (" + pushed + ")");
     } else if (!s.from.empty()) {
-      Plan("Scan materialized " + (s.from[0].alias.empty() ? s.from[0].name : s.from[0].alias) + " (" +
-           std::to_string(src.rel->chunk.size) + " rows)");
+      Plan("Scan materialized " + (s.from[0].alias.empty() ? s.from[0].name : s.from[0].alias) +
+           " (" + std::to_string(src.rel->chunk.size) + " rows)");
     } else {
       Plan("Result (one row)");
     }
@@ -2227,7 +2413,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, scan->ReadTask(i));
         out->size = batch.num_rows;
         out->cols.assign(static_cast<size_t>(nsrc), Vector());
-        for (int c = 0; c < nsrc; ++c) out->cols[static_cast<size_t>(c)].type = src.types[static_cast<size_t>(c)];
+        for (int c = 0; c < nsrc; ++c)
+          out->cols[static_cast<size_t>(c)].type = src.types[static_cast<size_t>(c)];
         for (size_t k = 0; k < spec.columns.size(); ++k) {
           out->cols[static_cast<size_t>(spec.columns[k])] = exec::FromArrow(batch.columns[k]);
         }
@@ -2247,7 +2434,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     const bool early_stop = project_early && sort_keys.empty() && !s.distinct && limit >= 0;
     const int64_t need_rows = early_stop ? offset + limit : -1;
     std::atomic<int64_t> produced{0};
-    int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+    int threads = options.threads > 0 ? options.threads
+                                      : static_cast<int>(std::thread::hardware_concurrency());
     threads = std::max(1, std::min<int>(threads, static_cast<int>(ntasks)));
     std::vector<Chunk> parts(ntasks);
     std::vector<exec::HashAggregator> local;
@@ -2270,7 +2458,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
           rows_in.fetch_add(c.size);
           if (c.size == 0) return Status::OK();
           if (residual) {
-            OMEN_ASSIGN_OR_RETURN(std::vector<uint32_t> sel, exec::EvaluateFilter(*residual, c, eval));
+            OMEN_ASSIGN_OR_RETURN(std::vector<uint32_t> sel,
+                                  exec::EvaluateFilter(*residual, c, eval));
             if (static_cast<int64_t>(sel.size()) != c.size) {
               c = exec::GatherChunk(c, sel.data(), static_cast<int64_t>(sel.size()));
             }
@@ -2362,7 +2551,9 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
           }
           std::vector<Vector> cols;
           for (const auto& p : nonempty) cols.push_back(p.cols[static_cast<size_t>(c)]);
-          out.cols.push_back(nonempty.size() == 1 ? cols[0] : exec::Concat(cols, src.types[static_cast<size_t>(c)]));
+          out.cols.push_back(nonempty.size() == 1
+                                 ? cols[0]
+                                 : exec::Concat(cols, src.types[static_cast<size_t>(c)]));
         }
         base = std::move(out);
       } else {
@@ -2376,7 +2567,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
   for (int c = 0; c < nvisible; ++c) result.names.push_back(items[static_cast<size_t>(c)].name);
   for (int c = 0; c < nvisible; ++c) result.types.push_back(out_types[static_cast<size_t>(c)]);
   if (!execute) {
-  if (explain != nullptr && src.table != nullptr) {
+    if (explain != nullptr && src.table != nullptr) {
       // Partition and segment pruning from the storage scan (learned-index row estimate).
       storage::ScanStats st = scan_stats;
       if (!analyze) {
@@ -2397,7 +2588,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
 
   // ---- Gap filling (after aggregation).
   if (aggregated && binder.gapfill.present) {
-    if (binder.gapfill.key < 0) return Status::NotSupported("time_bucket_gapfill must be a GROUP BY key");
+    if (binder.gapfill.key < 0)
+      return Status::NotSupported("time_bucket_gapfill must be a GROUP BY key");
     exec::GapFillSpec g;
     g.bucket_col = binder.gapfill.key;
     g.width = binder.gapfill.width;
@@ -2409,14 +2601,17 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       g.start = spec.min_time;
       g.end = spec.max_time;
     } else {
-      return Status::InvalidArgument("missing time_bucket_gapfill argument: could not infer start and finish from WHERE clause");
+      return Status::InvalidArgument(
+          "missing time_bucket_gapfill argument: could not infer start and finish from WHERE "
+          "clause");
     }
     for (int k = 0; k < nkeys; ++k) {
       if (k != g.bucket_col) g.group_cols.push_back(k);
     }
     for (size_t a = 0; a < binder.aggs.size(); ++a) {
       if (binder.aggs[a].fill == AggCall::kLocf) g.locf_cols.push_back(nkeys + static_cast<int>(a));
-      if (binder.aggs[a].fill == AggCall::kInterpolate) g.interpolate_cols.push_back(nkeys + static_cast<int>(a));
+      if (binder.aggs[a].fill == AggCall::kInterpolate)
+        g.interpolate_cols.push_back(nkeys + static_cast<int>(a));
     }
     std::vector<LType> types = key_types;
     for (const auto& sp : specs) types.push_back(sp.type);
@@ -2512,16 +2707,16 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     };
     explain->push_back("Actual: scanned " + std::to_string(rows_scanned) + " rows in " +
                        ms(t_start, t_scan) + " ms (scan, filter, " +
-                       (aggregated ? "aggregate" : "project") + "); " +
-                       std::to_string(base.size) + " rows after the parallel stage; " +
-                       std::to_string(result.chunk.size) + " rows returned; " + ms(t_scan, t_end) +
-                       " ms after the scan");
+                       (aggregated ? "aggregate" : "project") + "); " + std::to_string(base.size) +
+                       " rows after the parallel stage; " + std::to_string(result.chunk.size) +
+                       " rows returned; " + ms(t_scan, t_end) + " ms after the scan");
     const storage::ScanStats& st = scan_stats;
     if (src.table != nullptr) {
       explain->push_back("Storage: partitions " + std::to_string(st.partitions_scanned) + " of " +
                          std::to_string(st.partitions_total) + " kept; segments " +
-                         std::to_string(st.segments_scanned) + " of " + std::to_string(st.segments_total) +
-                         " kept; rows estimated " + std::to_string(st.rows_estimated));
+                         std::to_string(st.segments_scanned) + " of " +
+                         std::to_string(st.segments_total) + " kept; rows estimated " +
+                         std::to_string(st.rows_estimated));
     }
   }
   return result;

@@ -33,9 +33,9 @@ struct Relation {
 };
 
 struct QueryOptions {
-  int threads = 0;                              // 0: all cores
-  int64_t memory_limit = 0;                     // bytes; 0: unlimited
-  const std::atomic<bool>* cancel = nullptr;    // set to cancel the running query
+  int threads = 0;                            // 0: all cores
+  int64_t memory_limit = 0;                   // bytes; 0: unlimited
+  const std::atomic<bool>* cancel = nullptr;  // set to cancel the running query
 };
 
 class QueryRunner {
