@@ -13,6 +13,7 @@
 #ifndef OMENDB_ARROW_IPC_H_
 #define OMENDB_ARROW_IPC_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -137,6 +138,9 @@ class IpcFileReader {
   std::shared_ptr<const Schema> schema_;
   std::vector<std::shared_ptr<const Dictionary>> dictionaries_;  // by field
   std::vector<internal::IpcMessageInfo> batches_;
+  // Per (batch, field): 1 once its null count and dictionary codes were validated. The file's
+  // bytes never change, so a column is checked on its first read only.
+  std::unique_ptr<std::atomic<uint8_t>[]> validated_;
 };
 
 // Opens the IPC file held in `bytes` (tests, fuzzing, data received over the network).

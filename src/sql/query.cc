@@ -2289,6 +2289,19 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     }
     spec.min_time = lo;
     spec.max_time = hi;
+    // DISTINCT ON (sort key) ORDER BY sort key, time DESC|ASC with no other filter: only each
+    // series' last (first) row per sorted segment can be an answer.
+    auto is_col = [&](int out, int col) {
+      const exec::Expr& e = *outputs[static_cast<size_t>(out)];
+      return e.kind == EK::kColumn && e.column == col;
+    };
+    if (!aggregated && binder.windows.empty() && !residual && src.table->sort_column >= 0 &&
+        distinct_on.size() == 1 && sort_keys.size() == 2 &&
+        sort_keys[0].col == distinct_on[0] && is_col(distinct_on[0], src.table->sort_column) &&
+        is_col(sort_keys[1].col, time_col)) {
+      spec.series_edge = sort_keys[1].desc ? storage::ScanSpec::SeriesEdge::kLast
+                                           : storage::ScanSpec::SeriesEdge::kFirst;
+    }
     for (int c : binder.used) spec.columns.push_back(c);
     if (spec.columns.empty()) spec.columns.push_back(time_col);  // count(*): read the time column
     const bool ts_tz = src.types[static_cast<size_t>(time_col)] == LType::kTimestampTz;
@@ -2300,6 +2313,11 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       for (size_t k = 0; k < spec.tag_values.size(); ++k)
         pushed += (k ? ", '" : "'") + spec.tag_values[k] + "'";
       pushed += ")";
+    }
+    if (spec.series_edge != storage::ScanSpec::SeriesEdge::kNone) {
+      pushed += spec.series_edge == storage::ScanSpec::SeriesEdge::kLast
+                    ? ", last row per series"
+                    : ", first row per series";
     }
   } else {
     residual = std::move(filter);

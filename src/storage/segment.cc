@@ -326,14 +326,6 @@ Result<Segment::KeyColumns> Segment::BatchKeys(int b) const {
   return keys_[b];
 }
 
-Result<int64_t> Segment::KeyAt(int64_t row) const {
-  const int b = static_cast<int>(row / index_.batch_rows);
-  const int64_t off = row % index_.batch_rows;
-  OMEN_ASSIGN_OR_RETURN(KeyColumns k, BatchKeys(b));
-  if (index_.sort_column < 0) return k.time[off];
-  return (int64_t{k.codes[off] + 1} << index_.key_shift) + (k.time[off] - index_.min_time);
-}
-
 Result<int64_t> Segment::LowerBoundKey(int64_t key) const {
   int64_t lo = 0, hi = rows();
   if (model_) {
@@ -342,13 +334,34 @@ Result<int64_t> Segment::LowerBoundKey(int64_t key) const {
     hi = static_cast<int64_t>(pos.hi);
   }
   // Binary search for the first key >= key in [lo, hi); the model guarantees it lies there.
+  // Invariant: keys before lo are < key, keys from hi on are >= key. Each round searches the
+  // part of [lo, hi) inside one batch on its raw key arrays (one BatchKeys call per batch).
+  const bool composite = index_.sort_column >= 0;
   while (lo < hi) {
-    int64_t mid = lo + (hi - lo) / 2;
-    OMEN_ASSIGN_OR_RETURN(int64_t k, KeyAt(mid));
-    if (k < key) {
-      lo = mid + 1;
+    const int64_t mid = lo + (hi - lo) / 2;
+    const int b = static_cast<int>(mid / index_.batch_rows);
+    OMEN_ASSIGN_OR_RETURN(KeyColumns k, BatchKeys(b));
+    const int64_t base = int64_t{b} * index_.batch_rows;
+    const int64_t wl = std::max(lo, base);
+    const int64_t wh = std::min<int64_t>(hi, base + index_.BatchRows(static_cast<uint32_t>(b)));
+    int64_t l = wl, h = wh;
+    while (l < h) {
+      const int64_t m = l + (h - l) / 2;
+      const int64_t off = m - base;
+      const int64_t km = composite ? (int64_t{k.codes[off] + 1} << index_.key_shift) +
+                                         (k.time[off] - index_.min_time)
+                                   : k.time[off];
+      if (km < key) {
+        l = m + 1;
+      } else {
+        h = m;
+      }
+    }
+    if (l == wh) {
+      lo = wh;  // the whole window is below key
     } else {
-      hi = mid;
+      hi = l;
+      if (l > wl) lo = l;  // key at l - 1 is below key
     }
   }
   return lo;

@@ -91,7 +91,6 @@ class Segment {
     std::shared_ptr<const void> owner;
   };
   Result<KeyColumns> BatchKeys(int b) const;
-  Result<int64_t> KeyAt(int64_t row) const;
 
   Env* env_ = nullptr;
   std::string base_;

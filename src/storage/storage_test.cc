@@ -625,15 +625,45 @@ TEST_P(DatabaseOptions, CompressionAndSortKeyScans) {
   db.reset();
   db = OpenDb(dir);
   EXPECT_EQ(ScanAll(*db), Filter(all, INT64_MIN, INT64_MAX));
+  int exact_estimates = 0;
   for (int q = 0; q < 20; ++q) {
     ScanSpec spec;
     spec.min_time = kT0 + static_cast<int64_t>(rng() % (2 * kDay));
     spec.max_time = spec.min_time + static_cast<int64_t>(rng() % (kDay / 2));
-    EXPECT_EQ(ScanAll(*db, spec), Filter(all, spec.min_time, spec.max_time));
+    const auto want = Filter(all, spec.min_time, spec.max_time);
+    EXPECT_EQ(ScanAll(*db, spec), want);
+    if (sort_key) {
+      // Narrow ranges over (host, time)-ordered segments are found per series: then the
+      // estimate (the rows the tasks read) is exact.
+      auto scan = db->Scan("metrics", spec);
+      ASSERT_TRUE(scan.ok());
+      EXPECT_GE(scan->stats().rows_estimated, static_cast<int64_t>(want.size())) << q;
+      exact_estimates += scan->stats().rows_estimated == static_cast<int64_t>(want.size());
+      // Series edges: the candidates hold each host's latest (earliest) row in the range.
+      for (auto edge : {ScanSpec::SeriesEdge::kLast, ScanSpec::SeriesEdge::kFirst}) {
+        ScanSpec e = spec;
+        e.series_edge = edge;
+        const bool last = edge == ScanSpec::SeriesEdge::kLast;
+        auto edges = [&](const std::vector<Row>& rows) {
+          std::map<std::string, int64_t> out;
+          for (const Row& r : rows) {
+            auto [it, fresh] = out.emplace(r.host, r.time);
+            if (!fresh) it->second = last ? std::max(it->second, r.time) : std::min(it->second, r.time);
+          }
+          return out;
+        };
+        const auto candidates = ScanAll(*db, e);
+        EXPECT_LE(candidates.size(), want.size());
+        EXPECT_EQ(edges(candidates), edges(want)) << q;
+      }
+    }
     std::string host = "host_" + std::to_string(q % 11);
     spec.tag_column = 1;
     spec.tag_values = {host};
     EXPECT_EQ(ScanAll(*db, spec), Filter(all, spec.min_time, spec.max_time, host)) << q;
+  }
+  if (sort_key) {
+    EXPECT_GE(exact_estimates, 10);
   }
 }
 

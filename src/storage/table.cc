@@ -421,6 +421,58 @@ bool Overlaps(int64_t a_lo, int64_t a_hi_incl, int64_t lo, int64_t hi_excl) {
 
 }  // namespace
 
+namespace {
+
+// Whether per-series lookups should find the rows of spec's time range in a sort-key segment:
+// the range covers under half of the segment's time span and the segment has many rows per
+// series (each series costs two model searches; a scan costs a time check per row).
+bool UseSeriesLookups(const Segment& seg, const ScanSpec& spec) {
+  const SegmentIndex& ix = seg.index();
+  if (ix.sort_column < 0 || !ix.has_model) return false;
+  const auto& dict = seg.dictionary(ix.sort_column);
+  const int64_t series = (dict == nullptr ? 0 : dict->length) + 1;
+  if (series * 32 > seg.rows()) return false;
+  const double span = static_cast<double>(ix.max_time) - static_cast<double>(ix.min_time) + 1;
+  const double lo = static_cast<double>(std::max(spec.min_time, ix.min_time));
+  const double hi = static_cast<double>(std::min(spec.max_time, ix.max_time + 1));
+  return (hi - lo) < span / 2;
+}
+
+// Tasks for the row ranges (ascending, disjoint) of a sort-key segment: one task per batch that
+// holds any of them, with the explicit rows.
+void AddRowListTasks(const std::shared_ptr<Segment>& seg,
+                     const std::vector<std::pair<int64_t, int64_t>>& ranges,
+                     const std::vector<int32_t>& codes, std::vector<TableScan::Task>* tasks, ScanStats* stats) {
+  const int64_t batch_rows = seg->index().batch_rows;
+  TableScan::Task task;
+  task.batch = -1;
+  auto finish = [&] {
+    if (task.batch < 0 || task.rows.empty()) return;
+    task.segment = seg;
+    task.begin = task.rows.front();
+    task.end = int64_t{task.rows.back()} + 1;
+    task.codes = codes;
+    stats->rows_estimated += static_cast<int64_t>(task.rows.size());
+    tasks->push_back(std::move(task));
+    task = TableScan::Task();
+  };
+  for (auto [begin, end] : ranges) {
+    for (int64_t r = begin; r < end;) {
+      const int b = static_cast<int>(r / batch_rows);
+      if (b != task.batch) {
+        finish();
+        task.batch = b;
+      }
+      const int64_t base = int64_t{b} * batch_rows;
+      const int64_t stop = std::min(end, base + batch_rows);
+      for (; r < stop; ++r) task.rows.push_back(static_cast<uint32_t>(r - base));
+    }
+  }
+  finish();
+}
+
+}  // namespace
+
 arrow::RecordBatch ExtendToTable(arrow::RecordBatch batch, const TableDef& def,
                                  const std::shared_ptr<const arrow::Schema>& schema) {
   for (size_t c = batch.columns.size(); c < def.columns.size(); ++c) {
@@ -489,6 +541,32 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
     } else if (ix.sort_column < 0) {
       OMEN_ASSIGN_OR_RETURN(auto r, seg->TimeRowRange(spec.min_time, spec.max_time));
       if (r.second > r.first) ranges.push_back(r);
+    } else if (spec.series_edge != ScanSpec::SeriesEdge::kNone && ix.sort_column >= 0 &&
+               ix.has_model && !tag_filter) {
+      const auto& dict = seg->dictionary(ix.sort_column);
+      const int64_t n = dict == nullptr ? 0 : dict->length;
+      const bool last = spec.series_edge == ScanSpec::SeriesEdge::kLast;
+      for (int64_t code = -1; code < n; ++code) {  // -1: the null series
+        OMEN_ASSIGN_OR_RETURN(auto r, seg->SeriesRowRange(static_cast<int32_t>(code),
+                                                          spec.min_time, spec.max_time));
+        if (r.second <= r.first) continue;
+        const int64_t row = last ? r.second - 1 : r.first;
+        ranges.emplace_back(row, row + 1);
+      }
+      AddRowListTasks(seg, ranges, codes, &scan.tasks_, &scan.stats_);
+      continue;
+    } else if (UseSeriesLookups(*seg, spec)) {
+      // A narrow time range over (series, time)-ordered rows: one learned-index lookup pair per
+      // series beats checking every row's time. The rows go into per-batch row lists below.
+      const auto& dict = seg->dictionary(ix.sort_column);
+      const int64_t n = dict == nullptr ? 0 : dict->length;
+      for (int64_t code = -1; code < n; ++code) {  // -1: the null series
+        OMEN_ASSIGN_OR_RETURN(auto r, seg->SeriesRowRange(static_cast<int32_t>(code),
+                                                          spec.min_time, spec.max_time));
+        if (r.second > r.first) ranges.push_back(r);
+      }
+      AddRowListTasks(seg, ranges, codes, &scan.tasks_, &scan.stats_);
+      continue;
     } else {
       ranges.emplace_back(0, seg->rows());  // time filtered per row in ReadTask
     }
@@ -584,11 +662,14 @@ Result<arrow::RecordBatch> TableScan::ReadTask(size_t i) const {
   const int tag_pos = task.codes.empty() ? -1 : want(spec_.tag_column);
   OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, task.segment->ReadBatch(task.batch, wanted));
   std::vector<uint32_t> keep;
-  const bool filtered = !task.codes.empty() || time_per_row;
+  const bool filtered = !task.codes.empty() || time_per_row || !task.rows.empty();
   if (filtered) {
     keep.resize(static_cast<size_t>(task.end - task.begin));
     size_t n = 0;
-    if (time_per_row) {
+    if (!task.rows.empty()) {
+      keep = task.rows;
+      n = keep.size();
+    } else if (time_per_row) {
       // Branch-free selection: write every row id, advance only past matches.
       const int64_t* t = batch.columns[time_pos].values.As<int64_t>();
       const int64_t lo = spec_.min_time, hi = spec_.max_time;

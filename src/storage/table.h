@@ -38,6 +38,11 @@ struct ScanSpec {
   // Optional tag filter: rows whose string column tag_column equals one of tag_values.
   int tag_column = -1;
   std::vector<std::string> tag_values;
+  // Candidate rows for "the latest (earliest) row of each series": in segments ordered by
+  // (sort key, time), only the last (first) in-range row of each series is read; other segments
+  // and write buffers are read in full. The caller reduces the candidates per series.
+  enum class SeriesEdge { kNone, kLast, kFirst };
+  SeriesEdge series_edge = SeriesEdge::kNone;
 };
 
 struct ScanStats {
@@ -61,6 +66,9 @@ class TableScan {
     int64_t end = 0;
     std::vector<int32_t> codes;  // tag filter codes in the segment dictionary (empty: none)
     bool time_filter = false;    // rows need a per-row time check (sort-key segments)
+    // When non-empty: exactly these rows of the batch (ascending, within [begin, end)), found by
+    // per-series learned-index lookups; no time check is needed.
+    std::vector<uint32_t> rows;
     int buffer = -1;             // index into buffers_ for a buffer task
   };
 
