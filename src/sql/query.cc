@@ -2410,21 +2410,49 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
 
   auto t_start = std::chrono::steady_clock::now();
   int64_t rows_scanned = 0;
+  int64_t topk_window = -1;  // the time window an ORDER BY time LIMIT k scan ended with
   Chunk base;  // aggregated: keys+aggs; else source rows (or outputs when project_early)
   storage::ScanStats scan_stats;
   std::atomic<int64_t> rows_in{0};
   if (execute) {
     // Morsels: table scan tasks, or slices of a materialized relation.
     std::optional<storage::TableScan> scan;
-    size_t ntasks;
+    size_t ntasks = 0;
     constexpr int64_t kMorsel = 64 * 1024;
-    if (src.table != nullptr) {
-      OMEN_ASSIGN_OR_RETURN(storage::TableScan sc, db->Scan(src.table->name, spec));
+    std::vector<Chunk> parts;
+    std::vector<exec::HashAggregator> local;
+    const bool early_stop = project_early && sort_keys.empty() && !s.distinct && limit >= 0;
+    const int64_t need_rows = early_stop ? offset + limit : -1;
+    std::atomic<int64_t> produced{0};
+    // ORDER BY time [DESC] LIMIT k (no aggregation or DISTINCT): scan a window at the end
+    // (start) of the range first, widening it until it holds k rows; rows outside the window
+    // cannot precede the k rows inside.
+    const bool time_topk = src.table != nullptr && project_early && distinct_on.empty() &&
+                           !s.distinct && limit >= 0 && !sort_keys.empty() &&
+                           outputs[static_cast<size_t>(sort_keys[0].col)]->kind == EK::kColumn &&
+                           outputs[static_cast<size_t>(sort_keys[0].col)]->column ==
+                               src.table->time_column;
+    storage::ScanSpec scan_spec = spec;
+    int64_t window = -1;  // width of the time window scanned; -1: the whole range
+    auto open_scan = [&]() -> Status {
+      if (src.table == nullptr) {
+        ntasks = static_cast<size_t>((src.rel->chunk.size + kMorsel - 1) / kMorsel);
+        return Status::OK();
+      }
+      OMEN_ASSIGN_OR_RETURN(storage::TableScan sc, db->Scan(src.table->name, scan_spec));
       scan.emplace(std::move(sc));
       ntasks = scan->tasks().size();
-      scan_stats = scan->stats();
-    } else {
-      ntasks = static_cast<size_t>((src.rel->chunk.size + kMorsel - 1) / kMorsel);
+      if (window < 0) scan_stats = scan->stats();
+      return Status::OK();
+    };
+    OMEN_RETURN_IF_ERROR(open_scan());
+    if (time_topk && scan_stats.min_time <= scan_stats.max_time &&
+        scan_stats.rows_estimated > 8 * (offset + limit + 1)) {
+      const int64_t t_lo = scan_stats.min_time, t_hi = scan_stats.max_time;
+      const double span = static_cast<double>(t_hi) - static_cast<double>(t_lo) + 1;
+      const double frac = 4.0 * static_cast<double>(offset + limit + 1) /
+                          static_cast<double>(scan_stats.rows_estimated);
+      window = std::max<int64_t>(1, static_cast<int64_t>(span * frac));
     }
     auto read = [&](size_t i, Chunk* out) -> Status {
       if (scan) {
@@ -2449,15 +2477,6 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       *out = exec::GatherChunk(src.rel->chunk, sel.data(), e - b);
       return Status::OK();
     };
-    const bool early_stop = project_early && sort_keys.empty() && !s.distinct && limit >= 0;
-    const int64_t need_rows = early_stop ? offset + limit : -1;
-    std::atomic<int64_t> produced{0};
-    int threads = options.threads > 0 ? options.threads
-                                      : static_cast<int>(std::thread::hardware_concurrency());
-    threads = std::max(1, std::min<int>(threads, static_cast<int>(ntasks)));
-    std::vector<Chunk> parts(ntasks);
-    std::vector<exec::HashAggregator> local;
-    for (int t = 0; t < std::max(threads, 1); ++t) local.emplace_back(key_types, specs);
     std::atomic<size_t> next{0};
     std::mutex err_mu;
     Status first_error;
@@ -2529,12 +2548,38 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         }
       }
     };
-    if (threads <= 1 || ntasks <= 1) {
-      worker(0);
+    auto run_tasks = [&]() {
+      int threads = options.threads > 0 ? options.threads
+                                        : static_cast<int>(std::thread::hardware_concurrency());
+      threads = std::max(1, std::min<int>(threads, static_cast<int>(ntasks)));
+      parts.assign(ntasks, Chunk());
+      local.clear();
+      for (int t = 0; t < threads; ++t) local.emplace_back(key_types, specs);
+      next.store(0);
+      produced.store(0);
+      if (threads <= 1 || ntasks <= 1) {
+        worker(0);
+      } else {
+        std::vector<std::thread> pool;
+        for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+        for (auto& th : pool) th.join();
+      }
+    };
+    if (window < 0) {
+      run_tasks();
     } else {
-      std::vector<std::thread> pool;
-      for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
-      for (auto& th : pool) th.join();
+      const int64_t t_lo = scan_stats.min_time, t_hi = scan_stats.max_time;
+      const bool desc = sort_keys[0].desc;
+      while (true) {
+        const bool whole = window >= t_hi - t_lo;
+        scan_spec.min_time = whole || !desc ? spec.min_time : t_hi - window + 1;
+        scan_spec.max_time = whole || desc ? spec.max_time : t_lo + window;
+        OMEN_RETURN_IF_ERROR(open_scan());
+        run_tasks();
+        if (failed.load() || whole || produced.load() >= offset + limit) break;
+        window = window > (t_hi - t_lo) / 16 ? t_hi - t_lo : window * 16;
+      }
+      topk_window = window;
     }
     OMEN_RETURN_IF_ERROR(first_error);
     rows_scanned = rows_in.load();
@@ -2735,6 +2780,11 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
                          std::to_string(st.segments_scanned) + " of " +
                          std::to_string(st.segments_total) + " kept; rows estimated " +
                          std::to_string(st.rows_estimated));
+      if (topk_window >= 0) {
+        explain->push_back("Top-K by time: the scan ended with a window of " +
+                           std::to_string(topk_window) + " microseconds at the range's " +
+                           (sort_keys[0].desc ? "end" : "start"));
+      }
     }
   }
   return result;

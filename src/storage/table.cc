@@ -529,6 +529,8 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
       if (codes.empty()) continue;
     }
     scan.stats_.segments_scanned++;
+    scan.stats_.min_time = std::min(scan.stats_.min_time, std::max(ix.min_time, spec.min_time));
+    scan.stats_.max_time = std::max(scan.stats_.max_time, std::min(ix.max_time, spec.max_time - 1));
     std::vector<std::pair<int64_t, int64_t>> ranges;
     bool exact = false;  // ranges hold exactly the rows in the time range
     if (ix.sort_column >= 0 && tag_filter && spec.tag_column == ix.sort_column && ix.has_model) {
@@ -603,6 +605,8 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
     task.buffer = static_cast<int>(i);
     scan.stats_.buffers_scanned++;
     const auto& snap = scan.buffers_[i];
+    scan.stats_.min_time = std::min(scan.stats_.min_time, std::max(snap.min_time, spec.min_time));
+    scan.stats_.max_time = std::max(scan.stats_.max_time, std::min(snap.max_time, spec.max_time - 1));
     if (snap.min_time >= spec.min_time && snap.max_time < spec.max_time) {
       scan.stats_.rows_estimated += snap.rows;  // the whole buffer is in range: no row pass
     } else {

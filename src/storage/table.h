@@ -53,6 +53,10 @@ struct ScanStats {
   int batches_pruned = 0;
   int buffers_scanned = 0;
   int64_t rows_estimated = 0;  // exact for segments (learned-index ranges); buffer rows in range
+  // Bounds on the times of the rows the tasks hold (from segment indexes and buffer snapshots,
+  // clipped to the spec's range); min > max when there are none.
+  int64_t min_time = std::numeric_limits<int64_t>::max();
+  int64_t max_time = std::numeric_limits<int64_t>::min();
 };
 
 // A consistent snapshot of a table, cut into independent read tasks. ReadTask is const and
