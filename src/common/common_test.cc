@@ -10,6 +10,7 @@
 #include "common/crc32c.h"
 #include "common/datetime.h"
 #include "common/env.h"
+#include "common/strings.h"
 #include "omendb/status.h"
 
 namespace omen {
@@ -212,6 +213,20 @@ TEST(Datetime, FormatsLikePostgres) {
     auto back = ParseTimestamp(s);
     ASSERT_TRUE(back.ok()) << s;
     EXPECT_EQ(*back, t) << s;
+  }
+}
+
+TEST(Strings, ParseByteSize) {
+  EXPECT_EQ(ParseByteSize("0"), 0);
+  EXPECT_EQ(ParseByteSize("1048576"), 1048576);
+  EXPECT_EQ(ParseByteSize("512kB"), 512 * 1024);
+  EXPECT_EQ(ParseByteSize("64 MB"), 64LL << 20);
+  EXPECT_EQ(ParseByteSize("2GiB"), 2LL << 30);
+  EXPECT_EQ(ParseByteSize("1tb"), 1LL << 40);
+  EXPECT_EQ(ParseByteSize("7b"), 7);
+  for (const char* bad : {"", "MB", "-1", "1.5GB", "12 parsecs", "1GBx", "99999999999999999999",
+                          "17179869184GB"}) {
+    EXPECT_FALSE(ParseByteSize(bad).has_value()) << bad;
   }
 }
 

@@ -179,9 +179,30 @@ struct CopyStmt {
   std::vector<std::pair<std::string, std::string>> options;  // format, header, delimiter, ...
 };
 
+// SET name TO value | SET name TO DEFAULT | RESET name | RESET ALL (and SET TIME ZONE).
+struct SetStmt {
+  enum class Kind { kValue, kDefault, kReset, kResetAll };
+  Kind kind = Kind::kValue;
+  std::string name;   // lower case; "timezone" for SET TIME ZONE
+  std::string value;  // kValue: the values joined by ", " (PostgreSQL's GUC list form)
+  bool local = false;
+};
+
+struct ShowStmt {
+  std::string name;  // lower case; "all" for SHOW ALL
+};
+
+// BEGIN/START TRANSACTION, COMMIT/END, ROLLBACK/ABORT, SAVEPOINT, ...: OmenDB runs every
+// statement as its own transaction; the session only tracks the client's block.
+struct TransactionStmt {
+  enum class Kind { kBegin, kCommit, kRollback, kOther };
+  Kind kind = Kind::kOther;
+  std::string tag;  // the command tag PostgreSQL answers with
+};
+
 struct Statement {
   std::variant<SelectStmt, CreateTableStmt, DropTableStmt, AddColumnStmt, InsertStmt, DeleteStmt,
-               ExplainStmt, CopyStmt>
+               ExplainStmt, CopyStmt, SetStmt, ShowStmt, TransactionStmt>
       node;
   int location = 0;  // offset of the statement in the text given to Parse
   int length = 0;    // 0: to the end

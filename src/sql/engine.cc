@@ -439,10 +439,77 @@ Result<QueryResult> Copy(storage::Database* db, const QueryOptions& options, con
 
 }  // namespace
 
+namespace {
+
+Result<QueryResult> RunSet(SessionSettings* settings, const SetStmt& s) {
+  QueryResult q;
+  q.command_tag = s.kind == SetStmt::Kind::kReset || s.kind == SetStmt::Kind::kResetAll ? "RESET"
+                                                                                       : "SET";
+  switch (s.kind) {
+    case SetStmt::Kind::kValue:
+      OMEN_RETURN_IF_ERROR(settings->Set(s.name, s.value));
+      break;
+    case SetStmt::Kind::kDefault:
+    case SetStmt::Kind::kReset:
+      OMEN_RETURN_IF_ERROR(settings->Reset(s.name));
+      break;
+    case SetStmt::Kind::kResetAll:
+      settings->ResetAll();
+      break;
+  }
+  return q;
+}
+
+Result<QueryResult> RunShow(const SessionSettings& settings, const ShowStmt& s) {
+  QueryResult q;
+  q.command_tag = "SHOW";
+  if (s.name == "all") {
+    q.column_names = {"name", "setting", "description"};
+    q.column_types = {"text", "text", "text"};
+    for (const auto& [name, value] : settings.All()) {
+      q.rows.push_back({name, value, std::string()});
+    }
+    return q;
+  }
+  OMEN_ASSIGN_OR_RETURN(std::string value, settings.Get(s.name));
+  q.column_names = {SessionSettings::Canonical(s.name)};
+  q.column_types = {"text"};
+  q.rows.push_back({value});
+  return q;
+}
+
+}  // namespace
+
 Result<std::vector<QueryResult>> SqlEngine::Execute(std::string_view sql) {
   OMEN_ASSIGN_OR_RETURN(std::vector<Statement> statements, Parse(sql));
   std::vector<QueryResult> results;
   for (const Statement& st : statements) {
+    OMEN_ASSIGN_OR_RETURN(QueryResult r, ExecuteStatement(st));
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+Result<QueryResult> SqlEngine::ExecuteStatement(const Statement& st) {
+  const auto* txn = std::get_if<TransactionStmt>(&st.node);
+  if (txn_status_ == 'E' && (txn == nullptr || txn->kind == TransactionStmt::Kind::kOther ||
+                             txn->kind == TransactionStmt::Kind::kBegin)) {
+    return Status::InvalidArgument(
+               "current transaction is aborted, commands ignored until end of transaction block")
+        .WithSqlState("25P02");
+  }
+  QueryOptions options = options_;
+  if (settings_.statement_timeout_ms() > 0) {
+    options.deadline = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(settings_.statement_timeout_ms());
+  }
+  Result<QueryResult> r = Dispatch(st, options);
+  if (!r.ok() && txn_status_ == 'T') txn_status_ = 'E';
+  return r;
+}
+
+Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions& options) {
+  {
     Result<QueryResult> r = Status::Internal("unhandled statement");
     if (const auto* s = std::get_if<CreateTableStmt>(&st.node)) {
       r = CreateTable(db_, *s);
@@ -477,7 +544,7 @@ Result<std::vector<QueryResult>> SqlEngine::Execute(std::string_view sql) {
     } else if (const auto* s = std::get_if<InsertStmt>(&st.node)) {
       r = Insert(db_, *s);
     } else if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
-      QueryRunner runner(db_, options_);
+      QueryRunner runner(db_, options);
       auto rel = runner.Run(*s);
       if (rel.ok()) {
         r = ToResult(*rel);
@@ -485,10 +552,10 @@ Result<std::vector<QueryResult>> SqlEngine::Execute(std::string_view sql) {
         r = rel.status();
       }
     } else if (const auto* s = std::get_if<DeleteStmt>(&st.node)) {
-      QueryRunner runner(db_, options_);
+      QueryRunner runner(db_, options);
       r = Delete(db_, &runner, *s);
     } else if (const auto* s = std::get_if<ExplainStmt>(&st.node)) {
-      QueryRunner runner(db_, options_);
+      QueryRunner runner(db_, options);
       auto lines = runner.Explain(*s->query, s->analyze);
       if (lines.ok()) {
         QueryResult q;
@@ -501,12 +568,25 @@ Result<std::vector<QueryResult>> SqlEngine::Execute(std::string_view sql) {
         r = lines.status();
       }
     } else if (const auto* s = std::get_if<CopyStmt>(&st.node)) {
-      r = Copy(db_, options_, *s);
+      r = Copy(db_, options, *s);
+    } else if (const auto* s = std::get_if<SetStmt>(&st.node)) {
+      r = RunSet(&settings_, *s);
+    } else if (const auto* s = std::get_if<ShowStmt>(&st.node)) {
+      r = RunShow(settings_, *s);
+    } else if (const auto* s = std::get_if<TransactionStmt>(&st.node)) {
+      QueryResult q;
+      q.command_tag = s->tag;
+      if (s->kind == TransactionStmt::Kind::kBegin) {
+        txn_status_ = 'T';
+      } else if (s->kind == TransactionStmt::Kind::kCommit ||
+                 s->kind == TransactionStmt::Kind::kRollback) {
+        if (txn_status_ == 'E') q.command_tag = "ROLLBACK";  // as PostgreSQL: a failed block
+        txn_status_ = 'I';
+      }
+      r = std::move(q);
     }
-    if (!r.ok()) return r.status();
-    results.push_back(std::move(r).value());
+    return r;
   }
-  return results;
 }
 
 }  // namespace omen::sql

@@ -1,13 +1,11 @@
 // Copyright 2026 The OmenDB Authors.
 //
-// SqlEngine: runs SQL text against an embedded storage::Database. Today it
-// covers DDL (CREATE TABLE with OmenDB's WITH options, DROP TABLE, ALTER TABLE
-// ADD COLUMN), INSERT ... VALUES, and the narrow SELECT that `omendb sql`
-// needs to show a table's rows: a column list or *, a time-range WHERE on the
-// time column (pushed into the storage scan), LIMIT/OFFSET. Everything else is
-// Status::NotSupported (SQLSTATE 0A000) until the planner and vectorized
-// executor land (issue 4). Results come back as PostgreSQL text values.
-// One SqlEngine per session; the Database may be shared.
+// SqlEngine: runs SQL text against an embedded storage::Database: DDL (CREATE TABLE with
+// OmenDB's WITH options, DROP TABLE, ALTER TABLE ADD COLUMN), INSERT ... VALUES/SELECT, DELETE,
+// SELECT (QueryRunner), EXPLAIN [ANALYZE], COPY to and from files, and the session statements
+// SET/SHOW/RESET and BEGIN/COMMIT/ROLLBACK. Results come back as PostgreSQL text values.
+// One SqlEngine per session (it holds the session's settings and transaction-block state); the
+// Database may be shared. Not thread-safe.
 
 #ifndef OMENDB_SQL_ENGINE_H_
 #define OMENDB_SQL_ENGINE_H_
@@ -19,6 +17,7 @@
 
 #include "omendb/status.h"
 #include "sql/query.h"
+#include "sql/settings.h"
 #include "storage/database.h"
 
 namespace omen::sql {
@@ -37,10 +36,23 @@ class SqlEngine {
   // Runs every statement of sql in order; stops at the first error (earlier statements stay
   // applied: each statement is its own transaction).
   Result<std::vector<QueryResult>> Execute(std::string_view sql);
+  // Runs one parsed statement (the server's extended protocol parses once, runs many times).
+  Result<QueryResult> ExecuteStatement(const Statement& st);
+
+  SessionSettings& settings() { return settings_; }
+  const SessionSettings& settings() const { return settings_; }
+  // PostgreSQL's ReadyForQuery status: 'I' idle, 'T' in a BEGIN block, 'E' in a failed block
+  // (statements other than COMMIT/ROLLBACK fail with 25P02 until it ends). Every statement
+  // still commits on its own: a block groups nothing and ROLLBACK undoes nothing.
+  char transaction_status() const { return txn_status_; }
 
  private:
+  Result<QueryResult> Dispatch(const Statement& st, const QueryOptions& options);
+
   storage::Database* db_;
   QueryOptions options_;
+  SessionSettings settings_;
+  char txn_status_ = 'I';
 };
 
 }  // namespace omen::sql

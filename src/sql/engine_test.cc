@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <string>
 
 #include "common/env.h"
@@ -100,6 +102,65 @@ TEST_F(EngineTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(state("CREATE TABLE u (a int)"), "22023");  // no time column
   EXPECT_EQ(state("CREATE TABLE u (ts timestamptz NOT NULL) WITH (bogus = 1)"), "22023");
   EXPECT_EQ(state("CREATE TABLE u (ts timestamptz NOT NULL, x numeric)"), "0A000");
+}
+
+TEST_F(EngineTest, SetShowResetAndTransactionBlocks) {
+  auto r = Run("SET statement_timeout = '5s'; SHOW statement_timeout; SET TIME ZONE 'UTC';"
+               "SET application_name TO 'grafana'; SHOW application_name; RESET application_name;"
+               "SHOW application_name; SHOW server_version; SET extra_float_digits = 3");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 9u);
+  EXPECT_EQ((*r)[0].command_tag, "SET");
+  EXPECT_EQ((*r)[1].rows[0][0], "5s");
+  EXPECT_EQ((*r)[4].column_names[0], "application_name");
+  EXPECT_EQ((*r)[4].rows[0][0], "grafana");
+  EXPECT_EQ((*r)[5].command_tag, "RESET");
+  EXPECT_EQ((*r)[6].rows[0][0], "");
+  EXPECT_EQ((*r)[7].rows[0][0], kServerVersion);
+  EXPECT_EQ(engine_->settings().statement_timeout_ms(), 5000);
+  EXPECT_EQ(engine_->settings().extra_float_digits(), 3);
+  EXPECT_EQ(Run("SHOW no_such_thing").status().SqlState(), std::string("42704"));
+  EXPECT_EQ(Run("SET server_version = '9'").status().SqlState(), std::string("55P02"));
+  EXPECT_EQ(Run("SET client_encoding = 'LATIN1'").status().SqlState(), std::string("22023"));
+  EXPECT_EQ(Run("SET extra_float_digits = 'x'").status().SqlState(), std::string("22023"));
+  EXPECT_TRUE(Run("SET my.custom = 'v'").ok());
+
+  // A block: errors put it in the failed state until COMMIT/ROLLBACK, which answers ROLLBACK.
+  EXPECT_EQ(engine_->transaction_status(), 'I');
+  ASSERT_TRUE(Run("BEGIN").ok());
+  EXPECT_EQ(engine_->transaction_status(), 'T');
+  EXPECT_FALSE(Run("SELECT 1/0").ok());
+  EXPECT_EQ(engine_->transaction_status(), 'E');
+  EXPECT_EQ(Run("SELECT 1").status().SqlState(), std::string("25P02"));
+  auto c = Run("COMMIT");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ((*c)[0].command_tag, "ROLLBACK");
+  EXPECT_EQ(engine_->transaction_status(), 'I');
+  ASSERT_TRUE(Run("START TRANSACTION; SELECT 1; COMMIT").ok());
+  EXPECT_EQ(engine_->transaction_status(), 'I');
+}
+
+TEST_F(EngineTest, DeadlineAndCancelStopQueriesWith57014) {
+  ASSERT_TRUE(Run("CREATE TABLE t (ts timestamp NOT NULL, v bigint);"
+                  "INSERT INTO t VALUES ('2024-01-01', 1), ('2024-01-02', 2)")
+                  .ok());
+  QueryOptions late;
+  late.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  SqlEngine timed_out(db_.get(), late);
+  auto r = timed_out.Execute("SELECT count(*) FROM t");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().SqlState(), std::string("57014"));
+  EXPECT_NE(r.status().message().find("statement timeout"), std::string::npos);
+
+  std::atomic<bool> cancel{true};
+  QueryOptions cancelled;
+  cancelled.cancel = &cancel;
+  SqlEngine engine(db_.get(), cancelled);
+  r = engine.Execute("SELECT sum(v) FROM t");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().SqlState(), std::string("57014"));
+  cancel = false;
+  EXPECT_TRUE(engine.Execute("SELECT sum(v) FROM t").ok());
 }
 
 }  // namespace

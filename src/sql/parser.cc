@@ -28,6 +28,7 @@ class Transformer {
 
  private:
   Result<Statement> TransformStatement(const Json& raw);
+  Result<SetStmt> VariableSet(const Json& f);
   Result<SelectStmt> Select(const Json& s);
   Result<CreateTableStmt> CreateTable(const Json& s);
   Result<DropTableStmt> DropTable(const Json& s);
@@ -180,6 +181,36 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
       c.options.emplace_back(name, value);
     }
     st.node = std::move(c);
+  } else if (type == "VariableSetStmt") {
+    OMEN_ASSIGN_OR_RETURN(SetStmt v, VariableSet(*f));
+    st.node = std::move(v);
+  } else if (type == "VariableShowStmt") {
+    ShowStmt v;
+    v.name = AsciiLower(f->value("name", std::string()));
+    if (v.name == "time zone") v.name = "timezone";
+    st.node = std::move(v);
+  } else if (type == "TransactionStmt") {
+    TransactionStmt t;
+    const std::string kind = f->value("kind", std::string());
+    if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START") {
+      t.kind = TransactionStmt::Kind::kBegin;
+      t.tag = kind == "TRANS_STMT_BEGIN" ? "BEGIN" : "START TRANSACTION";
+    } else if (kind == "TRANS_STMT_COMMIT") {
+      t.kind = TransactionStmt::Kind::kCommit;
+      t.tag = "COMMIT";
+    } else if (kind == "TRANS_STMT_ROLLBACK") {
+      t.kind = TransactionStmt::Kind::kRollback;
+      t.tag = "ROLLBACK";
+    } else if (kind == "TRANS_STMT_SAVEPOINT") {
+      t.tag = "SAVEPOINT";
+    } else if (kind == "TRANS_STMT_RELEASE") {
+      t.tag = "RELEASE";
+    } else if (kind == "TRANS_STMT_ROLLBACK_TO") {
+      t.tag = "ROLLBACK";
+    } else {
+      return Status::NotSupported("two-phase commit is not supported");
+    }
+    st.node = std::move(t);
   } else {
     std::string name = type.size() > 4 && type.substr(type.size() - 4) == "Stmt"
                            ? type.substr(0, type.size() - 4)
@@ -187,6 +218,58 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
     return Status::NotSupported("statement " + name + " is not supported");
   }
   return st;
+}
+
+Result<SetStmt> Transformer::VariableSet(const Json& f) {
+  SetStmt v;
+  const std::string kind = f.value("kind", std::string());
+  v.name = AsciiLower(f.value("name", std::string()));
+  v.local = f.value("is_local", false);
+  if (kind == "VAR_RESET_ALL") {
+    v.kind = SetStmt::Kind::kResetAll;
+    return v;
+  }
+  if (kind == "VAR_RESET") {
+    v.kind = SetStmt::Kind::kReset;
+    return v;
+  }
+  if (kind == "VAR_SET_DEFAULT" || kind == "VAR_SET_CURRENT") {
+    v.kind = SetStmt::Kind::kDefault;
+    return v;
+  }
+  if (kind == "VAR_SET_MULTI") {
+    // SET TRANSACTION ... / SET SESSION CHARACTERISTICS: every statement is its own
+    // transaction, so isolation and access modes change nothing.
+    v.name = "transaction";
+    return v;
+  }
+  if (kind != "VAR_SET_VALUE") return Status::NotSupported("SET form " + kind + " is not supported");
+  for (const Json& a : f.value("args", Json::array())) {
+    std::string at;
+    const Json* af;
+    if (!Unwrap(a, &at, &af) || at != "A_Const") {
+      return Status::NotSupported("SET " + v.name + " takes only constant values");
+    }
+    OMEN_ASSIGN_OR_RETURN(auto c, Const(*af));
+    std::string text;
+    switch (c->literal.kind) {
+      case Literal::Kind::kNull:
+        return Status::InvalidArgument("SET " + v.name + " does not take NULL");
+      case Literal::Kind::kBool:
+        text = c->literal.b ? "on" : "off";
+        break;
+      case Literal::Kind::kInt:
+        text = std::to_string(c->literal.i);
+        break;
+      case Literal::Kind::kNumeric:
+      case Literal::Kind::kString:
+        text = c->literal.text;
+        break;
+    }
+    if (!v.value.empty()) v.value += ", ";
+    v.value += text;
+  }
+  return v;
 }
 
 Result<std::unique_ptr<Expr>> Transformer::MaybeTransform(const Json& obj, const char* field) {

@@ -175,6 +175,10 @@ struct QueryRunner::Impl {
     if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
       return Status::Aborted("canceling statement due to user request");
     }
+    if (options.deadline != std::chrono::steady_clock::time_point{} &&
+        std::chrono::steady_clock::now() > options.deadline) {
+      return Status::Aborted("canceling statement due to statement timeout");
+    }
     return Status::OK();
   }
   void Plan(const std::string& line) {

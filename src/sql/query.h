@@ -13,6 +13,7 @@
 #define OMENDB_SQL_QUERY_H_
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,6 +37,9 @@ struct QueryOptions {
   int threads = 0;                            // 0: all cores
   int64_t memory_limit = 0;                   // bytes; 0: unlimited
   const std::atomic<bool>* cancel = nullptr;  // set to cancel the running query
+  // When set (not the epoch): the query fails with 57014 once this time has passed
+  // (statement_timeout).
+  std::chrono::steady_clock::time_point deadline{};
 };
 
 class QueryRunner {

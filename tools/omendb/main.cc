@@ -3,15 +3,19 @@
 // `omendb`: the OmenDB binary. Today: `omendb sql --data DIR "SQL"`, the embedded one-shot
 // entry point (no server): runs the statements, prints each result as an aligned table (psql
 // style), CSV or JSON, and exits non-zero with PostgreSQL-style "ERROR:" lines on failure.
+// --threads and --query-memory bound each query; Ctrl-C cancels the running one.
 
 #include <malloc.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/logging.h"
+#include "common/strings.h"
 #include "sql/engine.h"
 #include "storage/database.h"
 
@@ -91,7 +95,14 @@ void Print(const QueryResult& r, const std::string& format) {
   }
 }
 
-int Sql(const std::string& data, const std::string& sql, const std::string& format, bool sync) {
+// Set by SIGINT/SIGTERM: cancels the running query (57014) instead of killing the process, so
+// the database still closes cleanly.
+std::atomic<bool> g_cancel{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+extern "C" void OnInterrupt(int) { g_cancel.store(true); }
+
+int Sql(const std::string& data, const std::string& sql, const std::string& format, bool sync,
+        omen::sql::QueryOptions query_options) {
   omen::storage::StorageOptions options;
   options.sync = sync;
   auto db = omen::storage::Database::Open(data, options);
@@ -99,7 +110,10 @@ int Sql(const std::string& data, const std::string& sql, const std::string& form
     std::fprintf(stderr, "ERROR:  %s\n", std::string(db.status().message()).c_str());
     return 1;
   }
-  omen::sql::SqlEngine engine(db->get());
+  query_options.cancel = &g_cancel;
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  omen::sql::SqlEngine engine(db->get(), query_options);
   auto results = engine.Execute(sql);
   int rc = 0;
   if (!results.ok()) {
@@ -126,7 +140,8 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   CLI::App app{"omendb: a time-series database with a learned index"};
   app.require_subcommand(1);
-  std::string data = "./omendb-data", format = "table", sql, sync = "always";
+  std::string data = "./omendb-data", format = "table", sql, sync = "always", query_memory = "0";
+  int threads = 0;
   CLI::App* cmd = app.add_subcommand("sql", "run SQL against a data directory (embedded)");
   cmd->add_option("--data", data, "data directory")->capture_default_str();
   cmd->add_option("--format", format, "table|csv|json")
@@ -135,11 +150,24 @@ int main(int argc, char** argv) {
   cmd->add_option("--sync", sync, "always|off")
       ->check(CLI::IsMember({"always", "off"}))
       ->capture_default_str();
+  cmd->add_option("--threads", threads, "threads per query (0: all cores)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  cmd->add_option("--query-memory", query_memory,
+                  "memory one query may hold, e.g. 512MB or 4GB (0: unlimited); a query that "
+                  "needs more fails with SQLSTATE 53200")
+      ->check([](const std::string& v) {
+        return omen::ParseByteSize(v) ? std::string() : "not a byte size: " + v;
+      })
+      ->capture_default_str();
   cmd->add_option("sql", sql, "SQL statements")->required();
   CLI11_PARSE(app, argc, argv);
+  omen::sql::QueryOptions query_options;
+  query_options.threads = threads;
+  query_options.memory_limit = *omen::ParseByteSize(query_memory);
   omen::SetMinLogLevel(omen::LogLevel::kWarn);
   try {
-    return Sql(data, sql, format, sync == "always");
+    return Sql(data, sql, format, sync == "always", query_options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ERROR:  internal error: %s\n", e.what());
     return 1;
