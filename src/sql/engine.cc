@@ -490,6 +490,28 @@ Result<std::vector<QueryResult>> SqlEngine::Execute(std::string_view sql) {
   return results;
 }
 
+Result<QueryResult> SqlEngine::Describe(const Statement& st) {
+  QueryResult q;
+  if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
+    QueryRunner runner(db_, options_);
+    OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Describe(*s));
+    q = ToResult(rel);
+    q.command_tag.clear();
+  } else if (const auto* s = std::get_if<ShowStmt>(&st.node)) {
+    if (s->name == "all") {
+      q.column_names = {"name", "setting", "description"};
+      q.column_types = {"text", "text", "text"};
+    } else {
+      q.column_names = {SessionSettings::Canonical(s->name)};
+      q.column_types = {"text"};
+    }
+  } else if (std::holds_alternative<ExplainStmt>(st.node)) {
+    q.column_names = {"QUERY PLAN"};
+    q.column_types = {"text"};
+  }
+  return q;
+}
+
 Result<QueryResult> SqlEngine::ExecuteStatement(const Statement& st) {
   const auto* txn = std::get_if<TransactionStmt>(&st.node);
   if (txn_status_ == 'E' && (txn == nullptr || txn->kind == TransactionStmt::Kind::kOther ||

@@ -38,6 +38,9 @@ class SqlEngine {
   Result<std::vector<QueryResult>> Execute(std::string_view sql);
   // Runs one parsed statement (the server's extended protocol parses once, runs many times).
   Result<QueryResult> ExecuteStatement(const Statement& st);
+  // The columns a statement would return (names and types, no rows) without running it;
+  // no columns for statements that return no rows.
+  Result<QueryResult> Describe(const Statement& st);
 
   SessionSettings& settings() { return settings_; }
   const SessionSettings& settings() const { return settings_; }

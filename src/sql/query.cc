@@ -2806,6 +2806,13 @@ QueryRunner::~QueryRunner() = default;
 
 Result<Relation> QueryRunner::Run(const SelectStmt& s) { return impl_->Run(s); }
 
+Result<Relation> QueryRunner::Describe(const SelectStmt& s) {
+  impl_->execute = false;
+  auto r = impl_->Run(s);
+  impl_->execute = true;
+  return r;
+}
+
 Result<std::vector<std::string>> QueryRunner::Explain(const SelectStmt& s, bool analyze) {
   std::vector<std::string> lines;
   impl_->explain = &lines;

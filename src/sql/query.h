@@ -51,6 +51,8 @@ class QueryRunner {
   // EXPLAIN [ANALYZE]: the plan as text lines (ANALYZE runs the query and adds actual rows and
   // times per stage).
   Result<std::vector<std::string>> Explain(const SelectStmt& s, bool analyze);
+  // The result's column names and types without running the query (no rows).
+  Result<Relation> Describe(const SelectStmt& s);
 
   // Binds a WHERE clause over a table (for DELETE): the filter and the pushed time range.
   struct TableFilter {

@@ -1,0 +1,236 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "server/pg_protocol.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <random>
+#include <string>
+
+#include "common/env.h"
+#include "server/pg_session.h"
+
+namespace omen::server {
+namespace {
+
+TEST(PgProtocol, ReaderIsBoundsChecked) {
+  std::string msg;
+  MessageWriter w(&msg);
+  w.Begin('Q');
+  w.Int32(-7);
+  w.Int16(513);
+  w.CString("hello");
+  w.End();
+  ASSERT_EQ(msg.size(), 1 + 4 + 4 + 2 + 6u);
+  EXPECT_EQ(msg[0], 'Q');
+  EXPECT_EQ(msg[4], static_cast<char>(msg.size() - 1));  // length counts itself, not the type
+  MessageReader r(std::string_view(msg).substr(5));
+  EXPECT_EQ(r.Int32().value(), -7);
+  EXPECT_EQ(r.Int16().value(), 513);
+  EXPECT_EQ(r.CString().value(), "hello");
+  EXPECT_EQ(r.Int32().status().SqlState(), std::string("08P01"));
+  MessageReader no_nul("abc");
+  EXPECT_FALSE(no_nul.CString().ok());
+  MessageReader shorter("ab");
+  EXPECT_FALSE(shorter.Bytes(3).ok());
+}
+
+TEST(PgProtocol, BinaryRoundTripsThroughText) {
+  struct Case {
+    int32_t oid;
+    const char* text;
+    size_t bytes;
+  };
+  const Case cases[] = {{kOidBool, "t", 1},
+                        {kOidInt2, "-32768", 2},
+                        {kOidInt4, "2147483647", 4},
+                        {kOidInt8, "-9223372036854775808", 8},
+                        {kOidFloat8, "0.1", 8},
+                        {kOidFloat8, "Infinity", 8},
+                        {kOidFloat4, "1.5", 4},
+                        {kOidTimestampTz, "2024-01-01 00:00:00.5+00", 8},
+                        {kOidTimestamp, "1999-12-31 23:59:59", 8},
+                        {kOidDate, "2024-02-29", 4},
+                        {kOidInterval, "1 year 2 mons 3 days 04:05:06", 16},
+                        {kOidText, "héllo", 6}};
+  for (const Case& c : cases) {
+    auto b = TextToBinary(c.oid, c.text);
+    ASSERT_TRUE(b.ok()) << c.text << ": " << b.status().ToString();
+    EXPECT_EQ(b->size(), c.bytes) << c.text;
+    auto t = BinaryToText(c.oid, *b);
+    ASSERT_TRUE(t.ok()) << c.text;
+    if (c.oid == kOidBool) {
+      EXPECT_EQ(*t, "true");
+    } else {
+      EXPECT_EQ(*t, c.text);
+    }
+  }
+  // PostgreSQL's epoch: 2000-01-01 is zero.
+  EXPECT_EQ(TextToBinary(kOidTimestampTz, "2000-01-01 00:00:00+00").value(), std::string(8, '\0'));
+  EXPECT_EQ(TextToBinary(kOidDate, "2000-01-01").value(), std::string(4, '\0'));
+  // Bad values and sizes are errors.
+  EXPECT_FALSE(TextToBinary(kOidInt2, "40000").ok());
+  EXPECT_FALSE(TextToBinary(kOidInt4, "12x").ok());
+  EXPECT_FALSE(TextToBinary(kOidNumeric, "1.5").ok());
+  EXPECT_EQ(BinaryToText(kOidInt8, "abc").status().SqlState(), std::string("22P03"));
+  EXPECT_EQ(BinaryToText(kOidBytea, "\x01\xff").value(), "\\x01ff");
+}
+
+TEST(PgProtocol, ParametersAreSubstitutedOutsideStringsAndComments) {
+  const std::vector<std::optional<std::string>> v = {"it's", std::nullopt, "42"};
+  auto s = SubstituteParams(
+      "SELECT $1, '$2', \"$3\", $2 -- $1\n/* $1 /* $2 */ */ , E'\\'$1', $$ $1 $$, $tag$ $3 "
+      "$tag$, $3",
+      v, {0, kOidInt8, kOidInt4});
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(*s,
+            "SELECT ('it''s'), '$2', \"$3\", (NULL::bigint) -- $1\n/* $1 /* $2 */ */ , E'\\'$1', "
+            "$$ $1 $$, $tag$ $3 $tag$, ('42'::integer)");
+  EXPECT_EQ(CountParams("SELECT $1 + $12, '$40'"), 12);
+  EXPECT_EQ(SubstituteParams("SELECT $4", v, {}).status().SqlState(), std::string("42P02"));
+  EXPECT_EQ(SubstituteParams("SELECT $1", {std::string("a\0b", 3)}, {}).status().SqlState(),
+            std::string("22021"));
+}
+
+// Startup packet for user with params.
+std::string Startup(const std::string& user) {
+  std::string body;
+  MessageWriter w(&body);
+  w.Int32(kProtocolV3);
+  w.CString("user");
+  w.CString(user);
+  w.CString("application_name");
+  w.CString("test");
+  w.Byte(0);
+  std::string out;
+  MessageWriter f(&out);
+  f.Int32(static_cast<int32_t>(body.size() + 4));
+  out += body;
+  return out;
+}
+
+class SessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "omen_session_" + std::to_string(::getpid());
+    (void)Env::Default()->RemoveAll(dir_);
+    storage::StorageOptions o;
+    o.sync = false;
+    o.background = false;
+    db_ = std::move(storage::Database::Open(dir_, o)).value();
+    config_.db = db_.get();
+    config_.auth.method = AuthConfig::Method::kTrust;
+    config_.cancels = &cancels_;
+  }
+  void TearDown() override {
+    db_.reset();
+    (void)Env::Default()->RemoveAll(dir_);
+  }
+  // Message types in out, in order.
+  static std::string Types(const std::string& out) {
+    std::string types;
+    size_t p = 0;
+    while (p + 5 <= out.size()) {
+      types.push_back(out[p]);
+      MessageReader r(std::string_view(out).substr(p + 1, 4));
+      p += 1 + static_cast<size_t>(r.Int32().value());
+    }
+    return types;
+  }
+  static std::string Message(char type, const std::string& body) {
+    std::string out;
+    MessageWriter w(&out);
+    w.Begin(type);
+    w.Bytes(body);
+    w.End();
+    return out;
+  }
+
+  std::string dir_;
+  std::unique_ptr<storage::Database> db_;
+  CancelRegistry cancels_;
+  SessionConfig config_;
+};
+
+TEST_F(SessionTest, TrustStartupSimpleQueryAndEmptyQuery) {
+  PgSession s(&config_);
+  std::string out;
+  // SSLRequest first: answered 'N', then the real startup, split across two feeds.
+  std::string ssl;
+  MessageWriter w(&ssl);
+  w.Int32(8);
+  w.Int32(kSslRequest);
+  s.Feed(ssl, &out);
+  EXPECT_EQ(out, "N");
+  out.clear();
+  const std::string startup = Startup("omendb");
+  s.Feed(startup.substr(0, 7), &out);
+  EXPECT_TRUE(out.empty());
+  s.Feed(startup.substr(7), &out);
+  const std::string types = Types(out);
+  EXPECT_EQ(types.front(), 'R');
+  EXPECT_NE(types.find('S'), std::string::npos);
+  EXPECT_EQ(types.substr(types.size() - 2), "KZ");
+  out.clear();
+  s.Feed(Message('Q', std::string("SELECT 1 AS one, 'x' AS two; SELECT 2\0", 39)), &out);
+  EXPECT_EQ(Types(out), "TDCTDCZ");
+  out.clear();
+  s.Feed(Message('Q', std::string("-- ping\0", 8)), &out);
+  EXPECT_EQ(Types(out), "IZ");
+  out.clear();
+  s.Feed(Message('Q', std::string("SELEC 1\0", 8)), &out);
+  EXPECT_EQ(Types(out), "EZ");
+  EXPECT_NE(out.find("42601"), std::string::npos);
+  EXPECT_FALSE(s.closed());
+  out.clear();
+  s.Feed(Message('X', ""), &out);
+  EXPECT_TRUE(s.closed());
+}
+
+TEST_F(SessionTest, UnknownUserAndMalformedStartupAreFatal) {
+  PgSession s(&config_);
+  std::string out;
+  s.Feed(Startup("mallory"), &out);
+  EXPECT_TRUE(s.closed());
+  EXPECT_NE(out.find("28000"), std::string::npos);
+
+  PgSession t(&config_);
+  out.clear();
+  std::string bad;
+  MessageWriter w(&bad);
+  w.Int32(3);  // shorter than a length and a code
+  t.Feed(bad, &out);
+  EXPECT_TRUE(t.closed());
+  EXPECT_NE(out.find("08P01"), std::string::npos);
+}
+
+TEST_F(SessionTest, RandomBytesNeverCrashOrHang) {
+  std::mt19937_64 rng(7);
+  const std::string startup = Startup("omendb");
+  for (int round = 0; round < 300; ++round) {
+    PgSession s(&config_);
+    std::string out;
+    if (round % 2 == 0) s.Feed(startup, &out);
+    std::string junk;
+    const int n = static_cast<int>(rng() % 200);
+    for (int i = 0; i < n; ++i) junk.push_back(static_cast<char>(rng()));
+    if (round % 3 == 0 && !junk.empty()) junk[0] = "QPBDESCHXdF"[rng() % 11];
+    s.Feed(junk, &out);
+    // Every message the session wrote is well framed.
+    size_t p = 0;
+    while (p < out.size()) {
+      if (out[p] == 'N') {
+        ++p;
+        continue;
+      }
+      ASSERT_LE(p + 5, out.size());
+      MessageReader r(std::string_view(out).substr(p + 1, 4));
+      p += 1 + static_cast<size_t>(r.Int32().value());
+    }
+    EXPECT_EQ(p, out.size());
+  }
+}
+
+}  // namespace
+}  // namespace omen::server

@@ -1,0 +1,701 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "server/pg_session.h"
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include <cstring>
+#include <random>
+
+#include "server/pg_protocol.h"
+#include "sql/parser.h"
+
+namespace omen::server {
+namespace {
+
+int32_t BE32(std::string_view s) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(s[static_cast<size_t>(i)]);
+  return static_cast<int32_t>(v);
+}
+
+int32_t RandomInt32() {
+  int32_t v = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&v), sizeof v) != 1) {
+    v = static_cast<int32_t>(std::random_device{}());
+  }
+  return v;
+}
+
+Status Violation(const std::string& msg) {
+  return Status::InvalidArgument(msg).WithSqlState("08P01");
+}
+
+Status AuthFailed(const std::string& user) {
+  return Status::InvalidArgument("password authentication failed for user \"" + user + "\"")
+      .WithSqlState("28P01");
+}
+
+// The format of column (or parameter) i from a format-code list (none: text; one: all).
+int16_t FormatOf(const std::vector<int16_t>& formats, size_t i) {
+  if (formats.empty()) return 0;
+  if (formats.size() == 1) return formats[0];
+  return i < formats.size() ? formats[i] : 0;
+}
+
+Result<std::vector<int16_t>> ReadFormats(MessageReader* r) {
+  OMEN_ASSIGN_OR_RETURN(int16_t n, r->Int16());
+  if (n < 0) return Violation("negative format count");
+  std::vector<int16_t> out;
+  for (int16_t i = 0; i < n; ++i) {
+    OMEN_ASSIGN_OR_RETURN(int16_t f, r->Int16());
+    if (f != 0 && f != 1) return Violation("invalid format code " + std::to_string(f));
+    out.push_back(f);
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- CancelRegistry
+
+std::pair<int32_t, int32_t> CancelRegistry::Register(std::shared_ptr<std::atomic<bool>> flag) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int32_t pid = next_pid_++;
+  const int32_t secret = RandomInt32();
+  sessions_[pid] = {secret, std::move(flag)};
+  return {pid, secret};
+}
+
+void CancelRegistry::Unregister(int32_t pid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sessions_.erase(pid);
+}
+
+bool CancelRegistry::Cancel(int32_t pid, int32_t secret) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(pid);
+  if (it == sessions_.end() || it->second.first != secret) return false;
+  it->second.second->store(true);
+  return true;
+}
+
+// ---- PgSession
+
+PgSession::PgSession(const SessionConfig* config)
+    : config_(config), cancel_(std::make_shared<std::atomic<bool>>(false)) {
+  sql::QueryOptions options = config_->query;
+  options.cancel = cancel_.get();
+  engine_ = std::make_unique<sql::SqlEngine>(config_->db, options);
+}
+
+PgSession::~PgSession() {
+  if (pid_ != 0 && config_->cancels != nullptr) config_->cancels->Unregister(pid_);
+}
+
+void PgSession::Feed(std::string_view in, std::string* out) {
+  in_.append(in);
+  size_t pos = 0;
+  while (!closed_) {
+    const std::string_view avail = std::string_view(in_).substr(pos);
+    if (phase_ == Phase::kStartup) {
+      if (avail.size() < 4) break;
+      const int32_t len = BE32(avail);
+      if (len < 8 || static_cast<size_t>(len) > kMaxStartupBytes) {
+        SendError(Violation("invalid length of startup packet"), out, true);
+        break;
+      }
+      if (avail.size() < static_cast<size_t>(len)) break;
+      HandleStartup(avail.substr(4, static_cast<size_t>(len) - 4), out);
+      pos += static_cast<size_t>(len);
+      continue;
+    }
+    if (avail.size() < 5) break;
+    const char type = avail[0];
+    const int32_t len = BE32(avail.substr(1));
+    if (len < 4 || static_cast<size_t>(len) > kMaxMessageBytes) {
+      SendError(Violation("invalid message length " + std::to_string(len)), out, true);
+      break;
+    }
+    if (avail.size() < static_cast<size_t>(len) + 1) break;
+    const std::string_view body = avail.substr(5, static_cast<size_t>(len) - 4);
+    if (phase_ == Phase::kReady) {
+      HandleMessage(type, body, out);
+    } else {
+      HandleAuth(type, body, out);
+    }
+    pos += static_cast<size_t>(len) + 1;
+  }
+  in_.erase(0, pos);
+  if (closed_) in_.clear();
+}
+
+void PgSession::HandleStartup(std::string_view body, std::string* out) {
+  MessageReader r(body);
+  const int32_t code = r.Int32().value();  // the length check guarantees 4 bytes
+  if (code == kSslRequest || code == kGssEncRequest) {
+    out->push_back('N');  // no TLS or GSS encryption here: the client goes on in the clear
+    return;
+  }
+  if (code == kCancelRequest) {
+    auto pid = r.Int32();
+    auto secret = r.Int32();
+    if (pid.ok() && secret.ok() && config_->cancels != nullptr) {
+      config_->cancels->Cancel(*pid, *secret);
+    }
+    closed_ = true;
+    return;
+  }
+  if ((code >> 16) != 3) {
+    SendError(Status::NotSupported("unsupported frontend protocol " + std::to_string(code >> 16) +
+                                   "." + std::to_string(code & 0xffff))
+                  .WithSqlState("0A000"),
+              out, true);
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> params;
+  while (true) {
+    auto name = r.CString();
+    if (!name.ok()) {
+      SendError(name.status(), out, true);
+      return;
+    }
+    if (name->empty()) break;
+    auto value = r.CString();
+    if (!value.ok()) {
+      SendError(value.status(), out, true);
+      return;
+    }
+    params.emplace_back(std::string(*name), std::string(*value));
+  }
+  for (const auto& [name, value] : params) {
+    if (name == "user") {
+      user_ = value;
+    } else if (name != "database" && name != "options" && name != "replication") {
+      Status s = engine_->settings().SetStartup(name, value);
+      if (!s.ok()) {
+        SendError(s, out, true);
+        return;
+      }
+    }
+  }
+  if (user_.empty()) {
+    SendError(Status::InvalidArgument("no PostgreSQL user name specified in startup packet")
+                  .WithSqlState("28000"),
+              out, true);
+    return;
+  }
+  (void)engine_->settings().SetStartup("session_authorization", user_);
+  const AuthConfig& auth = config_->auth;
+  MessageWriter w(out);
+  switch (auth.method) {
+    case AuthConfig::Method::kTrust:
+      if (user_ != auth.user) {
+        SendError(Status::InvalidArgument("role \"" + user_ + "\" does not exist")
+                      .WithSqlState("28000"),
+                  out, true);
+        return;
+      }
+      FinishStartup(out);
+      return;
+    case AuthConfig::Method::kScramSha256:
+      w.Begin('R');
+      w.Int32(10);
+      w.CString("SCRAM-SHA-256");
+      w.Byte(0);
+      w.End();
+      scram_ = std::make_unique<ScramServer>(auth.verifier);
+      phase_ = Phase::kScramFirst;
+      return;
+    case AuthConfig::Method::kMd5: {
+      md5_salt_.resize(4);
+      const int32_t salt = RandomInt32();
+      std::memcpy(md5_salt_.data(), &salt, 4);
+      w.Begin('R');
+      w.Int32(5);
+      w.Bytes(md5_salt_);
+      w.End();
+      phase_ = Phase::kPassword;
+      return;
+    }
+    case AuthConfig::Method::kPassword:
+      w.Begin('R');
+      w.Int32(3);
+      w.End();
+      phase_ = Phase::kPassword;
+      return;
+  }
+}
+
+void PgSession::HandleAuth(char type, std::string_view body, std::string* out) {
+  if (type != 'p') {
+    SendError(Violation("expected a password message, got '" + std::string(1, type) + "'"), out,
+              true);
+    return;
+  }
+  const AuthConfig& auth = config_->auth;
+  MessageReader r(body);
+  MessageWriter w(out);
+  // Every failure looks the same to the client (no hint whether the user exists).
+  const bool user_ok = user_ == auth.user;
+  if (phase_ == Phase::kScramFirst) {
+    auto mech = r.CString();
+    auto len = r.Int32();
+    if (!mech.ok() || !len.ok() || *mech != "SCRAM-SHA-256" || *len < 0 ||
+        static_cast<size_t>(*len) != r.remaining()) {
+      SendError(Violation("malformed SASLInitialResponse"), out, true);
+      return;
+    }
+    auto first = scram_->ClientFirst(r.Bytes(r.remaining()).value());
+    if (!first.ok()) {
+      SendError(first.status(), out, true);
+      return;
+    }
+    w.Begin('R');
+    w.Int32(11);
+    w.Bytes(*first);
+    w.End();
+    phase_ = Phase::kScramFinal;
+    return;
+  }
+  if (phase_ == Phase::kScramFinal) {
+    auto final_msg = scram_->ClientFinal(body);
+    if (!final_msg.ok() || !user_ok) {
+      SendError(AuthFailed(user_), out, true);
+      return;
+    }
+    w.Begin('R');
+    w.Int32(12);
+    w.Bytes(*final_msg);
+    w.End();
+    FinishStartup(out);
+    return;
+  }
+  // Cleartext or md5 password.
+  auto password = r.CString();
+  if (!password.ok()) {
+    SendError(password.status(), out, true);
+    return;
+  }
+  bool ok = false;
+  if (auth.method == AuthConfig::Method::kMd5) {
+    ok = CheckMd5Response(Md5PasswordHash(auth.password, auth.user), md5_salt_, *password);
+  } else {
+    ok = password->size() == auth.password.size() &&
+         CRYPTO_memcmp(password->data(), auth.password.data(), password->size()) == 0;
+  }
+  if (!ok || !user_ok) {
+    SendError(AuthFailed(user_), out, true);
+    return;
+  }
+  FinishStartup(out);
+}
+
+void PgSession::FinishStartup(std::string* out) {
+  MessageWriter w(out);
+  w.Begin('R');
+  w.Int32(0);  // AuthenticationOk
+  w.End();
+  phase_ = Phase::kReady;
+  SendParameterStatusChanges(out);
+  if (config_->cancels != nullptr) {
+    std::tie(pid_, secret_) = config_->cancels->Register(cancel_);
+  }
+  w.Begin('K');
+  w.Int32(pid_);
+  w.Int32(secret_);
+  w.End();
+  SendReady(out);
+}
+
+void PgSession::SendParameterStatusChanges(std::string* out) {
+  MessageWriter w(out);
+  for (const std::string& name : sql::SessionSettings::Reported()) {
+    auto value = engine_->settings().Get(name);
+    if (!value.ok()) continue;
+    auto it = reported_.find(name);
+    if (it != reported_.end() && it->second == *value) continue;
+    reported_[name] = *value;
+    w.Begin('S');
+    w.CString(name);
+    w.CString(*value);
+    w.End();
+  }
+}
+
+void PgSession::SendReady(std::string* out) {
+  MessageWriter w(out);
+  w.Begin('Z');
+  w.Byte(static_cast<uint8_t>(engine_->transaction_status()));
+  w.End();
+}
+
+void PgSession::SendError(const Status& s, std::string* out, bool fatal) {
+  MessageWriter w(out);
+  w.Begin('E');
+  const char* severity = fatal ? "FATAL" : "ERROR";
+  w.Byte('S');
+  w.CString(severity);
+  w.Byte('V');
+  w.CString(severity);
+  w.Byte('C');
+  w.CString(s.SqlState());
+  w.Byte('M');
+  w.CString(s.message());
+  if (s.position() > 0) {
+    w.Byte('P');
+    w.CString(std::to_string(s.position()));
+  }
+  w.Byte(0);
+  w.End();
+  if (fatal) closed_ = true;
+}
+
+void PgSession::SendRowDescription(const sql::QueryResult& r,
+                                   const std::vector<int16_t>& formats, std::string* out) {
+  MessageWriter w(out);
+  w.Begin('T');
+  w.Int16(static_cast<int16_t>(r.column_names.size()));
+  for (size_t c = 0; c < r.column_names.size(); ++c) {
+    const PgType t = PgTypeOfName(c < r.column_types.size() ? r.column_types[c] : "text");
+    w.CString(r.column_names[c]);
+    w.Int32(0);  // table oid
+    w.Int16(0);  // column number
+    w.Int32(t.oid);
+    w.Int16(t.size);
+    w.Int32(-1);  // typmod
+    w.Int16(FormatOf(formats, c));
+  }
+  w.End();
+}
+
+Status PgSession::SendRows(const sql::QueryResult& r, size_t begin, size_t end,
+                           const std::vector<int16_t>& formats, std::string* out) {
+  std::vector<int32_t> oids;
+  bool binary = false;
+  for (size_t c = 0; c < r.column_names.size(); ++c) {
+    oids.push_back(PgTypeOfName(c < r.column_types.size() ? r.column_types[c] : "text").oid);
+    binary |= FormatOf(formats, c) == 1;
+  }
+  MessageWriter w(out);
+  for (size_t i = begin; i < end; ++i) {
+    const auto& row = r.rows[i];
+    w.Begin('D');
+    w.Int16(static_cast<int16_t>(row.size()));
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (!row[c]) {
+        w.Int32(-1);
+        continue;
+      }
+      if (binary && FormatOf(formats, c) == 1) {
+        OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oids[c], *row[c]));
+        w.Int32(static_cast<int32_t>(b.size()));
+        w.Bytes(b);
+      } else {
+        w.Int32(static_cast<int32_t>(row[c]->size()));
+        w.Bytes(*row[c]);
+      }
+    }
+    w.End();
+  }
+  return Status::OK();
+}
+
+void PgSession::HandleMessage(char type, std::string_view body, std::string* out) {
+  switch (type) {
+    case 'Q':
+      SimpleQuery(body, out);
+      return;
+    case 'S':  // Sync
+      skip_to_sync_ = false;
+      SendReady(out);
+      return;
+    case 'H':  // Flush: everything is written after each Feed anyway
+      return;
+    case 'X':  // Terminate
+      closed_ = true;
+      return;
+    case 'd':  // CopyData/CopyDone/CopyFail outside COPY: ignored, as PostgreSQL does
+    case 'c':
+    case 'f':
+      return;
+    case 'P':
+    case 'B':
+    case 'D':
+    case 'E':
+    case 'C': {
+      if (skip_to_sync_) return;
+      Status s;
+      if (type == 'P') s = Parse(body, out);
+      if (type == 'B') s = Bind(body, out);
+      if (type == 'D') s = Describe(body, out);
+      if (type == 'E') s = Execute(body, out);
+      if (type == 'C') s = Close(body, out);
+      if (!s.ok()) {
+        SendError(s, out);
+        skip_to_sync_ = true;
+      }
+      return;
+    }
+    case 'F':
+      SendError(Status::NotSupported("the function call protocol is not supported")
+                    .WithSqlState("0A000"),
+                out);
+      SendReady(out);
+      return;
+    default:
+      SendError(Violation("invalid frontend message type " +
+                          std::to_string(static_cast<uint8_t>(type))),
+                out, true);
+  }
+}
+
+void PgSession::SimpleQuery(std::string_view body, std::string* out) {
+  MessageReader r(body);
+  auto text = r.CString();
+  if (!text.ok()) {
+    SendError(text.status(), out, true);
+    return;
+  }
+  auto statements = sql::Parse(*text);
+  MessageWriter w(out);
+  if (!statements.ok()) {
+    SendError(statements.status(), out);
+  } else if (statements->empty()) {
+    w.Begin('I');  // EmptyQueryResponse
+    w.End();
+  } else {
+    for (const sql::Statement& st : *statements) {
+      cancel_->store(false);
+      auto result = engine_->ExecuteStatement(st);
+      if (!result.ok()) {
+        SendError(result.status(), out);
+        break;
+      }
+      if (!result->column_names.empty()) {
+        SendRowDescription(*result, {}, out);
+        Status s = SendRows(*result, 0, result->rows.size(), {}, out);
+        if (!s.ok()) {
+          SendError(s, out);
+          break;
+        }
+      }
+      w.Begin('C');
+      w.CString(result->command_tag);
+      w.End();
+      SendParameterStatusChanges(out);
+    }
+  }
+  SendReady(out);
+}
+
+Status PgSession::Parse(std::string_view body, std::string* out) {
+  MessageReader r(body);
+  OMEN_ASSIGN_OR_RETURN(std::string_view name, r.CString());
+  OMEN_ASSIGN_OR_RETURN(std::string_view query, r.CString());
+  OMEN_ASSIGN_OR_RETURN(int16_t n, r.Int16());
+  if (n < 0) return Violation("negative parameter count");
+  Prepared p;
+  p.sql = std::string(query);
+  for (int16_t i = 0; i < n; ++i) {
+    OMEN_ASSIGN_OR_RETURN(int32_t oid, r.Int32());
+    p.param_oids.push_back(oid);
+  }
+  if (!name.empty() && statements_.count(std::string(name)) > 0) {
+    return Status::AlreadyExists("prepared statement \"" + std::string(name) + "\" already exists")
+        .WithSqlState("42P05");
+  }
+  OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(p.sql));
+  if (parsed.size() > 1) {
+    return Status::SyntaxError("cannot insert multiple commands into a prepared statement")
+        .WithSqlState("42601");
+  }
+  p.nparams = std::max<int>(CountParams(p.sql), static_cast<int>(p.param_oids.size()));
+  p.param_oids.resize(static_cast<size_t>(p.nparams), 0);
+  statements_[std::string(name)] = std::move(p);
+  MessageWriter w(out);
+  w.Begin('1');
+  w.End();
+  return Status::OK();
+}
+
+Status PgSession::Bind(std::string_view body, std::string* out) {
+  MessageReader r(body);
+  OMEN_ASSIGN_OR_RETURN(std::string_view portal_name, r.CString());
+  OMEN_ASSIGN_OR_RETURN(std::string_view stmt_name, r.CString());
+  OMEN_ASSIGN_OR_RETURN(std::vector<int16_t> param_formats, ReadFormats(&r));
+  OMEN_ASSIGN_OR_RETURN(int16_t n, r.Int16());
+  auto it = statements_.find(std::string(stmt_name));
+  if (it == statements_.end()) {
+    return Status::NotFound("prepared statement \"" + std::string(stmt_name) +
+                            "\" does not exist")
+        .WithSqlState("26000");
+  }
+  const Prepared& p = it->second;
+  if (n != p.nparams) {
+    return Violation("bind message supplies " + std::to_string(n) +
+                     " parameters, but prepared statement \"" + std::string(stmt_name) +
+                     "\" requires " + std::to_string(p.nparams));
+  }
+  if (param_formats.size() > 1 && param_formats.size() != static_cast<size_t>(n)) {
+    return Violation("bind message has " + std::to_string(param_formats.size()) +
+                     " parameter formats but " + std::to_string(n) + " parameters");
+  }
+  std::vector<std::optional<std::string>> values;
+  for (int16_t i = 0; i < n; ++i) {
+    OMEN_ASSIGN_OR_RETURN(int32_t len, r.Int32());
+    if (len == -1) {
+      values.emplace_back(std::nullopt);
+      continue;
+    }
+    if (len < 0) return Violation("invalid parameter length " + std::to_string(len));
+    OMEN_ASSIGN_OR_RETURN(std::string_view bytes, r.Bytes(static_cast<size_t>(len)));
+    if (FormatOf(param_formats, static_cast<size_t>(i)) == 1) {
+      const int32_t oid = p.param_oids[static_cast<size_t>(i)];
+      if (oid == 0) {
+        return Status::InvalidArgument("binary parameter $" + std::to_string(i + 1) +
+                                       " needs a declared type")
+            .WithSqlState("08P01");
+      }
+      OMEN_ASSIGN_OR_RETURN(std::string text, BinaryToText(oid, bytes));
+      values.emplace_back(std::move(text));
+    } else {
+      values.emplace_back(std::string(bytes));
+    }
+  }
+  OMEN_ASSIGN_OR_RETURN(std::vector<int16_t> result_formats, ReadFormats(&r));
+  Portal portal;
+  OMEN_ASSIGN_OR_RETURN(portal.sql, SubstituteParams(p.sql, values, p.param_oids));
+  portal.result_formats = std::move(result_formats);
+  portals_[std::string(portal_name)] = std::move(portal);
+  MessageWriter w(out);
+  w.Begin('2');
+  w.End();
+  return Status::OK();
+}
+
+Status PgSession::RunPortal(Portal* p) {
+  if (p->executed) return Status::OK();
+  OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(p->sql));
+  p->executed = true;
+  if (parsed.empty()) return Status::OK();
+  cancel_->store(false);
+  OMEN_ASSIGN_OR_RETURN(p->result, engine_->ExecuteStatement(parsed[0]));
+  if (p->result_formats.size() > 1 && p->result_formats.size() != p->result.column_names.size()) {
+    return Violation("bind message has " + std::to_string(p->result_formats.size()) +
+                     " result formats but query has " +
+                     std::to_string(p->result.column_names.size()) + " columns");
+  }
+  return Status::OK();
+}
+
+Status PgSession::Describe(std::string_view body, std::string* out) {
+  MessageReader r(body);
+  OMEN_ASSIGN_OR_RETURN(uint8_t kind, r.Byte());
+  OMEN_ASSIGN_OR_RETURN(std::string_view name, r.CString());
+  MessageWriter w(out);
+  if (kind == 'S') {
+    auto it = statements_.find(std::string(name));
+    if (it == statements_.end()) {
+      return Status::NotFound("prepared statement \"" + std::string(name) + "\" does not exist")
+          .WithSqlState("26000");
+    }
+    const Prepared& p = it->second;
+    w.Begin('t');
+    w.Int16(static_cast<int16_t>(p.nparams));
+    for (int32_t oid : p.param_oids) w.Int32(oid == 0 ? kOidText : oid);
+    w.End();
+    // The result columns, planned with NULL parameters (nothing runs).
+    std::vector<std::optional<std::string>> nulls(static_cast<size_t>(p.nparams));
+    OMEN_ASSIGN_OR_RETURN(std::string sql, SubstituteParams(p.sql, nulls, p.param_oids));
+    OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(sql));
+    sql::QueryResult desc;
+    if (!parsed.empty()) {
+      OMEN_ASSIGN_OR_RETURN(desc, engine_->Describe(parsed[0]));
+    }
+    if (desc.column_names.empty()) {
+      w.Begin('n');  // NoData
+      w.End();
+    } else {
+      SendRowDescription(desc, {}, out);
+    }
+    return Status::OK();
+  }
+  if (kind != 'P') return Violation("invalid DESCRIBE message subtype " + std::to_string(kind));
+  auto it = portals_.find(std::string(name));
+  if (it == portals_.end()) {
+    return Status::NotFound("portal \"" + std::string(name) + "\" does not exist")
+        .WithSqlState("34000");
+  }
+  OMEN_RETURN_IF_ERROR(RunPortal(&it->second));
+  if (it->second.result.column_names.empty()) {
+    w.Begin('n');
+    w.End();
+  } else {
+    SendRowDescription(it->second.result, it->second.result_formats, out);
+  }
+  it->second.described = true;
+  return Status::OK();
+}
+
+Status PgSession::Execute(std::string_view body, std::string* out) {
+  MessageReader r(body);
+  OMEN_ASSIGN_OR_RETURN(std::string_view name, r.CString());
+  OMEN_ASSIGN_OR_RETURN(int32_t max_rows, r.Int32());
+  auto it = portals_.find(std::string(name));
+  if (it == portals_.end()) {
+    return Status::NotFound("portal \"" + std::string(name) + "\" does not exist")
+        .WithSqlState("34000");
+  }
+  Portal& p = it->second;
+  OMEN_RETURN_IF_ERROR(RunPortal(&p));
+  MessageWriter w(out);
+  if (p.result.command_tag.empty() && p.result.column_names.empty()) {
+    w.Begin('I');  // an empty query string
+    w.End();
+    return Status::OK();
+  }
+  if (!p.result.column_names.empty()) {
+    const size_t total = p.result.rows.size();
+    size_t end = total;
+    if (max_rows > 0) end = std::min(total, p.next_row + static_cast<size_t>(max_rows));
+    OMEN_RETURN_IF_ERROR(SendRows(p.result, p.next_row, end, p.result_formats, out));
+    const size_t sent = end - p.next_row;
+    p.next_row = end;
+    if (end < total) {
+      w.Begin('s');  // PortalSuspended
+      w.End();
+      return Status::OK();
+    }
+    w.Begin('C');
+    w.CString(p.result.command_tag.rfind("SELECT", 0) == 0 ? "SELECT " + std::to_string(sent)
+                                                            : p.result.command_tag);
+    w.End();
+  } else {
+    w.Begin('C');
+    w.CString(p.result.command_tag);
+    w.End();
+  }
+  SendParameterStatusChanges(out);
+  return Status::OK();
+}
+
+Status PgSession::Close(std::string_view body, std::string* out) {
+  MessageReader r(body);
+  OMEN_ASSIGN_OR_RETURN(uint8_t kind, r.Byte());
+  OMEN_ASSIGN_OR_RETURN(std::string_view name, r.CString());
+  if (kind == 'S') {
+    statements_.erase(std::string(name));
+  } else if (kind == 'P') {
+    portals_.erase(std::string(name));
+  } else {
+    return Violation("invalid CLOSE message subtype " + std::to_string(kind));
+  }
+  MessageWriter w(out);
+  w.Begin('3');
+  w.End();
+  return Status::OK();
+}
+
+}  // namespace omen::server

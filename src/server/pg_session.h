@@ -1,0 +1,138 @@
+// Copyright 2026 The OmenDB Authors.
+//
+// PgSession: one PostgreSQL protocol v3 connection as a byte-in, byte-out state machine, with
+// no socket of its own (the server feeds it what it reads and writes what it returns, so tests
+// and the fuzzer drive it directly). Covers startup (SSLRequest/GSSENCRequest answered 'N',
+// CancelRequest), authentication (SCRAM-SHA-256, md5, cleartext password, trust),
+// ParameterStatus and BackendKeyData, the simple query protocol (several statements per
+// message, EmptyQueryResponse), the extended protocol (Parse/Bind/Describe/Execute/Sync/Flush/
+// Close, named and unnamed statements and portals, row limits with PortalSuspended, text and
+// binary formats), ErrorResponse with SQLSTATE and position, and Terminate.
+//
+// A session is used by one thread at a time. The CancelRegistry is shared and thread-safe.
+
+#ifndef OMENDB_SERVER_PG_SESSION_H_
+#define OMENDB_SERVER_PG_SESSION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "omendb/status.h"
+#include "server/scram.h"
+#include "sql/engine.h"
+#include "storage/database.h"
+
+namespace omen::server {
+
+struct AuthConfig {
+  enum class Method { kTrust, kScramSha256, kMd5, kPassword };
+  Method method = Method::kScramSha256;
+  std::string user = "omendb";
+  std::string password;    // plaintext (md5 and cleartext checks)
+  ScramVerifier verifier;  // SCRAM-SHA-256 (derived from password at start)
+};
+
+// Running queries by (process id, secret key), for CancelRequest from another connection.
+class CancelRegistry {
+ public:
+  // A fresh (pid, secret) for a session whose queries watch *flag.
+  std::pair<int32_t, int32_t> Register(std::shared_ptr<std::atomic<bool>> flag);
+  void Unregister(int32_t pid);
+  // Sets the flag of the session when the secret matches; false otherwise (silently, as
+  // PostgreSQL: a wrong key gets no answer).
+  bool Cancel(int32_t pid, int32_t secret);
+
+ private:
+  std::mutex mu_;
+  int32_t next_pid_ = 1000;
+  std::map<int32_t, std::pair<int32_t, std::shared_ptr<std::atomic<bool>>>> sessions_;
+};
+
+struct SessionConfig {
+  storage::Database* db = nullptr;
+  AuthConfig auth;
+  CancelRegistry* cancels = nullptr;
+  sql::QueryOptions query;  // threads and memory bound per query
+  std::string database = "omendb";
+};
+
+class PgSession {
+ public:
+  explicit PgSession(const SessionConfig* config);
+  ~PgSession();
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+
+  // Consumes bytes received from the client and appends the bytes to send to *out. Complete
+  // messages are handled as they arrive (queries run inside this call); partial ones wait for
+  // more bytes.
+  void Feed(std::string_view in, std::string* out);
+  // True once the connection should be closed (Terminate, a fatal error, a cancel request)
+  // after writing what Feed returned.
+  bool closed() const { return closed_; }
+  // The client's user name after startup (empty before).
+  const std::string& user() const { return user_; }
+  int32_t pid() const { return pid_; }
+
+ private:
+  enum class Phase { kStartup, kPassword, kScramFirst, kScramFinal, kReady };
+  struct Prepared {
+    std::string sql;
+    std::vector<int32_t> param_oids;
+    int nparams = 0;
+  };
+  struct Portal {
+    std::string sql;  // parameters substituted
+    std::vector<int16_t> result_formats;
+    bool described = false;
+    bool executed = false;
+    sql::QueryResult result;
+    size_t next_row = 0;
+  };
+
+  void HandleStartup(std::string_view body, std::string* out);
+  void HandleMessage(char type, std::string_view body, std::string* out);
+  void HandleAuth(char type, std::string_view body, std::string* out);
+  void FinishStartup(std::string* out);
+  void SimpleQuery(std::string_view body, std::string* out);
+  Status Parse(std::string_view body, std::string* out);
+  Status Bind(std::string_view body, std::string* out);
+  Status Describe(std::string_view body, std::string* out);
+  Status Execute(std::string_view body, std::string* out);
+  Status Close(std::string_view body, std::string* out);
+  // Runs the portal's statement once (on first Describe or Execute).
+  Status RunPortal(Portal* p);
+  void SendError(const Status& s, std::string* out, bool fatal = false);
+  void SendReady(std::string* out);
+  void SendRowDescription(const sql::QueryResult& r, const std::vector<int16_t>& formats,
+                          std::string* out);
+  Status SendRows(const sql::QueryResult& r, size_t begin, size_t end,
+                  const std::vector<int16_t>& formats, std::string* out);
+  void SendParameterStatusChanges(std::string* out);
+
+  const SessionConfig* config_;
+  std::unique_ptr<sql::SqlEngine> engine_;
+  std::shared_ptr<std::atomic<bool>> cancel_;
+  Phase phase_ = Phase::kStartup;
+  std::string in_;  // received, not yet handled
+  bool closed_ = false;
+  bool skip_to_sync_ = false;  // after an error in the extended protocol
+  std::string user_;
+  int32_t pid_ = 0, secret_ = 0;
+  std::unique_ptr<ScramServer> scram_;
+  std::string md5_salt_;
+  std::map<std::string, std::string> reported_;  // ParameterStatus values sent
+  std::map<std::string, Prepared> statements_;
+  std::map<std::string, Portal> portals_;
+};
+
+}  // namespace omen::server
+
+#endif  // OMENDB_SERVER_PG_SESSION_H_
