@@ -1,7 +1,7 @@
 # OmenDB developer entry points. `make test` is what CI runs (via .ci/run).
 # The build machines have 2 cores: builds run one at a time, ninja with -j2.
 
-.PHONY: setup build build-asan test bench format format-check clean
+.PHONY: setup build build-asan test serve bench format format-check clean
 .NOTPARALLEL:
 .DEFAULT_GOAL := build
 
@@ -31,6 +31,9 @@ test: build build-asan format-check
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j$(JOBS)
 	scripts/check-layering
+
+serve: build
+	scripts/serve
 
 bench: build
 	$(RELEASE_DIR)/tools/bench/omendb-bench index --keys 10000000 --dataset all --format json

@@ -606,9 +606,10 @@ Result<RecordBatch> IpcFileReader::ReadBatch(int i) const {
   batch.schema = schema_;
   batch.num_rows = info.num_rows;
   for (size_t f = 0; f < schema_->fields.size(); ++f) {
-    OMEN_ASSIGN_OR_RETURN(ArrayData col,
-                          ReadColumn(body, info, f, schema_->fields[f], dictionaries_[f],
-                                     &validated_[static_cast<size_t>(i) * schema_->fields.size() + f]));
+    OMEN_ASSIGN_OR_RETURN(
+        ArrayData col,
+        ReadColumn(body, info, f, schema_->fields[f], dictionaries_[f],
+                   &validated_[static_cast<size_t>(i) * schema_->fields.size() + f]));
     batch.columns.push_back(std::move(col));
   }
   return batch;
@@ -629,9 +630,10 @@ Result<RecordBatch> IpcFileReader::ReadBatch(int i, const std::vector<int>& fiel
       return Status::InvalidArgument("field index out of range");
     }
     const size_t fi = static_cast<size_t>(f);
-    OMEN_ASSIGN_OR_RETURN(ArrayData col,
-                          ReadColumn(body, info, fi, schema_->fields[fi], dictionaries_[fi],
-                                     &validated_[static_cast<size_t>(i) * schema_->fields.size() + fi]));
+    OMEN_ASSIGN_OR_RETURN(
+        ArrayData col,
+        ReadColumn(body, info, fi, schema_->fields[fi], dictionaries_[fi],
+                   &validated_[static_cast<size_t>(i) * schema_->fields.size() + fi]));
     schema->fields.push_back(schema_->fields[fi]);
     batch.columns.push_back(std::move(col));
   }

@@ -224,8 +224,8 @@ TEST(Strings, ParseByteSize) {
   EXPECT_EQ(ParseByteSize("2GiB"), 2LL << 30);
   EXPECT_EQ(ParseByteSize("1tb"), 1LL << 40);
   EXPECT_EQ(ParseByteSize("7b"), 7);
-  for (const char* bad : {"", "MB", "-1", "1.5GB", "12 parsecs", "1GBx", "99999999999999999999",
-                          "17179869184GB"}) {
+  for (const char* bad :
+       {"", "MB", "-1", "1.5GB", "12 parsecs", "1GBx", "99999999999999999999", "17179869184GB"}) {
     EXPECT_FALSE(ParseByteSize(bad).has_value()) << bad;
   }
 }

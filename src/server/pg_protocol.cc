@@ -363,8 +363,8 @@ void ScanParams(std::string_view s, F on_param) {
   while (i < n) {
     const char c = s[i];
     if (c == '\'') {  // 'string' ('' escapes); E'...' also honours backslashes
-      const bool e = i > 0 && (s[i - 1] == 'e' || s[i - 1] == 'E') &&
-                     (i < 2 || !ident_char(s[i - 2]));
+      const bool e =
+          i > 0 && (s[i - 1] == 'e' || s[i - 1] == 'E') && (i < 2 || !ident_char(s[i - 2]));
       ++i;
       while (i < n) {
         if (e && s[i] == '\\') {

@@ -192,9 +192,9 @@ void PgSession::HandleStartup(std::string_view body, std::string* out) {
   switch (auth.method) {
     case AuthConfig::Method::kTrust:
       if (user_ != auth.user) {
-        SendError(Status::InvalidArgument("role \"" + user_ + "\" does not exist")
-                      .WithSqlState("28000"),
-                  out, true);
+        SendError(
+            Status::InvalidArgument("role \"" + user_ + "\" does not exist").WithSqlState("28000"),
+            out, true);
         return;
       }
       FinishStartup(out);
@@ -352,8 +352,8 @@ void PgSession::SendError(const Status& s, std::string* out, bool fatal) {
   if (fatal) closed_ = true;
 }
 
-void PgSession::SendRowDescription(const sql::QueryResult& r,
-                                   const std::vector<int16_t>& formats, std::string* out) {
+void PgSession::SendRowDescription(const sql::QueryResult& r, const std::vector<int16_t>& formats,
+                                   std::string* out) {
   MessageWriter w(out);
   w.Begin('T');
   w.Int16(static_cast<int16_t>(r.column_names.size()));
@@ -439,15 +439,15 @@ void PgSession::HandleMessage(char type, std::string_view body, std::string* out
       return;
     }
     case 'F':
-      SendError(Status::NotSupported("the function call protocol is not supported")
-                    .WithSqlState("0A000"),
-                out);
+      SendError(
+          Status::NotSupported("the function call protocol is not supported").WithSqlState("0A000"),
+          out);
       SendReady(out);
       return;
     default:
-      SendError(Violation("invalid frontend message type " +
-                          std::to_string(static_cast<uint8_t>(type))),
-                out, true);
+      SendError(
+          Violation("invalid frontend message type " + std::to_string(static_cast<uint8_t>(type))),
+          out, true);
   }
 }
 
@@ -528,8 +528,7 @@ Status PgSession::Bind(std::string_view body, std::string* out) {
   OMEN_ASSIGN_OR_RETURN(int16_t n, r.Int16());
   auto it = statements_.find(std::string(stmt_name));
   if (it == statements_.end()) {
-    return Status::NotFound("prepared statement \"" + std::string(stmt_name) +
-                            "\" does not exist")
+    return Status::NotFound("prepared statement \"" + std::string(stmt_name) + "\" does not exist")
         .WithSqlState("26000");
   }
   const Prepared& p = it->second;
@@ -670,7 +669,7 @@ Status PgSession::Execute(std::string_view body, std::string* out) {
     }
     w.Begin('C');
     w.CString(p.result.command_tag.rfind("SELECT", 0) == 0 ? "SELECT " + std::to_string(sent)
-                                                            : p.result.command_tag);
+                                                           : p.result.command_tag);
     w.End();
   } else {
     w.Begin('C');

@@ -443,8 +443,8 @@ namespace {
 
 Result<QueryResult> RunSet(SessionSettings* settings, const SetStmt& s) {
   QueryResult q;
-  q.command_tag = s.kind == SetStmt::Kind::kReset || s.kind == SetStmt::Kind::kResetAll ? "RESET"
-                                                                                       : "SET";
+  q.command_tag =
+      s.kind == SetStmt::Kind::kReset || s.kind == SetStmt::Kind::kResetAll ? "RESET" : "SET";
   switch (s.kind) {
     case SetStmt::Kind::kValue:
       OMEN_RETURN_IF_ERROR(settings->Set(s.name, s.value));

@@ -105,9 +105,10 @@ TEST_F(EngineTest, ErrorsCarrySqlStates) {
 }
 
 TEST_F(EngineTest, SetShowResetAndTransactionBlocks) {
-  auto r = Run("SET statement_timeout = '5s'; SHOW statement_timeout; SET TIME ZONE 'UTC';"
-               "SET application_name TO 'grafana'; SHOW application_name; RESET application_name;"
-               "SHOW application_name; SHOW server_version; SET extra_float_digits = 3");
+  auto r =
+      Run("SET statement_timeout = '5s'; SHOW statement_timeout; SET TIME ZONE 'UTC';"
+          "SET application_name TO 'grafana'; SHOW application_name; RESET application_name;"
+          "SHOW application_name; SHOW server_version; SET extra_float_digits = 3");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->size(), 9u);
   EXPECT_EQ((*r)[0].command_tag, "SET");

@@ -243,7 +243,8 @@ Result<SetStmt> Transformer::VariableSet(const Json& f) {
     v.name = "transaction";
     return v;
   }
-  if (kind != "VAR_SET_VALUE") return Status::NotSupported("SET form " + kind + " is not supported");
+  if (kind != "VAR_SET_VALUE")
+    return Status::NotSupported("SET form " + kind + " is not supported");
   for (const Json& a : f.value("args", Json::array())) {
     std::string at;
     const Json* af;

@@ -2300,9 +2300,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       return e.kind == EK::kColumn && e.column == col;
     };
     if (!aggregated && binder.windows.empty() && !residual && src.table->sort_column >= 0 &&
-        distinct_on.size() == 1 && sort_keys.size() == 2 &&
-        sort_keys[0].col == distinct_on[0] && is_col(distinct_on[0], src.table->sort_column) &&
-        is_col(sort_keys[1].col, time_col)) {
+        distinct_on.size() == 1 && sort_keys.size() == 2 && sort_keys[0].col == distinct_on[0] &&
+        is_col(distinct_on[0], src.table->sort_column) && is_col(sort_keys[1].col, time_col)) {
       spec.series_edge = sort_keys[1].desc ? storage::ScanSpec::SeriesEdge::kLast
                                            : storage::ScanSpec::SeriesEdge::kFirst;
     }
@@ -2319,9 +2318,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       pushed += ")";
     }
     if (spec.series_edge != storage::ScanSpec::SeriesEdge::kNone) {
-      pushed += spec.series_edge == storage::ScanSpec::SeriesEdge::kLast
-                    ? ", last row per series"
-                    : ", first row per series";
+      pushed += spec.series_edge == storage::ScanSpec::SeriesEdge::kLast ? ", last row per series"
+                                                                         : ", first row per series";
     }
   } else {
     residual = std::move(filter);
@@ -2431,11 +2429,10 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     // ORDER BY time [DESC] LIMIT k (no aggregation or DISTINCT): scan a window at the end
     // (start) of the range first, widening it until it holds k rows; rows outside the window
     // cannot precede the k rows inside.
-    const bool time_topk = src.table != nullptr && project_early && distinct_on.empty() &&
-                           !s.distinct && limit >= 0 && !sort_keys.empty() &&
-                           outputs[static_cast<size_t>(sort_keys[0].col)]->kind == EK::kColumn &&
-                           outputs[static_cast<size_t>(sort_keys[0].col)]->column ==
-                               src.table->time_column;
+    const bool time_topk =
+        src.table != nullptr && project_early && distinct_on.empty() && !s.distinct && limit >= 0 &&
+        !sort_keys.empty() && outputs[static_cast<size_t>(sort_keys[0].col)]->kind == EK::kColumn &&
+        outputs[static_cast<size_t>(sort_keys[0].col)]->column == src.table->time_column;
     storage::ScanSpec scan_spec = spec;
     int64_t window = -1;  // width of the time window scanned; -1: the whole range
     auto open_scan = [&]() -> Status {

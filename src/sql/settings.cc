@@ -103,12 +103,19 @@ std::string SessionSettings::Canonical(std::string_view name) {
 }
 
 const std::vector<std::string>& SessionSettings::Reported() {
-  static const std::vector<std::string> kReported = {
-      "application_name",      "client_encoding",    "DateStyle",
-      "default_transaction_read_only",               "in_hot_standby",
-      "integer_datetimes",     "IntervalStyle",      "is_superuser",
-      "server_encoding",       "server_version",     "session_authorization",
-      "standard_conforming_strings",                 "TimeZone"};
+  static const std::vector<std::string> kReported = {"application_name",
+                                                     "client_encoding",
+                                                     "DateStyle",
+                                                     "default_transaction_read_only",
+                                                     "in_hot_standby",
+                                                     "integer_datetimes",
+                                                     "IntervalStyle",
+                                                     "is_superuser",
+                                                     "server_encoding",
+                                                     "server_version",
+                                                     "session_authorization",
+                                                     "standard_conforming_strings",
+                                                     "TimeZone"};
   return kReported;
 }
 
@@ -162,8 +169,7 @@ Status SessionSettings::Apply(const std::string& key, std::string_view value, bo
     v = lower;
   } else if (key == "standard_conforming_strings") {
     if (lower != "on" && lower != "true" && lower != "1") {
-      return Status::NotSupported("standard_conforming_strings must stay on")
-          .WithSqlState("22023");
+      return Status::NotSupported("standard_conforming_strings must stay on").WithSqlState("22023");
     }
     v = "on";
   } else if (key == "extra_float_digits") {

@@ -648,7 +648,8 @@ TEST_P(DatabaseOptions, CompressionAndSortKeyScans) {
           std::map<std::string, int64_t> out;
           for (const Row& r : rows) {
             auto [it, fresh] = out.emplace(r.host, r.time);
-            if (!fresh) it->second = last ? std::max(it->second, r.time) : std::min(it->second, r.time);
+            if (!fresh)
+              it->second = last ? std::max(it->second, r.time) : std::min(it->second, r.time);
           }
           return out;
         };

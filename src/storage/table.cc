@@ -442,7 +442,8 @@ bool UseSeriesLookups(const Segment& seg, const ScanSpec& spec) {
 // holds any of them, with the explicit rows.
 void AddRowListTasks(const std::shared_ptr<Segment>& seg,
                      const std::vector<std::pair<int64_t, int64_t>>& ranges,
-                     const std::vector<int32_t>& codes, std::vector<TableScan::Task>* tasks, ScanStats* stats) {
+                     const std::vector<int32_t>& codes, std::vector<TableScan::Task>* tasks,
+                     ScanStats* stats) {
   const int64_t batch_rows = seg->index().batch_rows;
   TableScan::Task task;
   task.batch = -1;
@@ -549,8 +550,8 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
       const int64_t n = dict == nullptr ? 0 : dict->length;
       const bool last = spec.series_edge == ScanSpec::SeriesEdge::kLast;
       for (int64_t code = -1; code < n; ++code) {  // -1: the null series
-        OMEN_ASSIGN_OR_RETURN(auto r, seg->SeriesRowRange(static_cast<int32_t>(code),
-                                                          spec.min_time, spec.max_time));
+        OMEN_ASSIGN_OR_RETURN(
+            auto r, seg->SeriesRowRange(static_cast<int32_t>(code), spec.min_time, spec.max_time));
         if (r.second <= r.first) continue;
         const int64_t row = last ? r.second - 1 : r.first;
         ranges.emplace_back(row, row + 1);
@@ -563,8 +564,8 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
       const auto& dict = seg->dictionary(ix.sort_column);
       const int64_t n = dict == nullptr ? 0 : dict->length;
       for (int64_t code = -1; code < n; ++code) {  // -1: the null series
-        OMEN_ASSIGN_OR_RETURN(auto r, seg->SeriesRowRange(static_cast<int32_t>(code),
-                                                          spec.min_time, spec.max_time));
+        OMEN_ASSIGN_OR_RETURN(
+            auto r, seg->SeriesRowRange(static_cast<int32_t>(code), spec.min_time, spec.max_time));
         if (r.second > r.first) ranges.push_back(r);
       }
       AddRowListTasks(seg, ranges, codes, &scan.tasks_, &scan.stats_);
@@ -606,7 +607,8 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
     scan.stats_.buffers_scanned++;
     const auto& snap = scan.buffers_[i];
     scan.stats_.min_time = std::min(scan.stats_.min_time, std::max(snap.min_time, spec.min_time));
-    scan.stats_.max_time = std::max(scan.stats_.max_time, std::min(snap.max_time, spec.max_time - 1));
+    scan.stats_.max_time =
+        std::max(scan.stats_.max_time, std::min(snap.max_time, spec.max_time - 1));
     if (snap.min_time >= spec.min_time && snap.max_time < spec.max_time) {
       scan.stats_.rows_estimated += snap.rows;  // the whole buffer is in range: no row pass
     } else {

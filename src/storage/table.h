@@ -73,7 +73,7 @@ class TableScan {
     // When non-empty: exactly these rows of the batch (ascending, within [begin, end)), found by
     // per-series learned-index lookups; no time check is needed.
     std::vector<uint32_t> rows;
-    int buffer = -1;             // index into buffers_ for a buffer task
+    int buffer = -1;  // index into buffers_ for a buffer task
   };
 
   const std::vector<Task>& tasks() const { return tasks_; }

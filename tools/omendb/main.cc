@@ -1,9 +1,12 @@
 // Copyright 2026 The OmenDB Authors.
 //
-// `omendb`: the OmenDB binary. Today: `omendb sql --data DIR "SQL"`, the embedded one-shot
-// entry point (no server): runs the statements, prints each result as an aligned table (psql
-// style), CSV or JSON, and exits non-zero with PostgreSQL-style "ERROR:" lines on failure.
-// --threads and --query-memory bound each query; Ctrl-C cancels the running one.
+// `omendb`: the OmenDB binary.
+// - `omendb sql --data DIR "SQL"`: the embedded one-shot entry point (no server): runs the
+//   statements, prints each result as an aligned table (psql style), CSV or JSON, and exits
+//   non-zero with PostgreSQL-style "ERROR:" lines on failure. --threads and --query-memory
+//   bound each query; Ctrl-C cancels the running one.
+// - `omendb serve`: the PostgreSQL wire protocol server on --pg-port (see DESIGN.md), until
+//   SIGTERM/SIGINT, then a clean shutdown (connections closed, buffers flushed, checkpoint).
 
 #include <malloc.h>
 
@@ -11,11 +14,14 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "common/logging.h"
 #include "common/strings.h"
+#include "server/pg_server.h"
 #include "sql/engine.h"
 #include "storage/database.h"
 
@@ -133,6 +139,100 @@ int Sql(const std::string& data, const std::string& sql, const std::string& form
   return rc;
 }
 
+struct ServeFlags {
+  std::string listen = "127.0.0.1";
+  int pg_port = 5433, http_port = 8080, ilp_port = 9009;
+  std::string user = "omendb", password, auth = "scram-sha-256";
+  int max_connections = 256;
+};
+
+constexpr char kDefaultPassword[] = "omendb";
+
+bool IsLoopback(const std::string& address) {
+  return address == "127.0.0.1" || address == "::1" || address == "localhost" ||
+         address.rfind("127.", 0) == 0;
+}
+
+int Serve(const std::string& data, bool sync, const ServeFlags& f,
+          omen::sql::QueryOptions query_options) {
+  using omen::LogLevel;
+  std::string password = f.password;
+  if (password.empty()) {
+    if (const char* env = std::getenv("OMENDB_PASSWORD"); env != nullptr && *env != '\0') {
+      password = env;
+    } else {
+      password = kDefaultPassword;
+    }
+  }
+  if (!IsLoopback(f.listen) && f.auth != "trust" && password == kDefaultPassword) {
+    std::fprintf(stderr,
+                 "ERROR:  refusing to listen on %s with the default password; set --password "
+                 "or OMENDB_PASSWORD\n",
+                 f.listen.c_str());
+    return 1;
+  }
+  if (!IsLoopback(f.listen) && f.auth == "trust") {
+    std::fprintf(stderr, "ERROR:  --auth trust is allowed on loopback addresses only\n");
+    return 1;
+  }
+  omen::storage::StorageOptions options;
+  options.sync = sync;
+  auto db = omen::storage::Database::Open(data, options);
+  if (!db.ok()) {
+    std::fprintf(stderr, "ERROR:  %s\n", std::string(db.status().message()).c_str());
+    return 1;
+  }
+  omen::server::PgServerOptions so;
+  so.listen = f.listen;
+  so.port = f.pg_port;
+  so.max_connections = f.max_connections;
+  so.session.db = db->get();
+  so.session.query = query_options;
+  so.session.auth.user = f.user;
+  so.session.auth.password = password;
+  if (f.auth == "trust") {
+    so.session.auth.method = omen::server::AuthConfig::Method::kTrust;
+  } else if (f.auth == "md5") {
+    so.session.auth.method = omen::server::AuthConfig::Method::kMd5;
+  } else if (f.auth == "password") {
+    so.session.auth.method = omen::server::AuthConfig::Method::kPassword;
+  }
+  auto verifier = omen::server::ScramVerifier::FromPassword(password);
+  if (!verifier.ok()) {
+    std::fprintf(stderr, "ERROR:  %s\n", std::string(verifier.status().message()).c_str());
+    return 1;
+  }
+  so.session.auth.verifier = *verifier;
+  // Block the stop signals in every thread; this one waits for them.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  auto server = omen::server::PgServer::Start(so);
+  if (!server.ok()) {
+    std::fprintf(stderr, "ERROR:  %s\n", std::string(server.status().message()).c_str());
+    (void)(*db)->Close();
+    return 1;
+  }
+  omen::Log(LogLevel::kInfo,
+            "omendb serve: data=%s pg=%s:%d auth=%s user=%s (HTTP and ILP endpoints are not "
+            "built yet: --http-port %d and --ilp-port %d are not opened)",
+            data.c_str(), f.listen.c_str(), (*server)->port(), f.auth.c_str(), f.user.c_str(),
+            f.http_port, f.ilp_port);
+  int sig = 0;
+  sigwait(&stop, &sig);
+  omen::Log(LogLevel::kInfo, "omendb serve: signal %d, shutting down", sig);
+  (*server)->Stop();
+  omen::Status closed = (*db)->Close();
+  if (!closed.ok()) {
+    std::fprintf(stderr, "ERROR:  %s\n", std::string(closed.message()).c_str());
+    return 1;
+  }
+  omen::Log(LogLevel::kInfo, "omendb serve: stopped cleanly");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -161,12 +261,49 @@ int main(int argc, char** argv) {
       })
       ->capture_default_str();
   cmd->add_option("sql", sql, "SQL statements")->required();
+
+  ServeFlags serve_flags;
+  CLI::App* serve = app.add_subcommand("serve", "run the server (PostgreSQL wire protocol)");
+  serve->add_option("--data", data, "data directory")->capture_default_str();
+  serve->add_option("--listen", serve_flags.listen, "address to listen on")->capture_default_str();
+  serve->add_option("--pg-port", serve_flags.pg_port, "PostgreSQL protocol port")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--http-port", serve_flags.http_port, "HTTP port (not served yet)")
+      ->capture_default_str();
+  serve
+      ->add_option("--ilp-port", serve_flags.ilp_port,
+                   "InfluxDB line protocol port (not served yet)")
+      ->capture_default_str();
+  serve->add_option("--user", serve_flags.user, "the user name clients log in with")
+      ->capture_default_str();
+  serve->add_option("--password", serve_flags.password,
+                    "the password (default: env OMENDB_PASSWORD, else \"omendb\", which is "
+                    "refused on non-loopback addresses)");
+  serve->add_option("--auth", serve_flags.auth, "scram-sha-256|md5|password|trust")
+      ->check(CLI::IsMember({"scram-sha-256", "md5", "password", "trust"}))
+      ->capture_default_str();
+  serve->add_option("--max-connections", serve_flags.max_connections, "connection limit")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  serve->add_option("--sync", sync, "always|off")
+      ->check(CLI::IsMember({"always", "off"}))
+      ->capture_default_str();
+  serve->add_option("--threads", threads, "threads per query (0: all cores)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  serve->add_option("--query-memory", query_memory, "memory one query may hold (0: unlimited)")
+      ->check([](const std::string& v) {
+        return omen::ParseByteSize(v) ? std::string() : "not a byte size: " + v;
+      })
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   omen::sql::QueryOptions query_options;
   query_options.threads = threads;
   query_options.memory_limit = *omen::ParseByteSize(query_memory);
-  omen::SetMinLogLevel(omen::LogLevel::kWarn);
+  if (!serve->parsed()) omen::SetMinLogLevel(omen::LogLevel::kWarn);
   try {
+    if (serve->parsed()) return Serve(data, sync == "always", serve_flags, query_options);
     return Sql(data, sql, format, sync == "always", query_options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ERROR:  internal error: %s\n", e.what());
