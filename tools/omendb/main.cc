@@ -243,28 +243,32 @@ int main(int argc, char** argv) {
   std::string data = "./omendb-data", format = "table", sql, sync = "always", query_memory = "0";
   int threads = 0;
   CLI::App* cmd = app.add_subcommand("sql", "run SQL against a data directory (embedded)");
-  cmd->add_option("--data", data, "data directory")->capture_default_str();
-  cmd->add_option("--format", format, "table|csv|json")
-      ->check(CLI::IsMember({"table", "csv", "json"}))
-      ->capture_default_str();
-  cmd->add_option("--sync", sync, "always|off")
-      ->check(CLI::IsMember({"always", "off"}))
-      ->capture_default_str();
-  cmd->add_option("--threads", threads, "threads per query (0: all cores)")
-      ->check(CLI::Range(0, 1024))
-      ->capture_default_str();
-  cmd->add_option("--query-memory", query_memory,
+  // Flags both subcommands take: where the data is, durability, and per-query bounds.
+  auto add_common = [&](CLI::App* c) {
+    c->add_option("--data", data, "data directory")->capture_default_str();
+    c->add_option("--sync", sync, "always|off")
+        ->check(CLI::IsMember({"always", "off"}))
+        ->capture_default_str();
+    c->add_option("--threads", threads, "threads per query (0: all cores)")
+        ->check(CLI::Range(0, 1024))
+        ->capture_default_str();
+    c->add_option("--query-memory", query_memory,
                   "memory one query may hold, e.g. 512MB or 4GB (0: unlimited); a query that "
                   "needs more fails with SQLSTATE 53200")
-      ->check([](const std::string& v) {
-        return omen::ParseByteSize(v) ? std::string() : "not a byte size: " + v;
-      })
+        ->check([](const std::string& v) {
+          return omen::ParseByteSize(v) ? std::string() : "not a byte size: " + v;
+        })
+        ->capture_default_str();
+  };
+  add_common(cmd);
+  cmd->add_option("--format", format, "table|csv|json")
+      ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
   cmd->add_option("sql", sql, "SQL statements")->required();
 
   ServeFlags serve_flags;
   CLI::App* serve = app.add_subcommand("serve", "run the server (PostgreSQL wire protocol)");
-  serve->add_option("--data", data, "data directory")->capture_default_str();
+  add_common(serve);
   serve->add_option("--listen", serve_flags.listen, "address to listen on")->capture_default_str();
   serve->add_option("--pg-port", serve_flags.pg_port, "PostgreSQL protocol port")
       ->check(CLI::Range(0, 65535))
@@ -285,17 +289,6 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve->add_option("--max-connections", serve_flags.max_connections, "connection limit")
       ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
-  serve->add_option("--sync", sync, "always|off")
-      ->check(CLI::IsMember({"always", "off"}))
-      ->capture_default_str();
-  serve->add_option("--threads", threads, "threads per query (0: all cores)")
-      ->check(CLI::Range(0, 1024))
-      ->capture_default_str();
-  serve->add_option("--query-memory", query_memory, "memory one query may hold (0: unlimited)")
-      ->check([](const std::string& v) {
-        return omen::ParseByteSize(v) ? std::string() : "not a byte size: " + v;
-      })
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   omen::sql::QueryOptions query_options;
