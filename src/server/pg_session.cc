@@ -511,8 +511,8 @@ Status PgSession::Parse(std::string_view body, std::string* out) {
     return Status::SyntaxError("cannot insert multiple commands into a prepared statement")
         .WithSqlState("42601");
   }
-  p.nparams = std::max<int>(CountParams(p.sql), static_cast<int>(p.param_oids.size()));
-  p.param_oids.resize(static_cast<size_t>(p.nparams), 0);
+  p.param_oids.resize(
+      std::max<size_t>(static_cast<size_t>(CountParams(p.sql)), p.param_oids.size()), 0);
   statements_[std::string(name)] = std::move(p);
   MessageWriter w(out);
   w.Begin('1');
@@ -532,10 +532,11 @@ Status PgSession::Bind(std::string_view body, std::string* out) {
         .WithSqlState("26000");
   }
   const Prepared& p = it->second;
-  if (n != p.nparams) {
+  const size_t nparams = p.param_oids.size();
+  if (static_cast<size_t>(n) != nparams) {
     return Violation("bind message supplies " + std::to_string(n) +
                      " parameters, but prepared statement \"" + std::string(stmt_name) +
-                     "\" requires " + std::to_string(p.nparams));
+                     "\" requires " + std::to_string(nparams));
   }
   if (param_formats.size() > 1 && param_formats.size() != static_cast<size_t>(n)) {
     return Violation("bind message has " + std::to_string(param_formats.size()) +
@@ -602,11 +603,11 @@ Status PgSession::Describe(std::string_view body, std::string* out) {
     }
     const Prepared& p = it->second;
     w.Begin('t');
-    w.Int16(static_cast<int16_t>(p.nparams));
+    w.Int16(static_cast<int16_t>(p.param_oids.size()));
     for (int32_t oid : p.param_oids) w.Int32(oid == 0 ? kOidText : oid);
     w.End();
     // The result columns, planned with NULL parameters (nothing runs).
-    std::vector<std::optional<std::string>> nulls(static_cast<size_t>(p.nparams));
+    std::vector<std::optional<std::string>> nulls(p.param_oids.size());
     OMEN_ASSIGN_OR_RETURN(std::string sql, SubstituteParams(p.sql, nulls, p.param_oids));
     OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(sql));
     sql::QueryResult desc;
@@ -634,7 +635,6 @@ Status PgSession::Describe(std::string_view body, std::string* out) {
   } else {
     SendRowDescription(it->second.result, it->second.result_formats, out);
   }
-  it->second.described = true;
   return Status::OK();
 }
 

@@ -85,13 +85,11 @@ class PgSession {
   enum class Phase { kStartup, kPassword, kScramFirst, kScramFinal, kReady };
   struct Prepared {
     std::string sql;
-    std::vector<int32_t> param_oids;
-    int nparams = 0;
+    std::vector<int32_t> param_oids;  // one per parameter; 0: not declared
   };
   struct Portal {
     std::string sql;  // parameters substituted
     std::vector<int16_t> result_formats;
-    bool described = false;
     bool executed = false;
     sql::QueryResult result;
     size_t next_row = 0;

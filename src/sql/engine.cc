@@ -531,84 +531,82 @@ Result<QueryResult> SqlEngine::ExecuteStatement(const Statement& st) {
 }
 
 Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions& options) {
-  {
-    Result<QueryResult> r = Status::Internal("unhandled statement");
-    if (const auto* s = std::get_if<CreateTableStmt>(&st.node)) {
-      r = CreateTable(db_, *s);
-    } else if (const auto* s = std::get_if<DropTableStmt>(&st.node)) {
-      Status status;
-      for (const std::string& name : s->names) {
-        status = db_->DropTable(name, s->if_exists);
-        if (!status.ok()) break;
-      }
-      if (status.ok()) {
-        QueryResult q;
-        q.command_tag = "DROP TABLE";
-        r = std::move(q);
-      } else {
-        r = status;
-      }
-    } else if (const auto* s = std::get_if<AddColumnStmt>(&st.node)) {
-      auto type = TypeFromSpec(s->column);
-      if (!type.ok()) {
-        r = type.status();
-      } else {
-        storage::ColumnDef col{s->column.name, *type, !s->column.not_null, -1};
-        auto def = db_->AddColumn(s->table, col);
-        if (def.ok() || (s->if_not_exists && def.status().IsAlreadyExists())) {
-          QueryResult q;
-          q.command_tag = "ALTER TABLE";
-          r = std::move(q);
-        } else {
-          r = def.status();
-        }
-      }
-    } else if (const auto* s = std::get_if<InsertStmt>(&st.node)) {
-      r = Insert(db_, *s);
-    } else if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
-      QueryRunner runner(db_, options);
-      auto rel = runner.Run(*s);
-      if (rel.ok()) {
-        r = ToResult(*rel);
-      } else {
-        r = rel.status();
-      }
-    } else if (const auto* s = std::get_if<DeleteStmt>(&st.node)) {
-      QueryRunner runner(db_, options);
-      r = Delete(db_, &runner, *s);
-    } else if (const auto* s = std::get_if<ExplainStmt>(&st.node)) {
-      QueryRunner runner(db_, options);
-      auto lines = runner.Explain(*s->query, s->analyze);
-      if (lines.ok()) {
-        QueryResult q;
-        q.column_names = {"QUERY PLAN"};
-        q.column_types = {"text"};
-        for (auto& l : *lines) q.rows.push_back({std::optional<std::string>(l)});
-        q.command_tag = "EXPLAIN";
-        r = std::move(q);
-      } else {
-        r = lines.status();
-      }
-    } else if (const auto* s = std::get_if<CopyStmt>(&st.node)) {
-      r = Copy(db_, options, *s);
-    } else if (const auto* s = std::get_if<SetStmt>(&st.node)) {
-      r = RunSet(&settings_, *s);
-    } else if (const auto* s = std::get_if<ShowStmt>(&st.node)) {
-      r = RunShow(settings_, *s);
-    } else if (const auto* s = std::get_if<TransactionStmt>(&st.node)) {
-      QueryResult q;
-      q.command_tag = s->tag;
-      if (s->kind == TransactionStmt::Kind::kBegin) {
-        txn_status_ = 'T';
-      } else if (s->kind == TransactionStmt::Kind::kCommit ||
-                 s->kind == TransactionStmt::Kind::kRollback) {
-        if (txn_status_ == 'E') q.command_tag = "ROLLBACK";  // as PostgreSQL: a failed block
-        txn_status_ = 'I';
-      }
-      r = std::move(q);
+  Result<QueryResult> r = Status::Internal("unhandled statement");
+  if (const auto* s = std::get_if<CreateTableStmt>(&st.node)) {
+    r = CreateTable(db_, *s);
+  } else if (const auto* s = std::get_if<DropTableStmt>(&st.node)) {
+    Status status;
+    for (const std::string& name : s->names) {
+      status = db_->DropTable(name, s->if_exists);
+      if (!status.ok()) break;
     }
-    return r;
+    if (status.ok()) {
+      QueryResult q;
+      q.command_tag = "DROP TABLE";
+      r = std::move(q);
+    } else {
+      r = status;
+    }
+  } else if (const auto* s = std::get_if<AddColumnStmt>(&st.node)) {
+    auto type = TypeFromSpec(s->column);
+    if (!type.ok()) {
+      r = type.status();
+    } else {
+      storage::ColumnDef col{s->column.name, *type, !s->column.not_null, -1};
+      auto def = db_->AddColumn(s->table, col);
+      if (def.ok() || (s->if_not_exists && def.status().IsAlreadyExists())) {
+        QueryResult q;
+        q.command_tag = "ALTER TABLE";
+        r = std::move(q);
+      } else {
+        r = def.status();
+      }
+    }
+  } else if (const auto* s = std::get_if<InsertStmt>(&st.node)) {
+    r = Insert(db_, *s);
+  } else if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
+    QueryRunner runner(db_, options);
+    auto rel = runner.Run(*s);
+    if (rel.ok()) {
+      r = ToResult(*rel);
+    } else {
+      r = rel.status();
+    }
+  } else if (const auto* s = std::get_if<DeleteStmt>(&st.node)) {
+    QueryRunner runner(db_, options);
+    r = Delete(db_, &runner, *s);
+  } else if (const auto* s = std::get_if<ExplainStmt>(&st.node)) {
+    QueryRunner runner(db_, options);
+    auto lines = runner.Explain(*s->query, s->analyze);
+    if (lines.ok()) {
+      QueryResult q;
+      q.column_names = {"QUERY PLAN"};
+      q.column_types = {"text"};
+      for (auto& l : *lines) q.rows.push_back({std::optional<std::string>(l)});
+      q.command_tag = "EXPLAIN";
+      r = std::move(q);
+    } else {
+      r = lines.status();
+    }
+  } else if (const auto* s = std::get_if<CopyStmt>(&st.node)) {
+    r = Copy(db_, options, *s);
+  } else if (const auto* s = std::get_if<SetStmt>(&st.node)) {
+    r = RunSet(&settings_, *s);
+  } else if (const auto* s = std::get_if<ShowStmt>(&st.node)) {
+    r = RunShow(settings_, *s);
+  } else if (const auto* s = std::get_if<TransactionStmt>(&st.node)) {
+    QueryResult q;
+    q.command_tag = s->tag;
+    if (s->kind == TransactionStmt::Kind::kBegin) {
+      txn_status_ = 'T';
+    } else if (s->kind == TransactionStmt::Kind::kCommit ||
+               s->kind == TransactionStmt::Kind::kRollback) {
+      if (txn_status_ == 'E') q.command_tag = "ROLLBACK";  // as PostgreSQL: a failed block
+      txn_status_ = 'I';
+    }
+    r = std::move(q);
   }
+  return r;
 }
 
 }  // namespace omen::sql

@@ -107,15 +107,18 @@ std::atomic<bool> g_cancel{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 extern "C" void OnInterrupt(int) { g_cancel.store(true); }
 
+// Prints an error the way psql does and returns the exit code 1.
+int Fail(const omen::Status& s) {
+  std::fprintf(stderr, "ERROR:  %s\n", std::string(s.message()).c_str());
+  return 1;
+}
+
 int Sql(const std::string& data, const std::string& sql, const std::string& format, bool sync,
         omen::sql::QueryOptions query_options) {
   omen::storage::StorageOptions options;
   options.sync = sync;
   auto db = omen::storage::Database::Open(data, options);
-  if (!db.ok()) {
-    std::fprintf(stderr, "ERROR:  %s\n", std::string(db.status().message()).c_str());
-    return 1;
-  }
+  if (!db.ok()) return Fail(db.status());
   query_options.cancel = &g_cancel;
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
@@ -132,10 +135,7 @@ int Sql(const std::string& data, const std::string& sql, const std::string& form
     for (const auto& r : *results) Print(r, format);
   }
   omen::Status closed = (*db)->Close();
-  if (!closed.ok()) {
-    std::fprintf(stderr, "ERROR:  %s\n", std::string(closed.message()).c_str());
-    rc = 1;
-  }
+  if (!closed.ok()) rc = Fail(closed);
   return rc;
 }
 
@@ -178,10 +178,7 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   omen::storage::StorageOptions options;
   options.sync = sync;
   auto db = omen::storage::Database::Open(data, options);
-  if (!db.ok()) {
-    std::fprintf(stderr, "ERROR:  %s\n", std::string(db.status().message()).c_str());
-    return 1;
-  }
+  if (!db.ok()) return Fail(db.status());
   omen::server::PgServerOptions so;
   so.listen = f.listen;
   so.port = f.pg_port;
@@ -198,10 +195,7 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
     so.session.auth.method = omen::server::AuthConfig::Method::kPassword;
   }
   auto verifier = omen::server::ScramVerifier::FromPassword(password);
-  if (!verifier.ok()) {
-    std::fprintf(stderr, "ERROR:  %s\n", std::string(verifier.status().message()).c_str());
-    return 1;
-  }
+  if (!verifier.ok()) return Fail(verifier.status());
   so.session.auth.verifier = *verifier;
   // Block the stop signals in every thread; this one waits for them.
   sigset_t stop;
@@ -211,9 +205,8 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   auto server = omen::server::PgServer::Start(so);
   if (!server.ok()) {
-    std::fprintf(stderr, "ERROR:  %s\n", std::string(server.status().message()).c_str());
     (void)(*db)->Close();
-    return 1;
+    return Fail(server.status());
   }
   omen::Log(LogLevel::kInfo,
             "omendb serve: data=%s pg=%s:%d auth=%s user=%s (HTTP and ILP endpoints are not "
@@ -225,10 +218,7 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   omen::Log(LogLevel::kInfo, "omendb serve: signal %d, shutting down", sig);
   (*server)->Stop();
   omen::Status closed = (*db)->Close();
-  if (!closed.ok()) {
-    std::fprintf(stderr, "ERROR:  %s\n", std::string(closed.message()).c_str());
-    return 1;
-  }
+  if (!closed.ok()) return Fail(closed);
   omen::Log(LogLevel::kInfo, "omendb serve: stopped cleanly");
   return 0;
 }
