@@ -14,6 +14,7 @@
 #include <cstring>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/env.h"
 
@@ -226,6 +227,111 @@ TEST_F(PgServerTest, ManyConcurrentConnections) {
     PQclear(r);
   }
   for (PGconn* c : conns) PQfinish(c);
+}
+
+TEST_F(PgServerTest, CopyInAndOut) {
+  StartServer(AuthConfig::Method::kScramSha256);
+  PGconn* c = Connect();
+  ASSERT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
+  PGresult* r =
+      PQexec(c, "CREATE TABLE m (time timestamptz NOT NULL, host text, v double precision)");
+  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  PQclear(r);
+
+  // CSV with a header, a quoted field with a comma, a NULL, sent in pieces cut mid-line; then
+  // enough rows to cross CopyInStream's chunk size, so rows are inserted while data arrives.
+  r = PQexec(c, "COPY m FROM STDIN (FORMAT csv, HEADER true)");
+  ASSERT_EQ(PQresultStatus(r), PGRES_COPY_IN) << PQresultErrorMessage(r);
+  EXPECT_EQ(PQnfields(r), 3);
+  PQclear(r);
+  std::string data = "time,host,v\n2024-01-01 00:00:00Z,\"a,b\",1.5\n2024-01-01 00:00:01Z,b,\n";
+  int64_t expect = 2;
+  std::string bulk;
+  for (int i = 0; bulk.size() < (9u << 20); ++i, ++expect) {
+    bulk += "2024-01-02 00:00:00Z,h" + std::to_string(i % 7) + "," + std::to_string(i) + "\n";
+  }
+  data += bulk;
+  for (size_t p = 0; p < data.size(); p += 7777) {
+    const std::string part = data.substr(p, 7777);
+    ASSERT_EQ(PQputCopyData(c, part.data(), static_cast<int>(part.size())), 1);
+  }
+  ASSERT_EQ(PQputCopyEnd(c, nullptr), 1);
+  r = PQgetResult(c);
+  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  EXPECT_EQ(std::string(PQcmdStatus(r)), "COPY " + std::to_string(expect));
+  PQclear(r);
+  while ((r = PQgetResult(c)) != nullptr) PQclear(r);
+
+  r = PQexec(c, "SELECT count(*), count(v), min(host) FROM m");
+  ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+  EXPECT_EQ(std::string(PQgetvalue(r, 0, 0)), std::to_string(expect));
+  EXPECT_EQ(std::string(PQgetvalue(r, 0, 1)), std::to_string(expect - 1));
+  EXPECT_STREQ(PQgetvalue(r, 0, 2), "a,b");
+  PQclear(r);
+
+  // A bad line: an error naming the line, the connection stays usable.
+  r = PQexec(c, "COPY m (time, v) FROM STDIN");
+  ASSERT_EQ(PQresultStatus(r), PGRES_COPY_IN);
+  PQclear(r);
+  const std::string bad = "2024-01-03 00:00:00Z\t1\n2024-01-03 00:00:01Z\tnot-a-number\n";
+  ASSERT_EQ(PQputCopyData(c, bad.data(), static_cast<int>(bad.size())), 1);
+  ASSERT_EQ(PQputCopyEnd(c, nullptr), 1);
+  r = PQgetResult(c);
+  EXPECT_EQ(PQresultStatus(r), PGRES_FATAL_ERROR);
+  EXPECT_NE(std::string(PQresultErrorMessage(r)).find("line 2"), std::string::npos)
+      << PQresultErrorMessage(r);
+  PQclear(r);
+  while ((r = PQgetResult(c)) != nullptr) PQclear(r);
+
+  // CopyFail from the client, then COPY in the extended protocol (PQexecParams), and the
+  // end-of-data marker.
+  r = PQexec(c, "COPY m FROM STDIN");
+  ASSERT_EQ(PQresultStatus(r), PGRES_COPY_IN);
+  PQclear(r);
+  ASSERT_EQ(PQputCopyEnd(c, "client gave up"), 1);
+  r = PQgetResult(c);
+  EXPECT_EQ(PQresultStatus(r), PGRES_FATAL_ERROR);
+  EXPECT_NE(std::string(PQresultErrorMessage(r)).find("client gave up"), std::string::npos);
+  PQclear(r);
+  while ((r = PQgetResult(c)) != nullptr) PQclear(r);
+  r = PQexecParams(c, "COPY m FROM STDIN", 0, nullptr, nullptr, nullptr, nullptr, 0);
+  ASSERT_EQ(PQresultStatus(r), PGRES_COPY_IN) << PQresultErrorMessage(r);
+  PQclear(r);
+  const std::string ext = "2024-01-04 00:00:00Z\tz\t9\n\\.\nignored\n";
+  ASSERT_EQ(PQputCopyData(c, ext.data(), static_cast<int>(ext.size())), 1);
+  ASSERT_EQ(PQputCopyEnd(c, nullptr), 1);
+  r = PQgetResult(c);
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  EXPECT_STREQ(PQcmdStatus(r), "COPY 1");
+  PQclear(r);
+  while ((r = PQgetResult(c)) != nullptr) PQclear(r);
+
+  // COPY (query) TO STDOUT: one CopyData per row; then a statement after it in the same Query.
+  r = PQexec(c,
+             "COPY (SELECT host, v FROM m WHERE time >= '2024-01-03' ORDER BY time) TO STDOUT "
+             "(FORMAT csv, HEADER)");
+  ASSERT_EQ(PQresultStatus(r), PGRES_COPY_OUT) << PQresultErrorMessage(r);
+  PQclear(r);
+  std::vector<std::string> lines;
+  char* buf = nullptr;
+  int n;
+  while ((n = PQgetCopyData(c, &buf, 0)) > 0) {
+    lines.emplace_back(buf, static_cast<size_t>(n));
+    PQfreemem(buf);
+  }
+  EXPECT_EQ(n, -1);
+  r = PQgetResult(c);
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK);
+  EXPECT_STREQ(PQcmdStatus(r), "COPY 1");
+  PQclear(r);
+  while ((r = PQgetResult(c)) != nullptr) PQclear(r);
+  // The failed COPY inserted nothing (its rows were in one unfinished batch).
+  EXPECT_EQ(lines, (std::vector<std::string>{"host,v\n", "z,9\n"}));
+
+  r = PQexec(c, "SELECT 1");
+  EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK);
+  PQclear(r);
+  PQfinish(c);
 }
 
 }  // namespace

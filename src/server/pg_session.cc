@@ -44,6 +44,12 @@ int16_t FormatOf(const std::vector<int16_t>& formats, size_t i) {
   return i < formats.size() ? formats[i] : 0;
 }
 
+// COPY ... FROM STDIN or TO STDOUT (the copy modes of the protocol).
+bool IsClientCopy(const sql::Statement& st) {
+  const auto* c = std::get_if<sql::CopyStmt>(&st.node);
+  return c != nullptr && c->filename.empty();
+}
+
 Result<std::vector<int16_t>> ReadFormats(MessageReader* r) {
   OMEN_ASSIGN_OR_RETURN(int16_t n, r->Int16());
   if (n < 0) return Violation("negative format count");
@@ -403,6 +409,10 @@ Status PgSession::SendRows(const sql::QueryResult& r, size_t begin, size_t end,
 }
 
 void PgSession::HandleMessage(char type, std::string_view body, std::string* out) {
+  if (copy_in_ != nullptr) {
+    HandleCopyIn(type, body, out);
+    return;
+  }
   switch (type) {
     case 'Q':
       SimpleQuery(body, out);
@@ -466,28 +476,140 @@ void PgSession::SimpleQuery(std::string_view body, std::string* out) {
     w.Begin('I');  // EmptyQueryResponse
     w.End();
   } else {
-    for (const sql::Statement& st : *statements) {
-      cancel_->store(false);
-      auto result = engine_->ExecuteStatement(st);
-      if (!result.ok()) {
-        SendError(result.status(), out);
-        break;
-      }
-      if (!result->column_names.empty()) {
-        SendRowDescription(*result, {}, out);
-        Status s = SendRows(*result, 0, result->rows.size(), {}, out);
-        if (!s.ok()) {
-          SendError(s, out);
-          break;
-        }
-      }
-      w.Begin('C');
-      w.CString(result->command_tag);
-      w.End();
-      SendParameterStatusChanges(out);
-    }
+    simple_queue_ = std::move(*statements);
+    simple_next_ = 0;
+    RunSimpleQueue(out);
+    return;
   }
   SendReady(out);
+}
+
+void PgSession::RunSimpleQueue(std::string* out) {
+  MessageWriter w(out);
+  while (simple_next_ < simple_queue_.size()) {
+    const sql::Statement& st = simple_queue_[simple_next_++];
+    cancel_->store(false);
+    if (IsClientCopy(st)) {
+      Status s = StartCopy(st, out);
+      if (!s.ok()) {
+        SendError(s, out);
+        break;
+      }
+      if (copy_in_ != nullptr) {
+        copy_in_simple_ = true;
+        return;  // resumed by EndCopyIn
+      }
+      continue;
+    }
+    auto result = engine_->ExecuteStatement(st);
+    if (!result.ok()) {
+      SendError(result.status(), out);
+      break;
+    }
+    if (!result->column_names.empty()) {
+      SendRowDescription(*result, {}, out);
+      Status s = SendRows(*result, 0, result->rows.size(), {}, out);
+      if (!s.ok()) {
+        SendError(s, out);
+        break;
+      }
+    }
+    w.Begin('C');
+    w.CString(result->command_tag);
+    w.End();
+    SendParameterStatusChanges(out);
+  }
+  simple_queue_.clear();
+  simple_next_ = 0;
+  SendReady(out);
+}
+
+Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
+  const auto& copy = std::get<sql::CopyStmt>(st.node);
+  MessageWriter w(out);
+  if (copy.is_from) {
+    OMEN_ASSIGN_OR_RETURN(copy_in_, engine_->CopyFromClient(st));
+    copy_in_rows_ = 0;
+    w.Begin('G');  // CopyInResponse: text, every column text
+    w.Byte(0);
+    w.Int16(static_cast<int16_t>(copy_in_->num_columns()));
+    for (int i = 0; i < copy_in_->num_columns(); ++i) w.Int16(0);
+    w.End();
+    return Status::OK();
+  }
+  OMEN_ASSIGN_OR_RETURN(sql::CopyOutData data, engine_->CopyToClient(st));
+  w.Begin('H');  // CopyOutResponse
+  w.Byte(0);
+  w.Int16(static_cast<int16_t>(data.num_columns));
+  for (int i = 0; i < data.num_columns; ++i) w.Int16(0);
+  w.End();
+  size_t begin = 0;
+  for (size_t end : data.row_ends) {  // one CopyData per row, as PostgreSQL sends
+    w.Begin('d');
+    w.Bytes(std::string_view(data.data).substr(begin, end - begin));
+    w.End();
+    begin = end;
+  }
+  w.Begin('c');  // CopyDone
+  w.End();
+  w.Begin('C');
+  w.CString("COPY " + std::to_string(data.rows));
+  w.End();
+  return Status::OK();
+}
+
+void PgSession::HandleCopyIn(char type, std::string_view body, std::string* out) {
+  switch (type) {
+    case 'd': {
+      Status s = copy_in_->Write(body);
+      if (!s.ok()) EndCopyIn(engine_->FinishCopyFromClient(copy_in_.get(), s).status(), out);
+      return;
+    }
+    case 'c': {
+      auto rows = engine_->FinishCopyFromClient(copy_in_.get(), Status::OK());
+      if (rows.ok()) copy_in_rows_ = *rows;
+      EndCopyIn(rows.status(), out);
+      return;
+    }
+    case 'f': {
+      MessageReader r(body);
+      auto msg = r.CString();
+      Status s = Status::Aborted("COPY from stdin failed: " +
+                                 std::string(msg.ok() ? *msg : std::string_view("(no message)")))
+                     .WithSqlState("57014");
+      EndCopyIn(engine_->FinishCopyFromClient(copy_in_.get(), s).status(), out);
+      return;
+    }
+    case 'H':  // libpq may send Flush and Sync without noticing the COPY: ignored
+    case 'S':
+      return;
+    default: {
+      Status s = Violation(
+          "unexpected message type 0x" + std::string(1, "0123456789ABCDEF"[(type >> 4) & 15]) +
+          std::string(1, "0123456789ABCDEF"[type & 15]) + " during COPY from stdin");
+      EndCopyIn(engine_->FinishCopyFromClient(copy_in_.get(), s).status(), out);
+      return;
+    }
+  }
+}
+
+void PgSession::EndCopyIn(const Status& s, std::string* out) {
+  copy_in_.reset();
+  MessageWriter w(out);
+  if (s.ok()) {
+    w.Begin('C');
+    w.CString("COPY " + std::to_string(copy_in_rows_));
+    w.End();
+  } else {
+    SendError(s, out);
+  }
+  if (copy_in_simple_) {
+    copy_in_simple_ = false;
+    if (!s.ok()) simple_next_ = simple_queue_.size();  // the rest of the Query is skipped
+    RunSimpleQueue(out);
+  } else if (!s.ok()) {
+    skip_to_sync_ = true;
+  }
 }
 
 Status PgSession::Parse(std::string_view body, std::string* out) {
@@ -580,6 +702,10 @@ Status PgSession::RunPortal(Portal* p) {
   OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(p->sql));
   p->executed = true;
   if (parsed.empty()) return Status::OK();
+  if (IsClientCopy(parsed[0])) {
+    p->copy = std::move(parsed[0]);
+    return Status::OK();
+  }
   cancel_->store(false);
   OMEN_ASSIGN_OR_RETURN(p->result, engine_->ExecuteStatement(parsed[0]));
   if (p->result_formats.size() > 1 && p->result_formats.size() != p->result.column_names.size()) {
@@ -650,6 +776,13 @@ Status PgSession::Execute(std::string_view body, std::string* out) {
   Portal& p = it->second;
   OMEN_RETURN_IF_ERROR(RunPortal(&p));
   MessageWriter w(out);
+  if (p.copy.has_value()) {
+    cancel_->store(false);
+    sql::Statement st = std::move(*p.copy);
+    p.copy.reset();
+    p.result.command_tag = "COPY";  // a second Execute completes with no rows
+    return StartCopy(st, out);
+  }
   if (p.result.command_tag.empty() && p.result.column_names.empty()) {
     w.Begin('I');  // an empty query string
     w.End();

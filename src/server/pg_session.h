@@ -91,6 +91,7 @@ class PgSession {
     std::string sql;  // parameters substituted
     std::vector<int16_t> result_formats;
     bool executed = false;
+    std::optional<sql::Statement> copy;  // a COPY to or from the client: runs at Execute
     sql::QueryResult result;
     size_t next_row = 0;
   };
@@ -100,6 +101,16 @@ class PgSession {
   void HandleAuth(char type, std::string_view body, std::string* out);
   void FinishStartup(std::string* out);
   void SimpleQuery(std::string_view body, std::string* out);
+  // Runs simple_queue_ from simple_next_ and sends ReadyForQuery, unless a COPY FROM STDIN
+  // suspends it (it then resumes when the copy ends).
+  void RunSimpleQueue(std::string* out);
+  // Starts a COPY to or from the client. Copy-out is sent whole; copy-in sets copy_in_ and
+  // returns with the session in copy-in mode.
+  Status StartCopy(const sql::Statement& st, std::string* out);
+  // A message while in copy-in mode (CopyData, CopyDone, CopyFail; Flush and Sync ignored).
+  void HandleCopyIn(char type, std::string_view body, std::string* out);
+  // Leaves copy-in mode after the copy ended (with `s`: its error or OK) and goes on.
+  void EndCopyIn(const Status& s, std::string* out);
   Status Parse(std::string_view body, std::string* out);
   Status Bind(std::string_view body, std::string* out);
   Status Describe(std::string_view body, std::string* out);
@@ -129,6 +140,13 @@ class PgSession {
   std::map<std::string, std::string> reported_;  // ParameterStatus values sent
   std::map<std::string, Prepared> statements_;
   std::map<std::string, Portal> portals_;
+  // Simple-query statements of the current Query message and the next one to run.
+  std::vector<sql::Statement> simple_queue_;
+  size_t simple_next_ = 0;
+  // Copy-in mode: the stream, and whether a simple Query (not Execute) started it.
+  std::unique_ptr<sql::CopyInStream> copy_in_;
+  bool copy_in_simple_ = false;
+  int64_t copy_in_rows_ = 0;
 };
 
 }  // namespace omen::server

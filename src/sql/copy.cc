@@ -2,6 +2,7 @@
 
 #include "sql/copy.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <thread>
@@ -292,19 +293,32 @@ Result<CopyOptions> ParseCopyOptions(const std::vector<std::pair<std::string, st
   return o;
 }
 
+Result<std::vector<int>> CopyColumns(const storage::TableDef& def,
+                                     const std::vector<std::string>& names) {
+  std::vector<int> cols;
+  for (const std::string& name : names) {
+    const int c = def.ColumnIndex(name);
+    if (c < 0) {
+      return Status::UndefinedColumn("column \"" + name + "\" of relation \"" + def.name +
+                                     "\" does not exist");
+    }
+    cols.push_back(c);
+  }
+  return cols;
+}
+
 Result<int64_t> CopyFromBytes(storage::Database* db, const storage::TableDef& def,
                               const std::vector<int>& columns, std::string_view data,
-                              const CopyOptions& o) {
+                              const CopyOptions& o, int64_t first_line) {
   std::vector<int> cols = columns;
   if (cols.empty()) {
     for (size_t c = 0; c < def.columns.size(); ++c) cols.push_back(static_cast<int>(c));
   }
   size_t start = 0;
-  int64_t first_line = 1;
   if (o.header) {
     size_t nl = data.find('\n');
     start = nl == std::string_view::npos ? data.size() : nl + 1;
-    first_line = 2;
+    ++first_line;
   }
   std::string_view body = data.substr(start);
   // Cut into slices at line ends (CSV with quoted newlines parses in one slice).
@@ -407,7 +421,82 @@ Result<int64_t> CopyFromFile(storage::Database* db, const storage::TableDef& def
   return total;
 }
 
-std::string FormatDelimited(const Relation& rel, const CopyOptions& o) {
+CopyInStream::CopyInStream(storage::Database* db, std::shared_ptr<const storage::TableDef> def,
+                           std::vector<int> columns, CopyOptions o)
+    : db_(db),
+      def_(std::move(def)),
+      columns_(std::move(columns)),
+      o_(std::move(o)),
+      header_left_(o_.header) {
+  if (columns_.empty()) {
+    for (size_t c = 0; c < def_->columns.size(); ++c) columns_.push_back(static_cast<int>(c));
+  }
+}
+
+Result<std::unique_ptr<CopyInStream>> CopyInStream::Begin(
+    storage::Database* db, std::shared_ptr<const storage::TableDef> def, std::vector<int> columns,
+    CopyOptions o) {
+  if (o.format == "arrow") {
+    return Status::NotSupported("COPY FROM STDIN supports FORMAT text and csv, not arrow")
+        .WithSqlState("0A000");
+  }
+  return std::unique_ptr<CopyInStream>(
+      new CopyInStream(db, std::move(def), std::move(columns), std::move(o)));
+}
+
+Status CopyInStream::Write(std::string_view data) {
+  if (ended_) return Status::OK();
+  pending_.append(data);
+  const bool csv = o_.format == "csv";
+  size_t line_start = last_end_;
+  for (size_t i = scanned_; i < pending_.size(); ++i) {
+    const char c = pending_[i];
+    if (csv && c == '"') {
+      in_quotes_ = !in_quotes_;
+    } else if (c == '\n' && !in_quotes_) {
+      std::string_view line(pending_.data() + line_start, i - line_start);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line == "\\.") {  // end of data
+        pending_.resize(line_start);
+        ended_ = true;
+        break;
+      }
+      last_end_ = i + 1;
+      line_start = i + 1;
+    }
+  }
+  scanned_ = pending_.size();
+  if (pending_.size() >= kChunkBytes && last_end_ > 0) return Consume(last_end_);
+  return Status::OK();
+}
+
+Status CopyInStream::Consume(size_t end) {
+  CopyOptions o = o_;
+  o.header = header_left_;
+  header_left_ = false;
+  const std::string_view part(pending_.data(), end);
+  OMEN_ASSIGN_OR_RETURN(int64_t n, CopyFromBytes(db_, *def_, columns_, part, o, line_));
+  rows_ += n;
+  line_ += std::count(part.begin(), part.end(), '\n');
+  pending_.erase(0, end);
+  scanned_ = pending_.size();
+  last_end_ = 0;
+  return Status::OK();
+}
+
+Result<int64_t> CopyInStream::Finish() {
+  if (!ended_) {
+    // A last line without its newline may still be the end marker.
+    std::string_view tail = std::string_view(pending_).substr(last_end_);
+    if (!tail.empty() && tail.back() == '\r') tail.remove_suffix(1);
+    if (tail == "\\." && !in_quotes_) pending_.resize(last_end_);
+  }
+  if (!pending_.empty()) OMEN_RETURN_IF_ERROR(Consume(pending_.size()));
+  return rows_;
+}
+
+std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
+                            std::vector<size_t>* row_ends) {
   std::string out;
   const bool csv = o.format == "csv";
   auto put = [&](std::string_view v) {
@@ -447,6 +536,7 @@ std::string FormatDelimited(const Relation& rel, const CopyOptions& o) {
       put(rel.names[c]);
     }
     out += '\n';
+    if (row_ends != nullptr) row_ends->push_back(out.size());
   }
   for (int64_t r = 0; r < rel.chunk.size; ++r) {
     for (size_t c = 0; c < rel.chunk.cols.size(); ++c) {
@@ -461,6 +551,7 @@ std::string FormatDelimited(const Relation& rel, const CopyOptions& o) {
       }
     }
     out += '\n';
+    if (row_ends != nullptr) row_ends->push_back(out.size());
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #ifndef OMENDB_SQL_COPY_H_
 #define OMENDB_SQL_COPY_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,18 +30,65 @@ struct CopyOptions {
 };
 Result<CopyOptions> ParseCopyOptions(const std::vector<std::pair<std::string, std::string>>& opts);
 
+// The table column indexes a COPY column list names, in list order (empty list: all columns);
+// UndefinedColumn for a name the table lacks.
+Result<std::vector<int>> CopyColumns(const storage::TableDef& def,
+                                     const std::vector<std::string>& names);
+
 // Parses `data` (a whole CSV/text file) into the table's columns (`columns`: table column
-// indexes in file order; empty = all) and inserts it. Returns the rows inserted.
+// indexes in file order; empty = all) and inserts it. Returns the rows inserted. Error
+// messages number lines from first_line (the header, when o.header, is line first_line).
 Result<int64_t> CopyFromBytes(storage::Database* db, const storage::TableDef& def,
                               const std::vector<int>& columns, std::string_view data,
-                              const CopyOptions& o);
+                              const CopyOptions& o, int64_t first_line = 1);
+
+// COPY table FROM STDIN: the data arrives in pieces of any size (the wire protocol's CopyData
+// messages). Complete lines are parsed and inserted once a few MiB have accumulated, so memory
+// stays bounded whatever the input size; Finish parses the rest. A line holding only `\.` ends
+// the data (what follows is ignored). Not atomic: batches inserted before an error stay, as
+// with COPY FROM a file. Formats text and csv (arrow needs a file).
+class CopyInStream {
+ public:
+  static Result<std::unique_ptr<CopyInStream>> Begin(storage::Database* db,
+                                                     std::shared_ptr<const storage::TableDef> def,
+                                                     std::vector<int> columns, CopyOptions o);
+  // The number of columns the client sends per line.
+  int num_columns() const { return static_cast<int>(columns_.size()); }
+  Status Write(std::string_view data);
+  // Parses what is left; returns the rows inserted in all.
+  Result<int64_t> Finish();
+
+  // Inputs at least this large are parsed as they come (at line ends).
+  static constexpr size_t kChunkBytes = 8 << 20;
+
+ private:
+  CopyInStream(storage::Database* db, std::shared_ptr<const storage::TableDef> def,
+               std::vector<int> columns, CopyOptions o);
+  // Parses and inserts pending_[0, end) and drops it from pending_.
+  Status Consume(size_t end);
+
+  storage::Database* db_;
+  std::shared_ptr<const storage::TableDef> def_;
+  std::vector<int> columns_;
+  CopyOptions o_;
+  std::string pending_;
+  size_t scanned_ = 0;      // pending_[0, scanned_) has been scanned for line ends
+  size_t last_end_ = 0;     // just past the last line end found outside quotes (0: none)
+  bool in_quotes_ = false;  // CSV quote state at scanned_
+  bool header_left_ = false;
+  bool ended_ = false;  // saw the \. end marker
+  int64_t line_ = 1;    // line number of pending_[0]
+  int64_t rows_ = 0;
+};
 Result<int64_t> CopyFromFile(storage::Database* db, const storage::TableDef& def,
                              const std::vector<int>& columns, const std::string& path,
                              const CopyOptions& o);
 // Writes rel to path in the given format. Returns rows written.
 Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const CopyOptions& o);
-// The text of rel in csv/text format (COPY ... TO STDOUT).
-std::string FormatDelimited(const Relation& rel, const CopyOptions& o);
+// The text of rel in csv/text format (COPY ... TO STDOUT); with row_ends, the end offset of
+// each line (the header line included).
+std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
+                            std::vector<size_t>* row_ends = nullptr);
 
 }  // namespace omen::sql
 

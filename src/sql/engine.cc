@@ -388,6 +388,32 @@ Result<QueryResult> Delete(storage::Database* db, QueryRunner* runner, const Del
   return q;
 }
 
+// The rows COPY ... TO writes: the query, or the table's (listed) columns.
+Result<Relation> CopySource(storage::Database* db, const QueryOptions& options, const CopyStmt& s) {
+  SelectStmt all;
+  const SelectStmt* query = s.query.get();
+  if (query == nullptr) {
+    if (!s.columns.empty()) {
+      for (const std::string& name : s.columns) {
+        auto c = std::make_unique<Expr>();
+        c->kind = ExprKind::kColumn;
+        c->name = name;
+        all.items.push_back(SelectItem{std::move(c), ""});
+      }
+    } else {
+      auto star = std::make_unique<Expr>();
+      star->kind = ExprKind::kStar;
+      all.items.push_back(SelectItem{std::move(star), ""});
+    }
+    TableRef t;
+    t.name = s.table;
+    all.from.push_back(std::move(t));
+    query = &all;
+  }
+  QueryRunner runner(db, options);
+  return runner.Run(*query);
+}
+
 Result<QueryResult> Copy(storage::Database* db, const QueryOptions& options, const CopyStmt& s) {
   OMEN_ASSIGN_OR_RETURN(CopyOptions o, ParseCopyOptions(s.options));
   QueryResult q;
@@ -398,40 +424,12 @@ Result<QueryResult> Copy(storage::Database* db, const QueryOptions& options, con
   if (s.is_from) {
     auto def = db->FindTable(s.table);
     if (def == nullptr) return Status::NotFound("relation \"" + s.table + "\" does not exist");
-    std::vector<int> cols;
-    for (const std::string& name : s.columns) {
-      int c = def->ColumnIndex(name);
-      if (c < 0)
-        return Status::UndefinedColumn("column \"" + name + "\" of relation \"" + s.table +
-                                       "\" does not exist");
-      cols.push_back(c);
-    }
+    OMEN_ASSIGN_OR_RETURN(std::vector<int> cols, CopyColumns(*def, s.columns));
     OMEN_ASSIGN_OR_RETURN(int64_t n, CopyFromFile(db, *def, cols, s.filename, o));
     q.command_tag = "COPY " + std::to_string(n);
     return q;
   }
-  SelectStmt all;
-  const SelectStmt* query = s.query.get();
-  if (query == nullptr) {
-    auto star = std::make_unique<Expr>();
-    star->kind = ExprKind::kStar;
-    if (!s.columns.empty()) {
-      for (const std::string& name : s.columns) {
-        auto c = std::make_unique<Expr>();
-        c->kind = ExprKind::kColumn;
-        c->name = name;
-        all.items.push_back(SelectItem{std::move(c), ""});
-      }
-    } else {
-      all.items.push_back(SelectItem{std::move(star), ""});
-    }
-    TableRef t;
-    t.name = s.table;
-    all.from.push_back(std::move(t));
-    query = &all;
-  }
-  QueryRunner runner(db, options);
-  OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Run(*query));
+  OMEN_ASSIGN_OR_RETURN(Relation rel, CopySource(db, options, s));
   OMEN_ASSIGN_OR_RETURN(int64_t n, CopyToFile(rel, s.filename, o));
   q.command_tag = "COPY " + std::to_string(n);
   return q;
@@ -512,7 +510,7 @@ Result<QueryResult> SqlEngine::Describe(const Statement& st) {
   return q;
 }
 
-Result<QueryResult> SqlEngine::ExecuteStatement(const Statement& st) {
+Status SqlEngine::CheckBlock(const Statement& st) const {
   const auto* txn = std::get_if<TransactionStmt>(&st.node);
   if (txn_status_ == 'E' && (txn == nullptr || txn->kind == TransactionStmt::Kind::kOther ||
                              txn->kind == TransactionStmt::Kind::kBegin)) {
@@ -520,14 +518,62 @@ Result<QueryResult> SqlEngine::ExecuteStatement(const Statement& st) {
                "current transaction is aborted, commands ignored until end of transaction block")
         .WithSqlState("25P02");
   }
+  return Status::OK();
+}
+
+QueryOptions SqlEngine::StatementOptions() const {
   QueryOptions options = options_;
   if (settings_.statement_timeout_ms() > 0) {
     options.deadline = std::chrono::steady_clock::now() +
                        std::chrono::milliseconds(settings_.statement_timeout_ms());
   }
-  Result<QueryResult> r = Dispatch(st, options);
-  if (!r.ok() && txn_status_ == 'T') txn_status_ = 'E';
-  return r;
+  return options;
+}
+
+Result<QueryResult> SqlEngine::ExecuteStatement(const Statement& st) {
+  OMEN_RETURN_IF_ERROR(CheckBlock(st));
+  return Track(Dispatch(st, StatementOptions()));
+}
+
+Result<CopyOutData> SqlEngine::CopyToClient(const Statement& st) {
+  OMEN_RETURN_IF_ERROR(CheckBlock(st));
+  const auto* s = std::get_if<CopyStmt>(&st.node);
+  if (s == nullptr || s->is_from || !s->filename.empty()) {
+    return Status::InvalidArgument("not a COPY ... TO STDOUT statement");
+  }
+  return Track([&]() -> Result<CopyOutData> {
+    OMEN_ASSIGN_OR_RETURN(CopyOptions o, ParseCopyOptions(s->options));
+    if (o.format == "arrow") {
+      return Status::NotSupported("COPY TO STDOUT supports FORMAT text and csv, not arrow")
+          .WithSqlState("0A000");
+    }
+    OMEN_ASSIGN_OR_RETURN(Relation rel, CopySource(db_, StatementOptions(), *s));
+    CopyOutData out;
+    out.data = FormatDelimited(rel, o, &out.row_ends);
+    out.num_columns = static_cast<int>(rel.names.size());
+    out.rows = rel.chunk.size;
+    return out;
+  }());
+}
+
+Result<std::unique_ptr<CopyInStream>> SqlEngine::CopyFromClient(const Statement& st) {
+  OMEN_RETURN_IF_ERROR(CheckBlock(st));
+  const auto* s = std::get_if<CopyStmt>(&st.node);
+  if (s == nullptr || !s->is_from || !s->filename.empty()) {
+    return Status::InvalidArgument("not a COPY ... FROM STDIN statement");
+  }
+  return Track([&]() -> Result<std::unique_ptr<CopyInStream>> {
+    OMEN_ASSIGN_OR_RETURN(CopyOptions o, ParseCopyOptions(s->options));
+    auto def = db_->FindTable(s->table);
+    if (def == nullptr) return Status::NotFound("relation \"" + s->table + "\" does not exist");
+    OMEN_ASSIGN_OR_RETURN(std::vector<int> cols, CopyColumns(*def, s->columns));
+    return CopyInStream::Begin(db_, def, std::move(cols), std::move(o));
+  }());
+}
+
+Result<int64_t> SqlEngine::FinishCopyFromClient(CopyInStream* stream, const Status& client_status) {
+  if (!client_status.ok()) return Track(Result<int64_t>(client_status));
+  return Track(stream->Finish());
 }
 
 Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions& options) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "omendb/status.h"
+#include "sql/copy.h"
 #include "sql/query.h"
 #include "sql/settings.h"
 #include "storage/database.h"
@@ -27,6 +28,15 @@ struct QueryResult {
   std::vector<std::string> column_names;  // empty for commands without rows
   std::vector<std::string> column_types;  // PostgreSQL type names ("bigint", ...)
   std::vector<std::vector<std::optional<std::string>>> rows;  // text values; nullopt = NULL
+};
+
+// COPY ... TO STDOUT: the rows in the COPY format, one line per row (a header line first with
+// HEADER); row_ends[i] is just past line i in data.
+struct CopyOutData {
+  std::string data;
+  std::vector<size_t> row_ends;
+  int num_columns = 0;
+  int64_t rows = 0;  // data rows (the header line not counted)
 };
 
 class SqlEngine {
@@ -42,6 +52,13 @@ class SqlEngine {
   // no columns for statements that return no rows.
   Result<QueryResult> Describe(const Statement& st);
 
+  // COPY to and from the client (the wire protocol's copy-out and copy-in modes): `st` must be a
+  // CopyStmt without a file name. Errors follow ExecuteStatement's transaction-block rules.
+  Result<CopyOutData> CopyToClient(const Statement& st);
+  Result<std::unique_ptr<CopyInStream>> CopyFromClient(const Statement& st);
+  // Ends a CopyFromClient stream: its rows, or its error (which fails a BEGIN block).
+  Result<int64_t> FinishCopyFromClient(CopyInStream* stream, const Status& client_status);
+
   SessionSettings& settings() { return settings_; }
   const SessionSettings& settings() const { return settings_; }
   // PostgreSQL's ReadyForQuery status: 'I' idle, 'T' in a BEGIN block, 'E' in a failed block
@@ -51,6 +68,15 @@ class SqlEngine {
 
  private:
   Result<QueryResult> Dispatch(const Statement& st, const QueryOptions& options);
+  // 25P02 inside a failed BEGIN block (for statements other than COMMIT/ROLLBACK).
+  Status CheckBlock(const Statement& st) const;
+  QueryOptions StatementOptions() const;
+  // A failed statement fails the BEGIN block it runs in.
+  template <typename T>
+  Result<T> Track(Result<T> r) {
+    if (!r.ok() && txn_status_ == 'T') txn_status_ = 'E';
+    return r;
+  }
 
   storage::Database* db_;
   QueryOptions options_;
