@@ -439,7 +439,7 @@ int CountParams(std::string_view sql) {
 
 Result<std::string> SubstituteParams(std::string_view sql,
                                      const std::vector<std::optional<std::string>>& values,
-                                     const std::vector<int32_t>& oids) {
+                                     const std::vector<int32_t>& oids, bool keep_untyped_nulls) {
   std::string out;
   size_t last = 0;
   Status bad;
@@ -456,6 +456,10 @@ Result<std::string> SubstituteParams(std::string_view sql,
     const auto& v = values[static_cast<size_t>(num - 1)];
     const int32_t oid =
         static_cast<size_t>(num - 1) < oids.size() ? oids[static_cast<size_t>(num - 1)] : 0;
+    if (!v && oid == 0 && keep_untyped_nulls) {
+      out.append(sql.substr(begin, end - begin));
+      return;
+    }
     const std::string cast = CastNameOfOid(oid);
     out.push_back('(');
     if (!v) {

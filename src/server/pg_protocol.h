@@ -85,10 +85,12 @@ Result<std::string> BinaryToText(int32_t oid, std::string_view bytes);
 // The statement text with $1..$n replaced by the values as SQL literals: a string literal
 // ('...' with quotes doubled), cast to the parameter's type when its oid is known, NULL for
 // nullopt. Strings, quoted identifiers, dollar-quoted strings and comments are left alone.
-// 08P01 for $n beyond the values given.
+// 08P01 for $n beyond the values given. With keep_untyped_nulls, a NULL value of a parameter
+// without a declared type stays `$n` (for Describe, which infers its type).
 Result<std::string> SubstituteParams(std::string_view sql,
                                      const std::vector<std::optional<std::string>>& values,
-                                     const std::vector<int32_t>& oids);
+                                     const std::vector<int32_t>& oids,
+                                     bool keep_untyped_nulls = false);
 // The highest $n in the text (outside strings and comments); 0 when none.
 int CountParams(std::string_view sql);
 

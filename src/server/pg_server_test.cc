@@ -136,6 +136,51 @@ TEST_F(PgServerTest, ScramSimpleAndExtendedQueries) {
     PQclear(r);
   }
 
+  // Untyped parameters are described with the types their context gives them, and a binary
+  // value of the inferred type is then accepted (what pgx and JDBC rely on).
+  r = PQprepare(c, "typed",
+                "SELECT time_bucket($1, time) AS b, count(*) FROM cpu WHERE time >= $2 AND "
+                "time < $3 AND usage > $4 AND n = $5 AND host = $6 GROUP BY 1 ORDER BY 1 "
+                "LIMIT 10",
+                6, nullptr);
+  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  PQclear(r);
+  r = PQdescribePrepared(c, "typed");
+  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  ASSERT_EQ(PQnparams(r), 6);
+  EXPECT_EQ(PQparamtype(r, 0), 1186u);  // interval
+  EXPECT_EQ(PQparamtype(r, 1), 1184u);  // timestamptz
+  EXPECT_EQ(PQparamtype(r, 2), 1184u);
+  EXPECT_EQ(PQparamtype(r, 3), 701u);  // double precision
+  EXPECT_EQ(PQparamtype(r, 4), 20u);   // bigint
+  EXPECT_EQ(PQparamtype(r, 5), 25u);   // text
+  PQclear(r);
+  {
+    const uint64_t one = 1;  // int8 in network order
+    char n_bin[8];
+    for (int i = 0; i < 8; ++i) n_bin[i] = static_cast<char>(one >> (56 - 8 * i));
+    const char* vals[] = {"1 hour", "2024-01-01", "2024-01-02", "0", n_bin, "a"};
+    const int lens[] = {0, 0, 0, 0, 8, 0};
+    const int fmts[] = {0, 0, 0, 0, 1, 0};
+    r = PQexecPrepared(c, "typed", 6, vals, lens, fmts, 0);
+    ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+    ASSERT_EQ(PQntuples(r), 1);
+    EXPECT_STREQ(PQgetvalue(r, 0, 0), "2024-01-01 00:00:00+00");
+    EXPECT_STREQ(PQgetvalue(r, 0, 1), "1");
+    PQclear(r);
+  }
+  r = PQprepare(c, "ins", "INSERT INTO cpu (time, host, usage) VALUES ($1, $2, $3)", 3, nullptr);
+  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  PQclear(r);
+  r = PQdescribePrepared(c, "ins");
+  ASSERT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  ASSERT_EQ(PQnparams(r), 3);
+  EXPECT_EQ(PQparamtype(r, 0), 1184u);
+  EXPECT_EQ(PQparamtype(r, 1), 25u);
+  EXPECT_EQ(PQparamtype(r, 2), 701u);
+  EXPECT_EQ(PQnfields(r), 0);
+  PQclear(r);
+
   // Errors carry SQLSTATE and position and leave the connection usable.
   r = PQexec(c, "SELECT nope FROM cpu");
   EXPECT_EQ(PQresultStatus(r), PGRES_FATAL_ERROR);

@@ -727,19 +727,40 @@ Status PgSession::Describe(std::string_view body, std::string* out) {
       return Status::NotFound("prepared statement \"" + std::string(name) + "\" does not exist")
           .WithSqlState("26000");
     }
-    const Prepared& p = it->second;
+    Prepared& p = it->second;
+    // Plan (nothing runs) with the untyped parameters left as $n, so that the planner infers
+    // their types from context; should that fail, with NULLs (parameters described as text).
+    std::vector<std::optional<std::string>> nulls(p.param_oids.size());
+    sql::QueryResult desc;
+    Result<sql::QueryResult> described = Status::NotFound("");
+    if (auto sql = SubstituteParams(p.sql, nulls, p.param_oids, /*keep_untyped_nulls=*/true);
+        sql.ok()) {
+      if (auto parsed = sql::Parse(*sql); parsed.ok() && !parsed->empty()) {
+        described = engine_->Describe((*parsed)[0]);
+      }
+    }
+    if (described.ok()) {
+      desc = std::move(*described);
+    } else {
+      OMEN_ASSIGN_OR_RETURN(std::string sql, SubstituteParams(p.sql, nulls, p.param_oids));
+      OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(sql));
+      if (!parsed.empty()) {
+        OMEN_ASSIGN_OR_RETURN(desc, engine_->Describe(parsed[0]));
+      }
+    }
     w.Begin('t');
     w.Int16(static_cast<int16_t>(p.param_oids.size()));
-    for (int32_t oid : p.param_oids) w.Int32(oid == 0 ? kOidText : oid);
-    w.End();
-    // The result columns, planned with NULL parameters (nothing runs).
-    std::vector<std::optional<std::string>> nulls(p.param_oids.size());
-    OMEN_ASSIGN_OR_RETURN(std::string sql, SubstituteParams(p.sql, nulls, p.param_oids));
-    OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(sql));
-    sql::QueryResult desc;
-    if (!parsed.empty()) {
-      OMEN_ASSIGN_OR_RETURN(desc, engine_->Describe(parsed[0]));
+    for (size_t i = 0; i < p.param_oids.size(); ++i) {
+      int32_t oid = p.param_oids[i];
+      if (oid == 0 && i < desc.param_types.size() && !desc.param_types[i].empty()) {
+        // Later Binds read values of this type (in binary too), as the client now expects.
+        oid = PgTypeOfName(desc.param_types[i]).oid;
+        p.param_oids[i] = oid;
+      }
+      // Not inferred: described as text, still substituted as an untyped literal.
+      w.Int32(oid == 0 ? kOidText : oid);
     }
+    w.End();
     if (desc.column_names.empty()) {
       w.Begin('n');  // NoData
       w.End();

@@ -492,9 +492,43 @@ Result<QueryResult> SqlEngine::Describe(const Statement& st) {
   QueryResult q;
   if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
     QueryRunner runner(db_, options_);
-    OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Describe(*s));
+    std::vector<std::string> params;
+    OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Describe(*s, &params));
     q = ToResult(rel);
     q.command_tag.clear();
+    q.param_types = std::move(params);
+  } else if (const auto* s = std::get_if<InsertStmt>(&st.node)) {
+    // A parameter given as a column's value takes the column's type.
+    auto def = db_->FindTable(s->table);
+    if (def == nullptr) return Status::NotFound("relation \"" + s->table + "\" does not exist");
+    std::vector<int> target;
+    for (const std::string& name : s->columns) {
+      const int c = def->ColumnIndex(name);
+      if (c < 0) {
+        return Status::UndefinedColumn("column \"" + name + "\" of relation \"" + s->table +
+                                       "\" does not exist");
+      }
+      target.push_back(c);
+    }
+    if (target.empty()) {
+      for (size_t c = 0; c < def->columns.size(); ++c) target.push_back(static_cast<int>(c));
+    }
+    auto type_of = [&](size_t k) {
+      return std::string(exec::TypeName(exec::TypeOfArrow(
+          storage::ArrowTypeOf(def->columns[static_cast<size_t>(target[k])].type))));
+    };
+    if (s->select != nullptr) {
+      QueryRunner runner(db_, options_);
+      OMEN_RETURN_IF_ERROR(runner.Describe(*s->select, &q.param_types).status());
+    }
+    for (const auto& row : s->rows) {
+      for (size_t k = 0; k < row.size() && k < target.size(); ++k) {
+        if (row[k]->kind != ExprKind::kParam || row[k]->param_index < 1) continue;
+        const auto n = static_cast<size_t>(row[k]->param_index);
+        if (q.param_types.size() < n) q.param_types.resize(n);
+        if (q.param_types[n - 1].empty()) q.param_types[n - 1] = type_of(k);
+      }
+    }
   } else if (const auto* s = std::get_if<ShowStmt>(&st.node)) {
     if (s->name == "all") {
       q.column_names = {"name", "setting", "description"};

@@ -28,6 +28,8 @@ struct QueryResult {
   std::vector<std::string> column_names;  // empty for commands without rows
   std::vector<std::string> column_types;  // PostgreSQL type names ("bigint", ...)
   std::vector<std::vector<std::optional<std::string>>> rows;  // text values; nullopt = NULL
+  // Describe only: the inferred types of the $n parameters (index n-1), PostgreSQL names.
+  std::vector<std::string> param_types;
 };
 
 // COPY ... TO STDOUT: the rows in the COPY format, one line per row (a header line first with
@@ -49,7 +51,8 @@ class SqlEngine {
   // Runs one parsed statement (the server's extended protocol parses once, runs many times).
   Result<QueryResult> ExecuteStatement(const Statement& st);
   // The columns a statement would return (names and types, no rows) without running it;
-  // no columns for statements that return no rows.
+  // no columns for statements that return no rows. $n parameters may be left in the statement:
+  // their inferred types come back in param_types (SELECT, INSERT ... VALUES/SELECT).
   Result<QueryResult> Describe(const Statement& st);
 
   // COPY to and from the client (the wire protocol's copy-out and copy-in modes): `st` must be a

@@ -161,6 +161,8 @@ struct QueryRunner::Impl {
   bool analyze = false;
   bool execute = true;
   int depth = 0;
+  // Describe: the types inferred for $n parameters (index n-1; kNull: not inferred yet).
+  std::vector<LType> param_types;
 
   Status Charge(int64_t bytes) {
     int64_t now = memory.fetch_add(bytes) + bytes;
@@ -250,7 +252,8 @@ class Binder {
   std::set<int> used;  // source columns referenced
   GapfillInfo gapfill;
   AggCall::Fill fill_mode = AggCall::kNone;
-  std::set<const exec::Expr*> unknown;  // untyped string literals
+  std::set<const exec::Expr*> unknown;      // untyped string literals
+  std::map<const exec::Expr*, int> params;  // $n placeholders (Describe): unknown literals
   // An untyped string literal (the pointer check alone could match a later allocation).
   bool IsUnknown(const exec::Expr* e) const {
     return e->kind == EK::kConst && e->type == LType::kText && !e->value.null &&
@@ -290,6 +293,11 @@ class Binder {
 };
 
 Result<ExprPtr> Binder::Coerce(ExprPtr e, LType to, int loc) {
+  if (auto p = params.find(e.get()); p != params.end() && IsUnknown(e.get())) {
+    LType& t = q_->param_types[static_cast<size_t>(p->second - 1)];
+    if (t == LType::kNull) t = to;
+    return exec::MakeConst(Value::Null(to));
+  }
   if (e->type == to) return e;
   if (e->kind == EK::kConst && (IsUnknown(e.get()) > 0 || e->value.null)) {
     Value v = e->value;
@@ -566,8 +574,22 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       return BindColumn(e);
     case ExprKind::kStar:
       return Status::SyntaxError("* is not allowed here", e.location + 1);
-    case ExprKind::kParam:
-      return Status::NotSupported("parameters ($n) are not supported in this context");
+    case ExprKind::kParam: {
+      // Only Describe sees $n (execution substitutes the values). A parameter is an untyped
+      // literal whose type is the one the context coerces it to, as PostgreSQL infers it.
+      if (e.param_index < 1 || e.param_index > 65535) {
+        return Status::InvalidArgument("there is no parameter $" + std::to_string(e.param_index))
+            .WithSqlState("42P02");
+      }
+      auto& types = q_->param_types;
+      if (types.size() < static_cast<size_t>(e.param_index)) {
+        types.resize(static_cast<size_t>(e.param_index), LType::kNull);
+      }
+      ExprPtr out = exec::MakeConst(Value::Text(""));
+      unknown.insert(out.get());
+      params[out.get()] = e.param_index;
+      return out;
+    }
     case ExprKind::kLiteral: {
       const Literal& l = e.literal;
       ExprPtr out;
@@ -2803,10 +2825,18 @@ QueryRunner::~QueryRunner() = default;
 
 Result<Relation> QueryRunner::Run(const SelectStmt& s) { return impl_->Run(s); }
 
-Result<Relation> QueryRunner::Describe(const SelectStmt& s) {
+Result<Relation> QueryRunner::Describe(const SelectStmt& s, std::vector<std::string>* params) {
   impl_->execute = false;
+  impl_->param_types.clear();
   auto r = impl_->Run(s);
   impl_->execute = true;
+  if (params != nullptr) {
+    params->clear();
+    for (LType t : impl_->param_types) {
+      // Never coerced (SELECT $1, or compared with text): text, as PostgreSQL decides.
+      params->push_back(exec::TypeName(t == LType::kNull ? LType::kText : t));
+    }
+  }
   return r;
 }
 

@@ -51,8 +51,10 @@ class QueryRunner {
   // EXPLAIN [ANALYZE]: the plan as text lines (ANALYZE runs the query and adds actual rows and
   // times per stage).
   Result<std::vector<std::string>> Explain(const SelectStmt& s, bool analyze);
-  // The result's column names and types without running the query (no rows).
-  Result<Relation> Describe(const SelectStmt& s);
+  // The result's column names and types without running the query (no rows). With params,
+  // the PostgreSQL type names of the $n parameters the statement uses (index n-1), inferred
+  // from their context (text where nothing constrains them).
+  Result<Relation> Describe(const SelectStmt& s, std::vector<std::string>* params = nullptr);
 
   // Binds a WHERE clause over a table (for DELETE): the filter and the pushed time range.
   struct TableFilter {
