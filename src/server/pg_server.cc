@@ -2,111 +2,48 @@
 
 #include "server/pg_server.h"
 
-#include <asio.hpp>
-#include <atomic>
-#include <list>
-#include <mutex>
-#include <thread>
-
-#include "common/logging.h"
 #include "server/pg_protocol.h"
 
 namespace omen::server {
 
 struct PgServer::Impl {
-  struct Connection {
-    std::shared_ptr<asio::ip::tcp::socket> socket;
-    std::thread thread;
-    std::atomic<bool> done{false};
-  };
-
   PgServerOptions options;
   CancelRegistry cancels;
-  asio::io_context io;
-  std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
-  std::thread accept_thread;
-  std::mutex mu;
-  std::list<Connection> connections;  // GUARDED_BY(mu)
-  std::atomic<bool> stopping{false};
-  std::atomic<int> open{0};
-
-  void AcceptLoop();
-  void Serve(Connection* c);
-  void Reap();  // joins finished connection threads; REQUIRES: mu held
+  std::unique_ptr<TcpServer> tcp;
 };
 
-void PgServer::Impl::Serve(Connection* c) {
-  asio::ip::tcp::socket& sock = *c->socket;
-  asio::error_code ec;
-  sock.set_option(asio::ip::tcp::no_delay(true), ec);
-  PgSession session(&options.session);
+namespace {
+
+void Serve(const SessionConfig* config, TcpConnection* conn) {
+  PgSession session(config);
   std::vector<char> buf(64 * 1024);
   std::string out;
-  while (!session.closed() && !stopping.load()) {
-    const size_t n = sock.read_some(asio::buffer(buf), ec);
-    if (ec) break;
+  while (!session.closed() && !conn->stopping()) {
+    const size_t n = conn->Read(buf.data(), buf.size());
+    if (n == 0) break;
     out.clear();
     session.Feed(std::string_view(buf.data(), n), &out);
-    if (!out.empty()) {
-      asio::write(sock, asio::buffer(out), ec);
-      if (ec) break;
-    }
-  }
-  // Shut down but do not close: Stop() may shut the socket down concurrently; it is closed when
-  // the connection is reaped, after this thread is joined.
-  sock.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  open.fetch_sub(1);
-  c->done.store(true);
-}
-
-void PgServer::Impl::Reap() {
-  for (auto it = connections.begin(); it != connections.end();) {
-    if (it->done.load()) {
-      it->thread.join();
-      it = connections.erase(it);
-    } else {
-      ++it;
-    }
+    if (!out.empty() && !conn->Write(out)) break;
   }
 }
 
-void PgServer::Impl::AcceptLoop() {
-  while (!stopping.load()) {
-    auto sock = std::make_shared<asio::ip::tcp::socket>(io);
-    asio::error_code ec;
-    acceptor->accept(*sock, ec);
-    if (stopping.load()) break;
-    if (ec) {
-      Log(LogLevel::kWarn, "pgwire: accept failed: %s", ec.message().c_str());
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      continue;
-    }
-    std::lock_guard<std::mutex> lock(mu);
-    Reap();
-    if (open.load() >= options.max_connections) {
-      // FATAL 53300 before startup, as PostgreSQL does when max_connections is reached.
-      std::string msg;
-      MessageWriter w(&msg);
-      w.Begin('E');
-      w.Byte('S');
-      w.CString("FATAL");
-      w.Byte('C');
-      w.CString("53300");
-      w.Byte('M');
-      w.CString("sorry, too many clients already");
-      w.Byte(0);
-      w.End();
-      asio::write(*sock, asio::buffer(msg), ec);
-      sock->close(ec);
-      continue;
-    }
-    open.fetch_add(1);
-    connections.emplace_back();
-    Connection* c = &connections.back();
-    c->socket = std::move(sock);
-    c->thread = std::thread([this, c] { Serve(c); });
-  }
+// FATAL 53300 before startup, as PostgreSQL does when max_connections is reached.
+std::string TooManyClients() {
+  std::string msg;
+  MessageWriter w(&msg);
+  w.Begin('E');
+  w.Byte('S');
+  w.CString("FATAL");
+  w.Byte('C');
+  w.CString("53300");
+  w.Byte('M');
+  w.CString("sorry, too many clients already");
+  w.Byte(0);
+  w.End();
+  return msg;
 }
+
+}  // namespace
 
 PgServer::PgServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -114,50 +51,25 @@ Result<std::unique_ptr<PgServer>> PgServer::Start(PgServerOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->options.session.cancels = &impl->cancels;
-  asio::error_code ec;
-  const auto address = asio::ip::make_address(impl->options.listen, ec);
-  if (ec) return Status::InvalidArgument("bad listen address " + impl->options.listen);
-  asio::ip::tcp::endpoint endpoint(address, static_cast<uint16_t>(impl->options.port));
-  impl->acceptor = std::make_unique<asio::ip::tcp::acceptor>(impl->io);
-  impl->acceptor->open(endpoint.protocol(), ec);
-  if (!ec) impl->acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
-  if (!ec) impl->acceptor->bind(endpoint, ec);
-  if (!ec) impl->acceptor->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return Status::IOError("cannot listen on " + impl->options.listen + ":" +
-                           std::to_string(impl->options.port) + ": " + ec.message());
-  }
-  Impl* raw = impl.get();
-  impl->accept_thread = std::thread([raw] { raw->AcceptLoop(); });
+  TcpServerOptions t;
+  t.name = "pgwire";
+  t.listen = impl->options.listen;
+  t.port = impl->options.port;
+  t.max_connections = impl->options.max_connections;
+  t.metrics = impl->options.session.metrics;
+  const SessionConfig* config = &impl->options.session;
+  t.serve = [config](TcpConnection* c) { Serve(config, c); };
+  t.refusal = TooManyClients;
+  OMEN_ASSIGN_OR_RETURN(impl->tcp, TcpServer::Start(std::move(t)));
   return std::unique_ptr<PgServer>(new PgServer(std::move(impl)));
 }
 
 PgServer::~PgServer() { Stop(); }
 
-int PgServer::port() const { return impl_->acceptor->local_endpoint().port(); }
+int PgServer::port() const { return impl_->tcp->port(); }
 
-int PgServer::open_connections() const { return impl_->open.load(); }
+int PgServer::open_connections() const { return impl_->tcp->open_connections(); }
 
-void PgServer::Stop() {
-  if (impl_->stopping.exchange(true)) return;
-  asio::error_code ec;
-  // Wake the blocking accept with a connection of our own, then close the listener.
-  {
-    asio::ip::tcp::socket wake(impl_->io);
-    auto ep = impl_->acceptor->local_endpoint(ec);
-    if (!ec) {
-      if (ep.address().is_unspecified()) ep.address(asio::ip::make_address("127.0.0.1"));
-      wake.connect(ep, ec);
-    }
-  }
-  if (impl_->accept_thread.joinable()) impl_->accept_thread.join();
-  impl_->acceptor->close(ec);
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  for (auto& c : impl_->connections) {
-    c.socket->shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  }
-  for (auto& c : impl_->connections) c.thread.join();
-  impl_->connections.clear();
-}
+void PgServer::Stop() { impl_->tcp->Stop(); }
 
 }  // namespace omen::server

@@ -13,6 +13,7 @@
 
 #include "omendb/status.h"
 #include "server/pg_session.h"
+#include "server/tcp_server.h"
 
 namespace omen::server {
 

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <chrono>
 #include <cstring>
 #include <random>
 
@@ -48,6 +49,47 @@ int16_t FormatOf(const std::vector<int16_t>& formats, size_t i) {
 bool IsClientCopy(const sql::Statement& st) {
   const auto* c = std::get_if<sql::CopyStmt>(&st.node);
   return c != nullptr && c->filename.empty();
+}
+
+// The statement kind metrics count by.
+const char* StatementKind(const sql::Statement& st) {
+  const auto& n = st.node;
+  if (std::holds_alternative<sql::SelectStmt>(n)) return "select";
+  if (std::holds_alternative<sql::InsertStmt>(n)) return "insert";
+  if (std::holds_alternative<sql::CopyStmt>(n)) return "copy";
+  if (std::holds_alternative<sql::DeleteStmt>(n)) return "delete";
+  if (std::holds_alternative<sql::CreateTableStmt>(n) ||
+      std::holds_alternative<sql::DropTableStmt>(n) ||
+      std::holds_alternative<sql::AddColumnStmt>(n)) {
+    return "ddl";
+  }
+  if (std::holds_alternative<sql::SetStmt>(n) || std::holds_alternative<sql::ShowStmt>(n)) {
+    return "set";
+  }
+  if (std::holds_alternative<sql::ExplainStmt>(n)) return "explain";
+  if (std::holds_alternative<sql::TransactionStmt>(n)) return "transaction";
+  return "other";
+}
+
+// The table an INSERT or COPY FROM writes to (empty for other statements).
+std::string IngestTable(const sql::Statement& st) {
+  if (const auto* i = std::get_if<sql::InsertStmt>(&st.node)) return i->table;
+  if (const auto* c = std::get_if<sql::CopyStmt>(&st.node); c != nullptr && c->is_from) {
+    return c->table;
+  }
+  return {};
+}
+
+// The row count at the end of a command tag ("INSERT 0 12", "COPY 5").
+int64_t TagRows(std::string_view tag) {
+  const size_t sp = tag.rfind(' ');
+  if (sp == std::string_view::npos) return 0;
+  int64_t n = 0;
+  for (char c : tag.substr(sp + 1)) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
 }
 
 Result<std::vector<int16_t>> ReadFormats(MessageReader* r) {
@@ -338,6 +380,7 @@ void PgSession::SendReady(std::string* out) {
 }
 
 void PgSession::SendError(const Status& s, std::string* out, bool fatal) {
+  if (config_->metrics != nullptr) config_->metrics->CountError(s.SqlState());
   MessageWriter w(out);
   w.Begin('E');
   const char* severity = fatal ? "FATAL" : "ERROR";
@@ -484,6 +527,16 @@ void PgSession::SimpleQuery(std::string_view body, std::string* out) {
   SendReady(out);
 }
 
+void PgSession::Observe(const sql::Statement& st, std::chrono::steady_clock::time_point start,
+                        const std::string& tag) {
+  if (config_->metrics == nullptr) return;
+  config_->metrics->ObserveStatement(
+      StatementKind(st),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  const std::string table = IngestTable(st);
+  if (!table.empty()) config_->metrics->AddRowsIngested(table, "pgwire", TagRows(tag));
+}
+
 void PgSession::RunSimpleQueue(std::string* out) {
   MessageWriter w(out);
   while (simple_next_ < simple_queue_.size()) {
@@ -501,7 +554,9 @@ void PgSession::RunSimpleQueue(std::string* out) {
       }
       continue;
     }
+    const auto start = std::chrono::steady_clock::now();
     auto result = engine_->ExecuteStatement(st);
+    Observe(st, start, result.ok() ? result->command_tag : std::string());
     if (!result.ok()) {
       SendError(result.status(), out);
       break;
@@ -530,6 +585,8 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
   if (copy.is_from) {
     OMEN_ASSIGN_OR_RETURN(copy_in_, engine_->CopyFromClient(st));
     copy_in_rows_ = 0;
+    copy_in_start_ = std::chrono::steady_clock::now();
+    copy_in_table_ = std::get<sql::CopyStmt>(st.node).table;
     w.Begin('G');  // CopyInResponse: text, every column text
     w.Byte(0);
     w.Int16(static_cast<int16_t>(copy_in_->num_columns()));
@@ -537,7 +594,9 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
     w.End();
     return Status::OK();
   }
+  const auto start = std::chrono::steady_clock::now();
   OMEN_ASSIGN_OR_RETURN(sql::CopyOutData data, engine_->CopyToClient(st));
+  Observe(st, start, "");
   w.Begin('H');  // CopyOutResponse
   w.Byte(0);
   w.Int16(static_cast<int16_t>(data.num_columns));
@@ -595,6 +654,12 @@ void PgSession::HandleCopyIn(char type, std::string_view body, std::string* out)
 
 void PgSession::EndCopyIn(const Status& s, std::string* out) {
   copy_in_.reset();
+  if (config_->metrics != nullptr) {
+    config_->metrics->ObserveStatement(
+        "copy",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - copy_in_start_).count());
+    if (s.ok()) config_->metrics->AddRowsIngested(copy_in_table_, "pgwire", copy_in_rows_);
+  }
   MessageWriter w(out);
   if (s.ok()) {
     w.Begin('C');
@@ -707,7 +772,10 @@ Status PgSession::RunPortal(Portal* p) {
     return Status::OK();
   }
   cancel_->store(false);
-  OMEN_ASSIGN_OR_RETURN(p->result, engine_->ExecuteStatement(parsed[0]));
+  const auto start = std::chrono::steady_clock::now();
+  auto result = engine_->ExecuteStatement(parsed[0]);
+  Observe(parsed[0], start, result.ok() ? result->command_tag : std::string());
+  OMEN_ASSIGN_OR_RETURN(p->result, std::move(result));
   if (p->result_formats.size() > 1 && p->result_formats.size() != p->result.column_names.size()) {
     return Violation("bind message has " + std::to_string(p->result_formats.size()) +
                      " result formats but query has " +

@@ -15,6 +15,7 @@
 #define OMENDB_SERVER_PG_SESSION_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "omendb/status.h"
+#include "server/metrics.h"
 #include "server/scram.h"
 #include "sql/engine.h"
 #include "storage/database.h"
@@ -61,6 +63,7 @@ struct SessionConfig {
   CancelRegistry* cancels = nullptr;
   sql::QueryOptions query;  // threads and memory bound per query
   std::string database = "omendb";
+  Metrics* metrics = nullptr;  // optional
 };
 
 class PgSession {
@@ -125,6 +128,9 @@ class PgSession {
   Status SendRows(const sql::QueryResult& r, size_t begin, size_t end,
                   const std::vector<int16_t>& formats, std::string* out);
   void SendParameterStatusChanges(std::string* out);
+  // Metrics for one statement that began at start and ended with command tag `tag`.
+  void Observe(const sql::Statement& st, std::chrono::steady_clock::time_point start,
+               const std::string& tag);
 
   const SessionConfig* config_;
   std::unique_ptr<sql::SqlEngine> engine_;
@@ -147,6 +153,8 @@ class PgSession {
   std::unique_ptr<sql::CopyInStream> copy_in_;
   bool copy_in_simple_ = false;
   int64_t copy_in_rows_ = 0;
+  std::chrono::steady_clock::time_point copy_in_start_;
+  std::string copy_in_table_;
 };
 
 }  // namespace omen::server

@@ -556,14 +556,8 @@ std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
   return out;
 }
 
-Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const CopyOptions& o) {
-  OMEN_ASSIGN_OR_RETURN(auto file, Env::Default()->NewWritableFile(path, /*truncate=*/true));
-  if (o.format != "arrow") {
-    OMEN_RETURN_IF_ERROR(file->Append(FormatDelimited(rel, o)));
-    OMEN_RETURN_IF_ERROR(file->Close());
-    return rel.chunk.size;
-  }
-  // Arrow: numeric as float64, intervals as text; one batch with one dictionary per text column.
+Result<arrow::RecordBatch> RelationToArrow(const Relation& rel) {
+  // numeric as float64, intervals as text; one dictionary per text column.
   auto schema = std::make_shared<arrow::Schema>();
   std::vector<exec::LType> as;
   for (size_t c = 0; c < rel.types.size(); ++c) {
@@ -632,11 +626,33 @@ Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const C
         b.AppendString(col, v.S(r));
     }
   }
-  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, b.Finish());
+  return b.Finish();
+}
+
+Result<std::string> ArrowStreamOf(const Relation& rel) {
+  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, RelationToArrow(rel));
   std::vector<std::shared_ptr<const arrow::Dictionary>> dicts;
   for (const auto& col : batch.columns) dicts.push_back(col.dictionary);
+  std::string out;
   OMEN_ASSIGN_OR_RETURN(
-      auto w, arrow::IpcFileWriter::Open(file.get(), schema, dicts, arrow::IpcWriteOptions{}));
+      auto w, arrow::IpcStreamWriter::Open(&out, batch.schema, dicts, arrow::IpcWriteOptions{}));
+  if (batch.num_rows > 0) OMEN_RETURN_IF_ERROR(w->WriteBatch(batch));
+  OMEN_RETURN_IF_ERROR(w->Finish());
+  return out;
+}
+
+Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const CopyOptions& o) {
+  OMEN_ASSIGN_OR_RETURN(auto file, Env::Default()->NewWritableFile(path, /*truncate=*/true));
+  if (o.format != "arrow") {
+    OMEN_RETURN_IF_ERROR(file->Append(FormatDelimited(rel, o)));
+    OMEN_RETURN_IF_ERROR(file->Close());
+    return rel.chunk.size;
+  }
+  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, RelationToArrow(rel));
+  std::vector<std::shared_ptr<const arrow::Dictionary>> dicts;
+  for (const auto& col : batch.columns) dicts.push_back(col.dictionary);
+  OMEN_ASSIGN_OR_RETURN(auto w, arrow::IpcFileWriter::Open(file.get(), batch.schema, dicts,
+                                                           arrow::IpcWriteOptions{}));
   if (batch.num_rows > 0) OMEN_RETURN_IF_ERROR(w->WriteBatch(batch));
   OMEN_RETURN_IF_ERROR(w->Finish());
   OMEN_RETURN_IF_ERROR(file->Close());

@@ -83,6 +83,10 @@ class CopyInStream {
 Result<int64_t> CopyFromFile(storage::Database* db, const storage::TableDef& def,
                              const std::vector<int>& columns, const std::string& path,
                              const CopyOptions& o);
+// rel as one Arrow record batch (numeric as float64, intervals as text, text dictionary-encoded).
+Result<arrow::RecordBatch> RelationToArrow(const Relation& rel);
+// rel as an Arrow IPC stream (schema, dictionaries, one batch, end-of-stream marker).
+Result<std::string> ArrowStreamOf(const Relation& rel);
 // Writes rel to path in the given format. Returns rows written.
 Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const CopyOptions& o);
 // The text of rel in csv/text format (COPY ... TO STDOUT); with row_ends, the end offset of

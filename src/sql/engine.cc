@@ -590,6 +590,19 @@ Result<CopyOutData> SqlEngine::CopyToClient(const Statement& st) {
   }());
 }
 
+Result<std::string> SqlEngine::ArrowStream(const Statement& st) {
+  OMEN_RETURN_IF_ERROR(CheckBlock(st));
+  const auto* s = std::get_if<SelectStmt>(&st.node);
+  if (s == nullptr) {
+    return Status::NotSupported("format=arrow needs a SELECT").WithSqlState("0A000");
+  }
+  return Track([&]() -> Result<std::string> {
+    QueryRunner runner(db_, StatementOptions());
+    OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Run(*s));
+    return ArrowStreamOf(rel);
+  }());
+}
+
 Result<std::unique_ptr<CopyInStream>> SqlEngine::CopyFromClient(const Statement& st) {
   OMEN_RETURN_IF_ERROR(CheckBlock(st));
   const auto* s = std::get_if<CopyStmt>(&st.node);

@@ -62,6 +62,9 @@ class SqlEngine {
   // Ends a CopyFromClient stream: its rows, or its error (which fails a BEGIN block).
   Result<int64_t> FinishCopyFromClient(CopyInStream* stream, const Status& client_status);
 
+  // A SELECT's result as an Arrow IPC stream (the HTTP endpoint's format=arrow).
+  Result<std::string> ArrowStream(const Statement& st);
+
   SessionSettings& settings() { return settings_; }
   const SessionSettings& settings() const { return settings_; }
   // PostgreSQL's ReadyForQuery status: 'I' idle, 'T' in a BEGIN block, 'E' in a failed block

@@ -646,7 +646,28 @@ DatabaseStats Database::stats() const {
   for (const auto& t : AllTables()) s.buffered_rows += t->BufferedRows();
   s.replayed_records = replayed_records_;
   s.quarantined_segments = quarantined_;
+  s.wal_bytes = wal_->bytes_written();
+  s.wal_fsync_nanos = wal_->fsync_nanos();
   return s;
+}
+
+std::vector<TableStats> Database::table_stats() const {
+  std::vector<TableStats> out;
+  for (const auto& t : AllTables()) {
+    TableStats s;
+    s.name = t->def()->name;
+    for (int64_t start : t->PartitionStarts()) {
+      ++s.partitions;
+      for (const auto& seg : t->Segments(start)) {
+        ++s.segments;
+        s.segment_rows += seg->meta().rows;
+        s.segment_bytes += seg->meta().bytes;
+      }
+    }
+    s.buffered_rows = t->BufferedRows();
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 }  // namespace omen::storage

@@ -59,6 +59,17 @@ struct DatabaseStats {
   int64_t buffered_rows = 0;
   uint64_t replayed_records = 0;
   uint64_t quarantined_segments = 0;
+  uint64_t wal_bytes = 0;        // WAL record bytes written since open
+  uint64_t wal_fsync_nanos = 0;  // time in group-commit fdatasyncs since open
+};
+
+struct TableStats {
+  std::string name;
+  uint64_t partitions = 0;
+  uint64_t segments = 0;
+  uint64_t segment_rows = 0;
+  uint64_t segment_bytes = 0;  // .arrow + .idx on disk
+  int64_t buffered_rows = 0;   // in write buffers (WAL-backed, not yet in segments)
 };
 
 class Database {
@@ -99,6 +110,7 @@ class Database {
   Result<uint64_t> DropPartitionsBefore(const std::string& table, int64_t cutoff);
 
   DatabaseStats stats() const;
+  std::vector<TableStats> table_stats() const;
   const std::string& dir() const { return dir_; }
 
  private:

@@ -6,6 +6,7 @@
 #include "storage/wal_writer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cinttypes>
 #include <utility>
 #include <vector>
@@ -149,6 +150,7 @@ Result<uint64_t> WalWriter::Append(wal::RecordType type, std::string_view payloa
   const uint64_t sequence = last_sequence_ + 1;
   wal::EncodeRecordHeader(record.data(), sequence, type, payload);
   Status s = file_->Append(record);
+  if (s.ok()) bytes_written_.fetch_add(record.size(), std::memory_order_relaxed);
   if (!s.ok()) {
     // Part of the record may be in the file: cut it off now if no sync holds the
     // file, else before the next append or sync.
@@ -185,7 +187,12 @@ Status WalWriter::LeadSyncLocked(std::unique_lock<std::mutex>& lock) {
   const uint64_t target = last_sequence_;
   WritableFile* file = file_.get();
   lock.unlock();
+  const auto sync_start = std::chrono::steady_clock::now();
   Status s = file->Sync();  // appends go on meanwhile; they are not covered
+  fsync_nanos_.fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                   std::chrono::steady_clock::now() - sync_start)
+                                                   .count()),
+                         std::memory_order_relaxed);
   fsync_count_.fetch_add(1, std::memory_order_relaxed);
   lock.lock();
   sync_in_progress_ = false;

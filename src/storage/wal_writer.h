@@ -84,6 +84,9 @@ class WalWriter {
   uint64_t synced_sequence() const;  // the last durable (== last_sequence when sync is off)
   // fdatasyncs of WAL files done so far (directory syncs not counted).
   uint64_t fsync_count() const { return fsync_count_.load(std::memory_order_relaxed); }
+  // Record bytes appended so far, and the time spent in group-commit fdatasyncs.
+  uint64_t bytes_written() const { return bytes_written_.load(std::memory_order_relaxed); }
+  uint64_t fsync_nanos() const { return fsync_nanos_.load(std::memory_order_relaxed); }
   // The current file's path.
   std::string current_file() const;
 
@@ -133,6 +136,8 @@ class WalWriter {
   Status last_sync_error_;         // the error of the latest failed sync
 
   std::atomic<uint64_t> fsync_count_{0};
+  std::atomic<uint64_t> bytes_written_{0};
+  std::atomic<uint64_t> fsync_nanos_{0};
 };
 
 }  // namespace omen::storage

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bench/index_bench.h"
+#include "bench/ingest_ilp_bench.h"
 #include "bench/query_bench.h"
 #include "bench/storage_bench.h"
 
@@ -64,6 +65,27 @@ int Main(int argc, char** argv) {
   ing->add_option("--compression", ingest.compression, "none|lz4|zstd")->capture_default_str();
   ing->add_option("--dir", ingest.dir, "data directory (default: under /tmp)");
   ing->add_option("--format", format, "json|table")
+      ->check(CLI::IsMember({"json", "table"}))
+      ->capture_default_str();
+
+  omen::bench::IngestIlpBenchOptions ilp;
+  std::string ilp_cases = "tcp,tcp-late,http";
+  std::string ilp_sync = "always";
+  CLI::App* ilpc = app.add_subcommand(
+      "ingest-ilp", "line protocol server and load generator in one process (TCP and HTTP)");
+  ilpc->add_option("--rows", ilp.rows, "rows per run")->capture_default_str();
+  ilpc->add_option("--hosts", ilp.hosts, "hosts (series)")->capture_default_str();
+  ilpc->add_option("--workers", ilp.workers, "generator connections")->capture_default_str();
+  ilpc->add_option("--batch", ilp.batch, "lines per send / HTTP request")->capture_default_str();
+  ilpc->add_option("--late", ilp.late, "fraction of late rows in tcp-late")->capture_default_str();
+  ilpc->add_option("--repeats", ilp.repeats, "runs per case (median reported)")
+      ->capture_default_str();
+  ilpc->add_option("--cases", ilp_cases, "tcp,tcp-late,http (comma list)")->capture_default_str();
+  ilpc->add_option("--sync", ilp_sync, "always|off")
+      ->check(CLI::IsMember({"always", "off"}))
+      ->capture_default_str();
+  ilpc->add_option("--dir", ilp.dir, "data directory (default: under /tmp)");
+  ilpc->add_option("--format", format, "json|table")
       ->check(CLI::IsMember({"json", "table"}))
       ->capture_default_str();
 
@@ -137,6 +159,12 @@ int Main(int argc, char** argv) {
     ingest.syncs = split(syncs);
     ingest.json = format == "json";
     return omen::bench::RunIngestBench(ingest);
+  }
+  if (ilpc->parsed()) {
+    ilp.cases = split(ilp_cases);
+    ilp.sync = ilp_sync == "always";
+    ilp.json = format == "json";
+    return omen::bench::RunIngestIlpBench(ilp);
   }
   if (scn->parsed()) {
     scanopt.compressions = split(compressions);

@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,9 @@
 
 #include "common/logging.h"
 #include "common/strings.h"
+#include "server/http_server.h"
+#include "server/ilp_server.h"
+#include "server/metrics.h"
 #include "server/pg_server.h"
 #include "sql/engine.h"
 #include "storage/database.h"
@@ -144,6 +148,9 @@ struct ServeFlags {
   int pg_port = 5433, http_port = 8080, ilp_port = 9009;
   std::string user = "omendb", password, auth = "scram-sha-256";
   int max_connections = 256;
+  int64_t ilp_commit_rows = 100000;
+  int ilp_commit_ms = 1000;
+  std::string http_max_body = "64MB";
 };
 
 constexpr char kDefaultPassword[] = "omendb";
@@ -197,26 +204,65 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   auto verifier = omen::server::ScramVerifier::FromPassword(password);
   if (!verifier.ok()) return Fail(verifier.status());
   so.session.auth.verifier = *verifier;
+  omen::server::Metrics metrics;
+  so.session.metrics = &metrics;
   // Block the stop signals in every thread; this one waits for them.
   sigset_t stop;
   sigemptyset(&stop);
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-  auto server = omen::server::PgServer::Start(so);
-  if (!server.ok()) {
+  std::unique_ptr<omen::server::PgServer> pg;
+  std::unique_ptr<omen::server::HttpServer> http;
+  std::unique_ptr<omen::server::IlpServer> ilp;
+  auto stop_all = [&] {
+    if (ilp != nullptr) ilp->Stop();  // commits every connection's pending rows
+    if (http != nullptr) http->Stop();
+    if (pg != nullptr) pg->Stop();
+  };
+  auto fail_start = [&](const omen::Status& s) {
+    stop_all();
     (void)(*db)->Close();
-    return Fail(server.status());
+    return Fail(s);
+  };
+  auto started = omen::server::PgServer::Start(so);
+  if (!started.ok()) return fail_start(started.status());
+  pg = std::move(*started);
+  if (f.http_port > 0) {
+    omen::server::HttpServerOptions ho;
+    ho.listen = f.listen;
+    ho.port = f.http_port;
+    ho.db = db->get();
+    ho.auth = so.session.auth;
+    ho.query = query_options;
+    ho.metrics = &metrics;
+    ho.max_body_bytes = static_cast<size_t>(*omen::ParseByteSize(f.http_max_body));
+    auto h = omen::server::HttpServer::Start(ho);
+    if (!h.ok()) return fail_start(h.status());
+    http = std::move(*h);
   }
-  omen::Log(LogLevel::kInfo,
-            "omendb serve: data=%s pg=%s:%d auth=%s user=%s (HTTP and ILP endpoints are not "
-            "built yet: --http-port %d and --ilp-port %d are not opened)",
-            data.c_str(), f.listen.c_str(), (*server)->port(), f.auth.c_str(), f.user.c_str(),
-            f.http_port, f.ilp_port);
+  if (f.ilp_port > 0) {
+    omen::server::IlpServerOptions io;
+    io.listen = f.listen;
+    io.port = f.ilp_port;
+    io.max_connections = f.max_connections;
+    io.db = db->get();
+    io.metrics = &metrics;
+    io.commit_rows = f.ilp_commit_rows;
+    io.commit_ms = f.ilp_commit_ms;
+    auto i = omen::server::IlpServer::Start(io);
+    if (!i.ok()) return fail_start(i.status());
+    ilp = std::move(*i);
+  }
+  const std::string http_port = http != nullptr ? std::to_string(http->port()) : "off";
+  const std::string ilp_port = ilp != nullptr ? std::to_string(ilp->port()) : "off";
+  omen::Log(LogLevel::kInfo, "omendb serve: data=%s listen=%s pg=%d http=%s ilp=%s auth=%s user=%s",
+            data.c_str(), f.listen.c_str(), pg->port(), http_port.c_str(), ilp_port.c_str(),
+            f.auth.c_str(), f.user.c_str());
   int sig = 0;
   sigwait(&stop, &sig);
   omen::Log(LogLevel::kInfo, "omendb serve: signal %d, shutting down", sig);
-  (*server)->Stop();
+  stop_all();
   omen::Status closed = (*db)->Close();
   if (!closed.ok()) return Fail(closed);
   omen::Log(LogLevel::kInfo, "omendb serve: stopped cleanly");
@@ -257,17 +303,33 @@ int main(int argc, char** argv) {
   cmd->add_option("sql", sql, "SQL statements")->required();
 
   ServeFlags serve_flags;
-  CLI::App* serve = app.add_subcommand("serve", "run the server (PostgreSQL wire protocol)");
+  CLI::App* serve = app.add_subcommand(
+      "serve", "run the server (PostgreSQL wire protocol, HTTP, InfluxDB line protocol)");
   add_common(serve);
   serve->add_option("--listen", serve_flags.listen, "address to listen on")->capture_default_str();
   serve->add_option("--pg-port", serve_flags.pg_port, "PostgreSQL protocol port")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  serve->add_option("--http-port", serve_flags.http_port, "HTTP port (not served yet)")
+  serve->add_option("--http-port", serve_flags.http_port, "HTTP port (0: off)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serve->add_option("--ilp-port", serve_flags.ilp_port, "InfluxDB line protocol TCP port (0: off)")
+      ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   serve
-      ->add_option("--ilp-port", serve_flags.ilp_port,
-                   "InfluxDB line protocol port (not served yet)")
+      ->add_option("--ilp-commit-rows", serve_flags.ilp_commit_rows,
+                   "line protocol over TCP: commit every N rows per connection")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000000}))
+      ->capture_default_str();
+  serve
+      ->add_option("--ilp-commit-ms", serve_flags.ilp_commit_ms,
+                   "line protocol over TCP: commit T ms after a connection's first pending row")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
+  serve->add_option("--http-max-body", serve_flags.http_max_body, "largest HTTP request body")
+      ->check([](const std::string& v) {
+        return omen::ParseByteSize(v) ? std::string() : "not a byte size: " + v;
+      })
       ->capture_default_str();
   serve->add_option("--user", serve_flags.user, "the user name clients log in with")
       ->capture_default_str();
@@ -280,6 +342,16 @@ int main(int argc, char** argv) {
   serve->add_option("--max-connections", serve_flags.max_connections, "connection limit")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  // Every serve flag can also come from the environment (OMENDB_PG_PORT, ...) or a config file
+  // (--config FILE, TOML or INI: pg-port = 5433).
+  serve->set_config("--config", "", "read flags from a TOML/INI file");
+  for (CLI::Option* o : serve->get_options()) {
+    const std::string name = o->get_single_name();
+    if (name.empty() || name == "help" || name == "config" || name == "password") continue;
+    std::string env = "OMENDB_";
+    for (char c : name) env += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+    o->envname(env);
+  }
   CLI11_PARSE(app, argc, argv);
   omen::sql::QueryOptions query_options;
   query_options.threads = threads;

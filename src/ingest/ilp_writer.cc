@@ -1,0 +1,362 @@
+// Copyright 2026 The OmenDB Authors.
+
+#include "ingest/ilp_writer.h"
+
+#include <limits>
+
+namespace omen::ingest {
+
+using storage::SqlType;
+
+struct IlpWriter::TableState {
+  std::string name;
+  std::shared_ptr<const storage::TableDef> def;
+  std::unique_ptr<storage::BatchBuilder> builder;
+  std::unordered_map<std::string, int, StringHash, std::equal_to<>> col_of;
+  std::vector<int> required;  // NOT NULL columns other than time
+  // The keys of the last line, in order, and their columns: lines of one source repeat their
+  // key order, so most keys resolve by one comparison.
+  std::vector<std::string> last_keys;
+  std::vector<int> last_cols;
+};
+
+namespace {
+
+bool IsText(SqlType t) { return t == SqlType::kText || t == SqlType::kVarchar; }
+bool IsInteger(SqlType t) {
+  return t == SqlType::kSmallint || t == SqlType::kInteger || t == SqlType::kBigint;
+}
+bool IsFloat(SqlType t) { return t == SqlType::kReal || t == SqlType::kDouble; }
+
+SqlType TypeOfField(FieldType f) {
+  switch (f) {
+    case FieldType::kFloat:
+      return SqlType::kDouble;
+    case FieldType::kInteger:
+    case FieldType::kUnsigned:
+      return SqlType::kBigint;
+    case FieldType::kString:
+      return SqlType::kText;
+    case FieldType::kBoolean:
+      return SqlType::kBoolean;
+  }
+  return SqlType::kText;
+}
+
+const char* FieldTypeName(FieldType f) {
+  switch (f) {
+    case FieldType::kFloat:
+      return "float";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kUnsigned:
+      return "unsigned";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kBoolean:
+      return "boolean";
+  }
+  return "?";
+}
+
+// Whether a field value fits a column; a message when it does not.
+std::string FieldFits(const Field& f, const storage::ColumnDef& c) {
+  int64_t v = 0;
+  switch (f.type) {
+    case FieldType::kFloat:
+      if (IsFloat(c.type)) return {};
+      break;
+    case FieldType::kInteger:
+    case FieldType::kUnsigned:
+      if (IsFloat(c.type)) return {};
+      if (!IsInteger(c.type)) break;
+      if (f.type == FieldType::kUnsigned) {
+        if (f.u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+          return "field \"" + std::string(f.key) + "\": unsigned value " + std::to_string(f.u) +
+                 " is out of range for bigint";
+        }
+        v = static_cast<int64_t>(f.u);
+      } else {
+        v = f.i;
+      }
+      if ((c.type == SqlType::kInteger &&
+           (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())) ||
+          (c.type == SqlType::kSmallint &&
+           (v < std::numeric_limits<int16_t>::min() || v > std::numeric_limits<int16_t>::max()))) {
+        return "field \"" + std::string(f.key) + "\": value " + std::to_string(v) +
+               " is out of range for " + storage::SqlTypeName(c.type);
+      }
+      return {};
+    case FieldType::kString:
+      if (IsText(c.type)) {
+        if (c.max_length >= 0 && f.s.size() > static_cast<size_t>(c.max_length)) {
+          return "field \"" + std::string(f.key) + "\": value too long for " +
+                 storage::SqlTypeName(c.type) + "(" + std::to_string(c.max_length) + ")";
+        }
+        return {};
+      }
+      break;
+    case FieldType::kBoolean:
+      if (c.type == SqlType::kBoolean) return {};
+      break;
+  }
+  return "field \"" + std::string(f.key) + "\" is type " + FieldTypeName(f.type) +
+         ", but column \"" + c.name + "\" is type " + storage::SqlTypeName(c.type);
+}
+
+void AppendField(storage::BatchBuilder* b, int col, const Field& f, SqlType type) {
+  switch (f.type) {
+    case FieldType::kFloat:
+      b->AppendDouble(col, f.f);
+      return;
+    case FieldType::kInteger:
+      if (IsFloat(type)) {
+        b->AppendDouble(col, static_cast<double>(f.i));
+      } else {
+        b->AppendInt(col, f.i);
+      }
+      return;
+    case FieldType::kUnsigned:
+      if (IsFloat(type)) {
+        b->AppendDouble(col, static_cast<double>(f.u));
+      } else {
+        b->AppendInt(col, static_cast<int64_t>(f.u));
+      }
+      return;
+    case FieldType::kString:
+      b->AppendString(col, f.s);
+      return;
+    case FieldType::kBoolean:
+      b->AppendBool(col, f.b);
+      return;
+  }
+}
+
+std::string LineMessage(std::string_view measurement, const std::string& why) {
+  return "unable to write point to measurement '" + std::string(measurement) + "': " + why;
+}
+
+}  // namespace
+
+IlpWriter::IlpWriter(storage::Database* db) : db_(db) {}
+IlpWriter::~IlpWriter() = default;
+
+Status IlpWriter::Reload(TableState* t, std::shared_ptr<const storage::TableDef> def) {
+  if (t->builder != nullptr && t->builder->num_rows() > 0) OMEN_RETURN_IF_ERROR(FlushTable(t));
+  t->def = std::move(def);
+  t->builder = std::make_unique<storage::BatchBuilder>(t->def->ArrowSchema());
+  t->col_of.clear();
+  t->required.clear();
+  for (size_t c = 0; c < t->def->columns.size(); ++c) {
+    t->col_of.emplace(t->def->columns[c].name, static_cast<int>(c));
+    if (!t->def->columns[c].nullable && static_cast<int>(c) != t->def->time_column) {
+      t->required.push_back(static_cast<int>(c));
+    }
+  }
+  t->last_keys.clear();
+  t->last_cols.clear();
+  return Status::OK();
+}
+
+Result<IlpWriter::TableState*> IlpWriter::State(std::string_view measurement,
+                                                const ParsedBatch& batch, const ParsedLine& line) {
+  if (auto it = tables_.find(measurement); it != tables_.end()) return it->second.get();
+  auto t = std::make_unique<TableState>();
+  t->name = std::string(measurement);
+  auto def = db_->FindTable(t->name);
+  if (def == nullptr) {
+    // A new measurement: time, the line's tags, its fields.
+    storage::TableDef nd;
+    nd.name = t->name;
+    nd.columns.push_back({"time", SqlType::kTimestamptz, false, -1});
+    for (uint32_t k = line.tag_begin; k < line.tag_end; ++k) {
+      nd.columns.push_back({std::string(batch.tags[k].key), SqlType::kText, true, -1});
+    }
+    for (uint32_t k = line.field_begin; k < line.field_end; ++k) {
+      const Field& f = batch.fields[k];
+      nd.columns.push_back({std::string(f.key), TypeOfField(f.type), true, -1});
+    }
+    auto created = db_->CreateTable(std::move(nd), "time", /*if_not_exists=*/true);
+    if (!created.ok()) return created.status();
+    def = db_->FindTable(t->name);
+    if (def == nullptr) return Status::NotFound("table \"" + t->name + "\" was dropped");
+  }
+  OMEN_RETURN_IF_ERROR(Reload(t.get(), std::move(def)));
+  TableState* raw = t.get();
+  tables_.emplace(raw->name, std::move(t));
+  return raw;
+}
+
+Result<std::string> IlpWriter::Resolve(TableState* t, const ParsedBatch& batch,
+                                       const ParsedLine& line) {
+  const uint32_t ntags = line.tag_end - line.tag_begin;
+  const uint32_t n = ntags + (line.field_end - line.field_begin);
+  slots_.resize(n);
+  for (uint32_t k = 0; k < n; ++k) {
+    const bool is_tag = k < ntags;
+    const uint32_t index = is_tag ? line.tag_begin + k : line.field_begin + (k - ntags);
+    const std::string_view key = is_tag ? batch.tags[index].key : batch.fields[index].key;
+    Slot& s = slots_[k];
+    s.is_tag = is_tag;
+    s.index = index;
+    if (k < t->last_keys.size() && t->last_keys[k] == key) {
+      s.col = t->last_cols[k];
+    } else {
+      auto it = t->col_of.find(key);
+      if (it == t->col_of.end()) {
+        if (key == "time") return std::string("the key \"time\" is reserved for the timestamp");
+        // A new tag or field: a nullable column (the rows built so far go to storage first).
+        storage::ColumnDef c{std::string(key),
+                             is_tag ? SqlType::kText : TypeOfField(batch.fields[index].type), true,
+                             -1};
+        if (t->builder->num_rows() > 0) OMEN_RETURN_IF_ERROR(FlushTable(t));
+        auto added = db_->AddColumn(t->name, c);
+        if (!added.ok() && !added.status().IsAlreadyExists()) {
+          if (added.status().code() == Status::Code::kInvalidArgument) {
+            return std::string(added.status().message());
+          }
+          return added.status();
+        }
+        auto def = db_->FindTable(t->name);
+        if (def == nullptr) return Status::NotFound("table \"" + t->name + "\" was dropped");
+        OMEN_RETURN_IF_ERROR(Reload(t, std::move(def)));
+        return Resolve(t, batch, line);  // every key again against the new schema
+      }
+      s.col = it->second;
+      if (k >= t->last_keys.size()) {
+        t->last_keys.resize(k + 1);
+        t->last_cols.resize(k + 1, -1);
+      }
+      t->last_keys[k].assign(key);
+      t->last_cols[k] = s.col;
+    }
+    if (s.col == t->def->time_column) {
+      return std::string("the key \"time\" is reserved for the timestamp");
+    }
+  }
+  // Types, duplicates across tags and fields, required columns.
+  ++stamp_;
+  if (stamp_ == 0) {
+    std::fill(filled_.begin(), filled_.end(), 0);
+    stamp_ = 1;
+  }
+  filled_.resize(std::max(filled_.size(), t->def->columns.size()), 0);
+  for (const Slot& s : slots_) {
+    const storage::ColumnDef& c = t->def->columns[static_cast<size_t>(s.col)];
+    if (filled_[static_cast<size_t>(s.col)] == stamp_) {
+      return "the key \"" + c.name + "\" is both a tag and a field";
+    }
+    filled_[static_cast<size_t>(s.col)] = stamp_;
+    if (s.is_tag) {
+      if (!IsText(c.type)) {
+        return "tag \"" + c.name + "\" is a string, but column \"" + c.name + "\" is type " +
+               storage::SqlTypeName(c.type);
+      }
+      if (c.max_length >= 0 &&
+          batch.tags[s.index].value.size() > static_cast<size_t>(c.max_length)) {
+        return "tag \"" + c.name + "\": value too long for " + storage::SqlTypeName(c.type) + "(" +
+               std::to_string(c.max_length) + ")";
+      }
+    } else {
+      std::string why = FieldFits(batch.fields[s.index], c);
+      if (!why.empty()) return why;
+    }
+  }
+  for (int c : t->required) {
+    if (filled_[static_cast<size_t>(c)] != stamp_) {
+      return "missing a value for column \"" + t->def->columns[static_cast<size_t>(c)].name +
+             "\", which is NOT NULL";
+    }
+  }
+  return std::string();
+}
+
+Result<int64_t> IlpWriter::Append(const ParsedBatch& batch, int64_t now_us,
+                                  std::vector<LineError>* errors) {
+  int64_t added = 0;
+  TableState* t = nullptr;
+  for (const ParsedLine& line : batch.lines) {
+    if (t == nullptr || t->name != line.measurement) {
+      auto st = State(line.measurement, batch, line);
+      if (!st.ok()) {
+        if (st.status().code() != Status::Code::kInvalidArgument) return st.status();
+        errors->push_back(
+            {line.line_no, LineMessage(line.measurement, std::string(st.status().message()))});
+        t = nullptr;
+        continue;
+      }
+      t = *st;
+    }
+    OMEN_ASSIGN_OR_RETURN(std::string why, Resolve(t, batch, line));
+    if (!why.empty()) {
+      errors->push_back({line.line_no, LineMessage(line.measurement, why)});
+      continue;
+    }
+    const int64_t time = line.has_time ? line.time_us : now_us;
+    if (time < storage::kMinTimestamp || time > storage::kMaxTimestamp) {
+      errors->push_back({line.line_no, LineMessage(line.measurement, "timestamp out of range")});
+      continue;
+    }
+    storage::BatchBuilder* b = t->builder.get();
+    const int time_col = t->def->time_column;
+    const SqlType time_type = t->def->columns[static_cast<size_t>(time_col)].type;
+    if (time_type == SqlType::kDate) {
+      b->AppendInt(time_col, time >= 0 ? time / 86400000000 : -((-time - 1) / 86400000000) - 1);
+    } else {
+      b->AppendInt(time_col, time);
+    }
+    filled_[static_cast<size_t>(time_col)] = stamp_;
+    for (const Slot& s : slots_) {
+      if (s.is_tag) {
+        b->AppendString(s.col, batch.tags[s.index].value);
+      } else {
+        AppendField(b, s.col, batch.fields[s.index],
+                    t->def->columns[static_cast<size_t>(s.col)].type);
+      }
+    }
+    for (size_t c = 0; c < t->def->columns.size(); ++c) {
+      if (filled_[c] != stamp_) b->AppendNull(static_cast<int>(c));
+    }
+    ++added;
+    ++pending_rows_;
+  }
+  return added;
+}
+
+Status IlpWriter::FlushTable(TableState* t) {
+  if (t->builder == nullptr || t->builder->num_rows() == 0) return Status::OK();
+  const int64_t rows = t->builder->num_rows();
+  pending_rows_ -= rows;
+  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, t->builder->Finish());
+  for (int attempt = 0;; ++attempt) {
+    auto def = db_->FindTable(t->name);
+    if (def == nullptr) return Status::NotFound("table \"" + t->name + "\" was dropped");
+    // Columns added by another writer since the batch was begun: NULL in these rows.
+    if (def->columns.size() > batch.columns.size()) {
+      auto schema = def->ArrowSchema();
+      for (size_t c = batch.columns.size(); c < def->columns.size(); ++c) {
+        batch.columns.push_back(storage::MakeNullArray(schema->fields[c].type, rows));
+      }
+      batch.schema = schema;
+    }
+    Status s = db_->Insert(t->name, batch);
+    if (s.ok()) written_[t->name] += rows;
+    // A column added between FindTable and Insert: once more with the new schema.
+    if (s.ok() || attempt >= 3 || s.code() != Status::Code::kInvalidArgument ||
+        db_->FindTable(t->name) == def) {
+      return s;
+    }
+  }
+}
+
+Status IlpWriter::Flush() {
+  Status first;
+  for (auto& [name, t] : tables_) {
+    Status s = FlushTable(t.get());
+    if (!s.ok() && first.ok()) first = s;
+  }
+  pending_rows_ = 0;
+  return first;
+}
+
+}  // namespace omen::ingest
