@@ -4,8 +4,9 @@
 // point is parsed from its first byte to its line end, so the parser itself finds where a
 // line ends (a quoted string may hold '\n'). Token ends come from a bit mask of the stop bytes
 // of 64 input bytes at a time (AVX2 or SSE2); a backslash or a non-ASCII byte sends a token to
-// a slower loop that unescapes (into the batch's arena) and checks UTF-8. End of input counts as a line end;
-// a line that ends there, or whose error has no '\n' after it, is incomplete unless `final`.
+// a slower loop that unescapes (into the batch's arena) and checks UTF-8. End of input counts as a
+// line end; a line that ends there, or whose error has no '\n' after it, is incomplete unless
+// `final`.
 
 #include "ingest/ilp_parser.h"
 
@@ -154,8 +155,8 @@ inline uint64_t StopMask64(const char* p) {
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * half));
     __m256i m = _mm256_or_si256(_mm256_cmpgt_epi8(limit, v), _mm256_cmpeq_epi8(v, comma));
     m = _mm256_or_si256(m, _mm256_cmpeq_epi8(v, equals));
-    m = _mm256_or_si256(m, _mm256_or_si256(_mm256_cmpeq_epi8(v, backslash),
-                                           _mm256_cmpeq_epi8(v, del)));
+    m = _mm256_or_si256(
+        m, _mm256_or_si256(_mm256_cmpeq_epi8(v, backslash), _mm256_cmpeq_epi8(v, del)));
     mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(m))) << (32 * half);
   }
   return mask;
@@ -553,8 +554,7 @@ inline bool MatchesTemplate(const KeyTemplates& t, size_t i, const char* p, cons
 // Makes the keys of items[0, n) the templates (those not in [begin, end), unescaped copies,
 // cannot serve).
 template <typename T>
-void SetTemplates(const T* items, size_t n, const char* begin, const char* end,
-                  KeyTemplates* t) {
+void SetTemplates(const T* items, size_t n, const char* begin, const char* end, KeyTemplates* t) {
   if (n > KeyTemplates::kMaxKeys) {
     t->size = 0;
     return;
@@ -619,8 +619,8 @@ class LineParser {
   const char* FailUnexpected(const char* p, Element e, const char* reason);
   // Finishes a line that failed or is incomplete: drops its tags and fields, and unless
   // incomplete resyncs and records the LineError.
-  Outcome FinishError(const char* line_start, int64_t line_no, size_t tag_mark,
-                      size_t field_mark, const char** next, int64_t* newlines);
+  Outcome FinishError(const char* line_start, int64_t line_no, size_t tag_mark, size_t field_mark,
+                      const char** next, int64_t* newlines);
 
   bool AtLineEnd(const char* p) const { return p == end_ || *p == '\n' || *p == '\r'; }
   // The end of the value token at p: the first ',', ' ', '\n', '\r' at or after p (or end).
@@ -700,9 +700,8 @@ size_t LineParser::Run(int64_t line_no) {
   return static_cast<size_t>(consumed - begin_);
 }
 
-LineParser::Outcome LineParser::ParsePoint(const char* line_start, const char* p,
-                                           int64_t line_no, const char** next,
-                                           int64_t* newlines) {
+LineParser::Outcome LineParser::ParsePoint(const char* line_start, const char* p, int64_t line_no,
+                                           const char** next, int64_t* newlines) {
   const size_t tag_mark = out_->tags.size();
   const size_t field_mark = out_->fields.size();
   string_newlines_ = 0;
@@ -713,6 +712,7 @@ LineParser::Outcome LineParser::ParsePoint(const char* line_start, const char* p
 
   ParsedLine line;
   line.line_no = line_no;
+  const char* const series_begin = p;
   // Measurement.
   p = ScanToken<Element::kMeasurement>(&w, p, &line.measurement);
   if (p == nullptr) {
@@ -764,6 +764,7 @@ LineParser::Outcome LineParser::ParsePoint(const char* line_start, const char* p
     FailUnexpected(p, last, "missing fields");
     return fail();
   }
+  line.series = std::string_view(series_begin, static_cast<size_t>(p - series_begin));
   // Fields.
   while (p < end_ && *p == ' ') {
     ++p;
@@ -861,14 +862,15 @@ LineParser::Outcome LineParser::ParsePoint(const char* line_start, const char* p
   out_line.has_time = line.has_time;
   out_line.time_us = line.time_us;
   out_line.line_no = line_no;
+  out_line.series = line.series;
   *next = p;
   *newlines = terminators + string_newlines_;
   return Outcome::kOk;
 }
 
 LineParser::Outcome LineParser::FinishError(const char* line_start, int64_t line_no,
-                                            size_t tag_mark, size_t field_mark,
-                                            const char** next, int64_t* newlines) {
+                                            size_t tag_mark, size_t field_mark, const char** next,
+                                            int64_t* newlines) {
   out_->tags.resize(tag_mark);
   out_->fields.resize(field_mark);
   const auto* nl = static_cast<const char*>(std::memchr(error_pos_, '\n', end_ - error_pos_));
@@ -985,8 +987,7 @@ inline const char* LineParser::ParseScalar(const char* p, const char* e, Field* 
     uint64_t raw;
     std::memcpy(&raw, d, 8);
     const unsigned shift = static_cast<unsigned>(64 - 8 * digits);  // 0..56
-    const uint64_t w =
-        (raw << shift) | ((UINT64_C(0x3030303030303030) >> (8 * digits - 1)) >> 1);
+    const uint64_t w = (raw << shift) | ((UINT64_C(0x3030303030303030) >> (8 * digits - 1)) >> 1);
     if (AllDigits(w)) {
       const auto v = static_cast<int64_t>(EightDigits(w));
       field->type = FieldType::kInteger;

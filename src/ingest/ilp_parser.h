@@ -77,6 +77,9 @@ struct ParsedLine {
   bool has_time = false;
   int64_t time_us = 0;  // converted from the precision to microseconds, rounding toward -inf
   int64_t line_no = 0;  // 1-based: the line the point starts on
+  // The measurement and tag set as written, escapes included (a view into the input): points
+  // with equal series bytes have the same measurement and tags (a cache key for writers).
+  std::string_view series;
 };
 
 // message is "unable to parse '<line>': <reason>", the line cut to 256 bytes ("..." added)

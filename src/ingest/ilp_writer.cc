@@ -18,6 +18,9 @@ struct IlpWriter::TableState {
   // key order, so most keys resolve by one comparison.
   std::vector<std::string> last_keys;
   std::vector<int> last_cols;
+  // Series (measurement and tag set bytes) seen since the builder began -> the dictionary codes
+  // of its tag values in line order: a repeated series appends codes with no string lookups.
+  std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>> series;
 };
 
 namespace {
@@ -155,6 +158,7 @@ Status IlpWriter::Reload(TableState* t, std::shared_ptr<const storage::TableDef>
   }
   t->last_keys.clear();
   t->last_cols.clear();
+  t->series.clear();
   return Status::OK();
 }
 
@@ -306,9 +310,18 @@ Result<int64_t> IlpWriter::Append(const ParsedBatch& batch, int64_t now_us,
       b->AppendInt(time_col, time);
     }
     filled_[static_cast<size_t>(time_col)] = stamp_;
+    auto known = t->series.find(line.series);
+    if (known == t->series.end()) {
+      std::vector<int32_t> codes;
+      for (const Slot& s : slots_) {
+        if (s.is_tag) codes.push_back(b->Intern(s.col, batch.tags[s.index].value));
+      }
+      known = t->series.emplace(std::string(line.series), std::move(codes)).first;
+    }
+    const int32_t* code = known->second.data();
     for (const Slot& s : slots_) {
       if (s.is_tag) {
-        b->AppendString(s.col, batch.tags[s.index].value);
+        b->AppendCode(s.col, *code++);
       } else {
         AppendField(b, s.col, batch.fields[s.index],
                     t->def->columns[static_cast<size_t>(s.col)].type);
@@ -327,6 +340,7 @@ Status IlpWriter::FlushTable(TableState* t) {
   if (t->builder == nullptr || t->builder->num_rows() == 0) return Status::OK();
   const int64_t rows = t->builder->num_rows();
   pending_rows_ -= rows;
+  t->series.clear();  // the codes were the finished batch's
   OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, t->builder->Finish());
   for (int attempt = 0;; ++attempt) {
     auto def = db_->FindTable(t->name);

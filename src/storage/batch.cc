@@ -78,16 +78,23 @@ void BatchBuilder::AppendDouble(int col, double v) {
   }
 }
 
-void BatchBuilder::AppendString(int col, std::string_view v) {
+int32_t BatchBuilder::Intern(int col, std::string_view v) {
+  Column& c = columns_[col];
+  if (auto it = c.codes.find(v); it != c.codes.end()) return it->second;
+  auto it = c.codes.emplace(std::string(v), static_cast<int32_t>(c.strings.size())).first;
+  c.strings.push_back(it->first);
+  return it->second;
+}
+
+void BatchBuilder::AppendCode(int col, int32_t code) {
   Column& c = columns_[col];
   c.valid.push_back(1);
-  auto [it, inserted] = c.codes.try_emplace(std::string(v), static_cast<int32_t>(c.strings.size()));
-  if (inserted) c.strings.push_back(it->first);
-  int32_t code = it->second;
   size_t at = c.values.size();
   c.values.resize(at + 4);
   std::memcpy(&c.values[at], &code, 4);
 }
+
+void BatchBuilder::AppendString(int col, std::string_view v) { AppendCode(col, Intern(col, v)); }
 
 Result<arrow::RecordBatch> BatchBuilder::Finish() {
   arrow::RecordBatch batch;

@@ -12,6 +12,7 @@
 #ifndef OMENDB_STORAGE_BATCH_H_
 #define OMENDB_STORAGE_BATCH_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ class BatchBuilder {
   void AppendInt(int col, int64_t v);
   void AppendDouble(int col, double v);
   void AppendString(int col, std::string_view v);
+  // The code of v in string column col's batch dictionary (added when new), and appending a
+  // value by its code: a writer that sees the same strings again can skip the lookup.
+  // REQUIRES: code came from Intern(col, ...) since the last Finish.
+  int32_t Intern(int col, std::string_view v);
+  void AppendCode(int col, int32_t code);
 
   int64_t num_rows() const;
   const arrow::Schema& schema() const { return *schema_; }
@@ -42,10 +48,14 @@ class BatchBuilder {
   Result<arrow::RecordBatch> Finish();
 
  private:
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+  };
   struct Column {
     std::vector<uint8_t> valid;  // one byte per row
     std::vector<uint8_t> values;
-    std::unordered_map<std::string, int32_t> codes;
+    std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>> codes;
     std::vector<std::string_view> strings;  // views of codes' keys (stable in unordered_map)
     int64_t nulls = 0;
   };
