@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "common/datetime.h"
@@ -105,7 +106,10 @@ struct HttpServer::Impl {
   void Unauthorized(httplib::Response& res) const;
   void Query(const httplib::Request& req, httplib::Response& res);
   enum class Api { kV1, kV2, kV3 };
-  void Write(const httplib::Request& req, httplib::Response& res, Api api);
+  // The body is read here, not by httplib: its form-urlencoded limit (8 KiB) would refuse what
+  // curl --data-binary sends with its default Content-Type.
+  void Write(const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& reader, Api api);
 };
 
 bool HttpServer::Impl::Authorized(const httplib::Request& req) const {
@@ -261,7 +265,8 @@ void HttpServer::Impl::Query(const httplib::Request& req, httplib::Response& res
   res.set_content(std::move(out), "application/json");
 }
 
-void HttpServer::Impl::Write(const httplib::Request& req, httplib::Response& res, Api api) {
+void HttpServer::Impl::Write(const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& reader, Api api) {
   auto error = [&](int status, const std::string& code, const std::string& message) {
     res.status = status;
     if (api == Api::kV1) {
@@ -272,6 +277,23 @@ void HttpServer::Impl::Write(const httplib::Request& req, httplib::Response& res
     }
   };
   if (!Authorized(req)) return Unauthorized(res);
+  std::string body;
+  bool too_large = req.has_header("Content-Length") &&
+                   std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) >
+                       options.max_body_bytes;
+  if (!too_large)
+    reader([&](const char* data, size_t n) {
+      if (body.size() + n > options.max_body_bytes) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    });
+  if (too_large) {
+    return error(413, "request too large",
+                 "the body is larger than " + std::to_string(options.max_body_bytes) + " bytes");
+  }
   std::string precision = req.get_param_value("precision");
   if (api == Api::kV3) {  // v3 spells them out
     if (precision == "auto" || precision == "nanosecond") precision = "ns";
@@ -282,7 +304,7 @@ void HttpServer::Impl::Write(const httplib::Request& req, httplib::Response& res
   auto p = ingest::ParsePrecision(precision);
   if (!p.ok()) return error(400, "invalid", std::string(p.status().message()));
   ingest::ParsedBatch batch;
-  ingest::ParseLines(req.body, *p, /*final=*/true, 1, &batch);
+  ingest::ParseLines(body, *p, /*final=*/true, 1, &batch);
   std::vector<ingest::LineError> errors = std::move(batch.errors);
   batch.errors.clear();
   if (batch.lines.empty() && errors.empty()) {
@@ -367,15 +389,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options)
   auto query = [s](const httplib::Request& req, httplib::Response& res) { s->Query(req, res); };
   h.Get("/query", query);
   h.Post("/query", query);
-  h.Post("/write", [s](const httplib::Request& req, httplib::Response& res) {
-    s->Write(req, res, Impl::Api::kV1);
-  });
-  h.Post("/api/v2/write", [s](const httplib::Request& req, httplib::Response& res) {
-    s->Write(req, res, Impl::Api::kV2);
-  });
-  h.Post("/api/v3/write_lp", [s](const httplib::Request& req, httplib::Response& res) {
-    s->Write(req, res, Impl::Api::kV3);
-  });
+  h.Post("/write",
+         [s](const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& reader) { s->Write(req, res, reader, Impl::Api::kV1); });
+  h.Post("/api/v2/write",
+         [s](const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& reader) { s->Write(req, res, reader, Impl::Api::kV2); });
+  h.Post("/api/v3/write_lp",
+         [s](const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& reader) { s->Write(req, res, reader, Impl::Api::kV3); });
   h.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
     std::string msg = res.status == 413   ? "request body too large"
