@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -367,6 +368,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options)
   Impl* s = impl.get();
   httplib::Server& h = impl->http;
   h.set_payload_max_length(s->options.max_body_bytes);
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second server on the
+  // same port would bind too and share it silently.
+  h.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   h.Get("/health", [s](const httplib::Request&, httplib::Response& res) {
     const auto up = std::chrono::duration_cast<std::chrono::seconds>(
                         std::chrono::steady_clock::now() - s->started)
@@ -415,6 +422,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options)
   }
   impl->port = bound;
   impl->thread = std::thread([s] { s->http.listen_after_bind(); });
+  // Serving once Start returns, so that Stop() always finds a loop to end.
+  for (int i = 0; i < 5000 && !s->http.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 

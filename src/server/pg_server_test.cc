@@ -205,6 +205,15 @@ TEST_F(PgServerTest, ScramSimpleAndExtendedQueries) {
   EXPECT_EQ(PQtransactionStatus(c), PQTRANS_INTRANS);
   PQclear(PQexec(c, "COMMIT"));
   EXPECT_EQ(PQtransactionStatus(c), PQTRANS_IDLE);
+  // A syntax error fails the block as any other error does (25P02 until ROLLBACK).
+  PQclear(PQexec(c, "BEGIN"));
+  PQclear(PQexec(c, "SELEC 1"));
+  EXPECT_EQ(PQtransactionStatus(c), PQTRANS_INERROR);
+  r = PQexec(c, "SELECT 1");
+  EXPECT_EQ(State(r), "25P02");
+  PQclear(r);
+  PQclear(PQexec(c, "ROLLBACK"));
+  EXPECT_EQ(PQtransactionStatus(c), PQTRANS_IDLE);
   PQfinish(c);
 }
 

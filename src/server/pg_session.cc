@@ -380,6 +380,7 @@ void PgSession::SendReady(std::string* out) {
 }
 
 void PgSession::SendError(const Status& s, std::string* out, bool fatal) {
+  engine_->FailBlock();  // as PostgreSQL: any error inside BEGIN aborts the block
   if (config_->metrics != nullptr) config_->metrics->CountError(s.SqlState());
   MessageWriter w(out);
   w.Begin('E');

@@ -66,11 +66,17 @@ class SqlEngine {
   Result<std::string> ArrowStream(const Statement& st);
 
   SessionSettings& settings() { return settings_; }
+  // The options every statement runs with (the server sets backend_pid once it is known).
+  QueryOptions& options() { return options_; }
   const SessionSettings& settings() const { return settings_; }
   // PostgreSQL's ReadyForQuery status: 'I' idle, 'T' in a BEGIN block, 'E' in a failed block
   // (statements other than COMMIT/ROLLBACK fail with 25P02 until it ends). Every statement
   // still commits on its own: a block groups nothing and ROLLBACK undoes nothing.
   char transaction_status() const { return txn_status_; }
+  // An error outside the engine (a syntax error, a protocol error) fails a BEGIN block too.
+  void FailBlock() {
+    if (txn_status_ == 'T') txn_status_ = 'E';
+  }
 
  private:
   Result<QueryResult> Dispatch(const Statement& st, const QueryOptions& options);

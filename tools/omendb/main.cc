@@ -184,6 +184,13 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   }
   omen::storage::StorageOptions options;
   options.sync = sync;
+  // Block the stop signals in every thread (the database's background thread included, so
+  // block before opening it); this one waits for them.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   auto db = omen::storage::Database::Open(data, options);
   if (!db.ok()) return Fail(db.status());
   omen::server::PgServerOptions so;
@@ -206,12 +213,6 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   so.session.auth.verifier = *verifier;
   omen::server::Metrics metrics;
   so.session.metrics = &metrics;
-  // Block the stop signals in every thread; this one waits for them.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   std::unique_ptr<omen::server::PgServer> pg;
   std::unique_ptr<omen::server::HttpServer> http;
   std::unique_ptr<omen::server::IlpServer> ilp;
@@ -225,9 +226,6 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
     (void)(*db)->Close();
     return Fail(s);
   };
-  auto started = omen::server::PgServer::Start(so);
-  if (!started.ok()) return fail_start(started.status());
-  pg = std::move(*started);
   if (f.http_port > 0) {
     omen::server::HttpServerOptions ho;
     ho.listen = f.listen;
@@ -254,6 +252,10 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
     if (!i.ok()) return fail_start(i.status());
     ilp = std::move(*i);
   }
+  // The PG port last: clients that reach it find every other endpoint up.
+  auto started = omen::server::PgServer::Start(so);
+  if (!started.ok()) return fail_start(started.status());
+  pg = std::move(*started);
   const std::string http_port = http != nullptr ? std::to_string(http->port()) : "off";
   const std::string ilp_port = ilp != nullptr ? std::to_string(ilp->port()) : "off";
   omen::Log(LogLevel::kInfo, "omendb serve: data=%s listen=%s pg=%d http=%s ilp=%s auth=%s user=%s",
