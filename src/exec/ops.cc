@@ -174,6 +174,9 @@ Result<Vector> ComputeWindow(const Chunk& in, const WindowSpec& w) {
   std::vector<int> order_cols;
   for (const SortKey& k : w.order) order_cols.push_back(k.col);
 
+  constexpr int64_t kCheckEvery = 1 << 16;
+  int64_t work = 0;
+  if (w.check) OMEN_RETURN_IF_ERROR(w.check());  // after the sort
   int64_t p0 = 0;
   while (p0 < n) {
     int64_t p1 = p0 + 1;
@@ -193,6 +196,12 @@ Result<Vector> ComputeWindow(const Chunk& in, const WindowSpec& w) {
     }
     int64_t rank = 0, dense = 0;
     for (int64_t k = 0; k < len; ++k) {
+      // Frames make the work up to rows x frame: check for cancellation by work done.
+      work += 1 + (w.rows_frame ? std::min<int64_t>(len, w.preceding < 0 ? len : w.preceding) : 0);
+      if (work >= kCheckEvery && w.check) {
+        work = 0;
+        OMEN_RETURN_IF_ERROR(w.check());
+      }
       const uint32_t row = idx[p0 + k];
       Value& out = result[row];
       const bool new_peer = k == 0 || !RowsEqual(in, order_cols, idx[p0 + k - 1], row);

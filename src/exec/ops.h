@@ -10,6 +10,7 @@
 #ifndef OMENDB_EXEC_OPS_H_
 #define OMENDB_EXEC_OPS_H_
 
+#include <functional>
 #include <vector>
 
 #include "exec/types.h"
@@ -63,6 +64,9 @@ struct WindowSpec {
   bool rows_frame = false;
   int64_t preceding = -1;
   int64_t following = 0;
+  // Called now and then (every few thousand rows of work); an error stops the computation
+  // with it (query cancellation and statement_timeout). Optional.
+  std::function<Status()> check;
 };
 
 Result<Vector> ComputeWindow(const Chunk& in, const WindowSpec& w);

@@ -539,12 +539,22 @@ inline bool MatchesTemplate(const KeyTemplates& t, size_t i, const char* p, cons
   if (key == nullptr) {
     return false;
   }
-#if defined(__SSE2__)
-  if (len < 16 && end - p >= 16) {  // key + 16 <= p + 16 <= end: both loads are in the input
+  // Vector compares of the key and its '=' (len + 1 bytes). key + 32 <= p + 32 <= end: the
+  // loads stay in the input.
+#if defined(__AVX2__)
+  if (len < 32 && end - p >= 32) {
+    const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(key));
+    const auto eq = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(a, b)));
+    const uint32_t need = static_cast<uint32_t>((UINT64_C(2) << len) - 1);
+    return (eq & need) == need;
+  }
+#elif defined(__SSE2__)
+  if (len < 16 && end - p >= 16) {
     const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key));
     const auto eq = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)));
-    const unsigned need = (2u << len) - 1;  // the key's bytes and its '='
+    const unsigned need = (2u << len) - 1;
     return (eq & need) == need;
   }
 #endif
@@ -642,6 +652,9 @@ class LineParser {
   ParsedBatch* const out_;
 
   int64_t string_newlines_ = 0;  // '\n' bytes inside string values of the current line
+  // A point has been parsed: the templates hold the keys of the last one (a line that fails
+  // leaves them as they were).
+  bool previous_ok_ = false;
   const char* error_pos_ = nullptr;
   std::string error_reason_;
   std::vector<uint32_t> scratch_;
@@ -846,6 +859,8 @@ LineParser::Outcome LineParser::ParsePoint(const char* line_start, const char* p
     return fail();
   }
   // Keys that all equal the last checked line's keys need no duplicate check.
+  const bool keys_as_previous = tags_as_before && n_tags == tag_keys_.size && fields_as_before &&
+                                n_fields == field_keys_.size && previous_ok_;
   if (!(tags_as_before && n_tags == tag_keys_.size) && !CheckDuplicateTags(tag_mark, line_end)) {
     return fail();
   }
@@ -863,6 +878,8 @@ LineParser::Outcome LineParser::ParsePoint(const char* line_start, const char* p
   out_line.time_us = line.time_us;
   out_line.line_no = line_no;
   out_line.series = line.series;
+  out_line.keys_as_previous = keys_as_previous;
+  previous_ok_ = true;
   *next = p;
   *newlines = terminators + string_newlines_;
   return Outcome::kOk;
@@ -871,6 +888,7 @@ LineParser::Outcome LineParser::ParsePoint(const char* line_start, const char* p
 LineParser::Outcome LineParser::FinishError(const char* line_start, int64_t line_no,
                                             size_t tag_mark, size_t field_mark, const char** next,
                                             int64_t* newlines) {
+  previous_ok_ = false;  // the templates may now hold this line's keys
   out_->tags.resize(tag_mark);
   out_->fields.resize(field_mark);
   const auto* nl = static_cast<const char*>(std::memchr(error_pos_, '\n', end_ - error_pos_));

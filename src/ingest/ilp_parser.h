@@ -80,6 +80,9 @@ struct ParsedLine {
   // The measurement and tag set as written, escapes included (a view into the input): points
   // with equal series bytes have the same measurement and tags (a cache key for writers).
   std::string_view series;
+  // True when the point's tag and field keys are those of the previous point of the same
+  // ParseLines call, in the same order (a writer may reuse what it resolved for that one).
+  bool keys_as_previous = false;
 };
 
 // message is "unable to parse '<line>': <reason>", the line cut to 256 bytes ("..." added)

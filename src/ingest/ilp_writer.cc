@@ -159,6 +159,7 @@ Status IlpWriter::Reload(TableState* t, std::shared_ptr<const storage::TableDef>
   t->last_keys.clear();
   t->last_cols.clear();
   t->series.clear();
+  resolved_ = nullptr;
   return Status::OK();
 }
 
@@ -195,6 +196,15 @@ Result<std::string> IlpWriter::Resolve(TableState* t, const ParsedBatch& batch,
                                        const ParsedLine& line) {
   const uint32_t ntags = line.tag_end - line.tag_begin;
   const uint32_t n = ntags + (line.field_end - line.field_begin);
+  if (line.keys_as_previous && resolved_ == t && slots_.size() == n) {
+    // The keys of the previous point, resolved against this table's current schema: only the
+    // value positions change.
+    for (uint32_t k = 0; k < n; ++k) {
+      slots_[k].index = k < ntags ? line.tag_begin + k : line.field_begin + (k - ntags);
+    }
+    return CheckSlots(t, batch);
+  }
+  resolved_ = nullptr;
   slots_.resize(n);
   for (uint32_t k = 0; k < n; ++k) {
     const bool is_tag = k < ntags;
@@ -238,6 +248,11 @@ Result<std::string> IlpWriter::Resolve(TableState* t, const ParsedBatch& batch,
       return std::string("the key \"time\" is reserved for the timestamp");
     }
   }
+  resolved_ = t;
+  return CheckSlots(t, batch);
+}
+
+std::string IlpWriter::CheckSlots(TableState* t, const ParsedBatch& batch) {
   // Types, duplicates across tags and fields, required columns.
   ++stamp_;
   if (stamp_ == 0) {

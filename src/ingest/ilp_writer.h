@@ -71,13 +71,17 @@ class IlpWriter {
   // Resolves the line's keys to columns (adding columns when needed). A message when the line
   // cannot be written to the table; empty when it can.
   Result<std::string> Resolve(TableState* t, const ParsedBatch& batch, const ParsedLine& line);
+  // The checks of resolved slots_ against the line's values: a message when the line cannot
+  // be written; empty when it can (and filled_ stamped with the line's columns).
+  std::string CheckSlots(TableState* t, const ParsedBatch& batch);
   Status Reload(TableState* t, std::shared_ptr<const storage::TableDef> def);
   Status FlushTable(TableState* t);
 
   storage::Database* db_;
   std::unordered_map<std::string, std::unique_ptr<TableState>, StringHash, std::equal_to<>> tables_;
-  std::vector<Slot> slots_;       // the current line's resolved keys
-  std::vector<uint32_t> filled_;  // per column: the line stamp that filled it
+  std::vector<Slot> slots_;         // the current line's resolved keys
+  TableState* resolved_ = nullptr;  // slots_ hold a full resolution of keys for this table
+  std::vector<uint32_t> filled_;    // per column: the line stamp that filled it
   uint32_t stamp_ = 0;
   int64_t pending_rows_ = 0;
   std::map<std::string, int64_t> written_;

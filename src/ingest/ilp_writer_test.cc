@@ -140,6 +140,46 @@ TEST_F(IlpWriterTest, BadLinesAreRejectedAndTheRestKept) {
   EXPECT_EQ(Row(r, 4), (std::vector<std::string>{"NULL", "5"}));
 }
 
+TEST_F(IlpWriterTest, RepeatedKeysReuseTheirResolution) {
+  ParsedBatch batch;
+  const std::string text =
+      "m,t=a v=1i 1000\n"
+      "m,t=b v=2.5 2000\n"  // same keys, a float for the bigint column: rejected
+      "m,t=c v=3i 3000\n"
+      "m,t=x v=1i,v=2.5 3500\n"  // a parse error (one field, two types) between equal keys
+      "m,t=d v=4i 4000\n"
+      "m,t=e,u=x v=5i 5000\n"  // a new tag: a column is added mid-batch
+      "m,t=f,u=y v=6i 6000\n"
+      "n,t=g,u=q v=7i 7000\n"  // the same keys in another measurement
+      "m,t=h,u=z v=8i 8000\n";
+  ParseLines(text, Precision::kNanoseconds, true, 1, &batch);
+  ASSERT_EQ(batch.lines.size(), 8u);
+  EXPECT_FALSE(batch.lines[0].keys_as_previous);
+  EXPECT_TRUE(batch.lines[1].keys_as_previous);
+  EXPECT_TRUE(batch.lines[2].keys_as_previous);
+  EXPECT_FALSE(batch.lines[3].keys_as_previous);  // after a failed line: no claim
+  EXPECT_FALSE(batch.lines[4].keys_as_previous);
+  EXPECT_TRUE(batch.lines[5].keys_as_previous);
+  EXPECT_TRUE(batch.lines[6].keys_as_previous);  // other measurement, same keys
+  std::vector<LineError> errors = std::move(batch.errors);
+  IlpWriter w(db_.get());
+  ASSERT_TRUE(w.Append(batch, 0, &errors).ok());
+  ASSERT_TRUE(w.Flush().ok());
+  std::vector<int64_t> lines;
+  for (const auto& e : errors) lines.push_back(e.line_no);
+  std::sort(lines.begin(), lines.end());
+  EXPECT_EQ(lines, (std::vector<int64_t>{2, 4}));
+  auto r = Query("SELECT t, u, v FROM m ORDER BY time");
+  ASSERT_EQ(r.rows.size(), 6u);
+  EXPECT_EQ(Row(r, 0), (std::vector<std::string>{"a", "NULL", "1"}));
+  EXPECT_EQ(Row(r, 2), (std::vector<std::string>{"d", "NULL", "4"}));
+  EXPECT_EQ(Row(r, 3), (std::vector<std::string>{"e", "x", "5"}));
+  EXPECT_EQ(Row(r, 5), (std::vector<std::string>{"h", "z", "8"}));
+  r = Query("SELECT t, u, v FROM n");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(Row(r, 0), (std::vector<std::string>{"g", "q", "7"}));
+}
+
 TEST_F(IlpWriterTest, SqlTablesAndNotNullColumns) {
   Query("CREATE TABLE s (ts TIMESTAMPTZ NOT NULL, dev TEXT NOT NULL, v INTEGER)");
   auto errors = Write(

@@ -2735,6 +2735,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         key.col = c;
         sp.order.push_back(key);
       }
+      sp.check = [this] { return CheckCancel(); };
       OMEN_ASSIGN_OR_RETURN(Vector v, exec::ComputeWindow(in, sp));
       base.cols.push_back(std::move(v));
     }
