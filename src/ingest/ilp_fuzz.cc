@@ -34,6 +34,7 @@ std::string Describe(const ParsedBatch& b) {
     Check(l.tag_begin <= l.tag_end && l.tag_end <= b.tags.size());
     Check(l.field_begin < l.field_end && l.field_end <= b.fields.size());
     Check(!l.measurement.empty());
+    Check(l.series.size() >= l.measurement.size());
     out += std::to_string(l.line_no) + ":" + std::string(l.measurement);
     for (uint32_t i = l.tag_begin; i < l.tag_end; ++i) {
       Check(!b.tags[i].key.empty() && !b.tags[i].value.empty());
@@ -82,6 +83,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ParsedBatch whole;
   Check(omen::ingest::ParseLines(in, precision, true, 1, &whole) == in.size());
   const std::string want = Describe(whole);
+  // keys_as_previous promises the previous point's tag and field keys, in order.
+  for (size_t i = 0; i < whole.lines.size(); ++i) {
+    const ParsedLine& l = whole.lines[i];
+    if (!l.keys_as_previous) {
+      continue;
+    }
+    Check(i > 0);
+    const ParsedLine& prev = whole.lines[i - 1];
+    Check(l.tag_end - l.tag_begin == prev.tag_end - prev.tag_begin);
+    Check(l.field_end - l.field_begin == prev.field_end - prev.field_begin);
+    for (uint32_t k = 0; k < l.tag_end - l.tag_begin; ++k) {
+      Check(whole.tags[l.tag_begin + k].key == whole.tags[prev.tag_begin + k].key);
+    }
+    for (uint32_t k = 0; k < l.field_end - l.field_begin; ++k) {
+      Check(whole.fields[l.field_begin + k].key == whole.fields[prev.field_begin + k].key);
+    }
+  }
 
   const size_t cut = in.empty() ? 0 : (data[0] / 6u) * 7919u % (in.size() + 1);
   ParsedBatch split;

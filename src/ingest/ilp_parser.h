@@ -18,14 +18,15 @@
 //   - Field values: float ("1", "-1.5", "1e9", "1.", ".5"; IEEE-754 double, out of range is
 //     an error), integer "12i" (int64), unsigned "12u" (uint64), boolean (t T true True TRUE
 //     f F false False FALSE), string "..." where "\"" and "\\" are the only escapes. A
-//     string may hold any byte but NUL, raw newlines included, up to 64 KiB once unescaped.
+//     string may hold any character but NUL, raw newlines included, up to 64 KiB once
+//     unescaped.
 //   - A repeated field key: the last value wins when the types agree (earlier ones are
 //     dropped from the line); differing types make the line an error (InfluxDB's rule).
 //   - Timestamp: optional; an integer in [-9223372036854775806, 9223372036854775806] in the
 //     given precision, converted to microseconds rounding toward -infinity (an overflow is
 //     an error). Anything but spaces after it is an error.
 //   - Names, keys and values must be valid UTF-8 without control bytes (0x00-0x1f, 0x7f;
-//     string field values may hold any byte but NUL).
+//     string field values may hold any control byte but NUL).
 // Not checked here (the consumer's business): InfluxDB's reserved "_" prefix and "time"
 // key, and a tag and a field with the same key.
 //

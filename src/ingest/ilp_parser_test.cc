@@ -99,12 +99,26 @@ std::string ErrorOf(std::string_view text, Precision precision = Precision::kNan
   return at == std::string::npos ? m : m.substr(at + 3);
 }
 
-// The first field of the one point of `text`.
-Field FirstField(std::string_view text) {
+// The first field of the one point of `text`, with copies of its strings (the views die
+// with the batch).
+struct OwnedField {
+  std::string key;
+  FieldType type = FieldType::kFloat;
+  double f = 0;
+  int64_t i = 0;
+  uint64_t u = 0;
+  bool b = false;
+  std::string s;
+};
+OwnedField FirstField(std::string_view text) {
   ParsedBatch b = Parse(text);
   EXPECT_EQ(b.lines.size(), 1u) << text << (b.errors.empty() ? "" : b.errors[0].message);
   EXPECT_FALSE(b.fields.empty());
-  return b.fields.empty() ? Field{} : b.fields[0];
+  if (b.fields.empty()) {
+    return OwnedField{};
+  }
+  const Field& f = b.fields[0];
+  return OwnedField{std::string(f.key), f.type, f.f, f.i, f.u, f.b, std::string(f.s)};
 }
 
 bool PointsInto(std::string_view view, std::string_view input) {
@@ -116,11 +130,16 @@ TEST(IlpPrecision, Spellings) {
     const char* text;
     Precision want;
   } cases[] = {
-      {"", Precision::kNanoseconds},        {"ns", Precision::kNanoseconds},
-      {"n", Precision::kNanoseconds},       {"us", Precision::kMicroseconds},
-      {"u", Precision::kMicroseconds},      {"\xC2\xB5s", Precision::kMicroseconds},
-      {"\xCE\xBCs", Precision::kMicroseconds}, {"ms", Precision::kMilliseconds},
-      {"s", Precision::kSeconds},           {"m", Precision::kMinutes},
+      {"", Precision::kNanoseconds},
+      {"ns", Precision::kNanoseconds},
+      {"n", Precision::kNanoseconds},
+      {"us", Precision::kMicroseconds},
+      {"u", Precision::kMicroseconds},
+      {"\xC2\xB5s", Precision::kMicroseconds},
+      {"\xCE\xBCs", Precision::kMicroseconds},
+      {"ms", Precision::kMilliseconds},
+      {"s", Precision::kSeconds},
+      {"m", Precision::kMinutes},
       {"h", Precision::kHours},
   };
   for (const Case& c : cases) {
@@ -247,12 +266,13 @@ TEST(IlpParser, Floats) {
     const char* value;
     double want;
   } cases[] = {
-      {"1", 1.0},      {"-1.5", -1.5},  {"1e9", 1e9},        {"1E-3", 1e-3},  {".5", 0.5},
-      {"5.", 5.0},     {"-.5", -0.5},   {"1.5e+3", 1500.0},  {"0", 0.0},      {"007", 7.0},
-      {"1.0", 1.0},    {"-1.234456e+78", -1.234456e+78},     {"1e-400", 0.0},
+      {"1", 1.0},      {"-1.5", -1.5}, {"1e9", 1e9},  {"1E-3", 1e-3},
+      {".5", 0.5},     {"5.", 5.0},    {"-.5", -0.5}, {"1.5e+3", 1500.0},
+      {"0", 0.0},      {"007", 7.0},   {"1.0", 1.0},  {"-1.234456e+78", -1.234456e+78},
+      {"1e-400", 0.0},
   };
   for (const Case& c : cases) {
-    const Field f = FirstField(std::string("m v=") + c.value);
+    const OwnedField f = FirstField(std::string("m v=") + c.value);
     EXPECT_EQ(f.type, FieldType::kFloat) << c.value;
     EXPECT_EQ(f.f, c.want) << c.value;
   }
@@ -260,8 +280,8 @@ TEST(IlpParser, Floats) {
   EXPECT_EQ(FirstField("m v=" + dbl_max).f, std::numeric_limits<double>::max());
   EXPECT_EQ(ErrorOf("m v=" + dbl_max + "0"), "float value out of range");
   EXPECT_TRUE(std::signbit(FirstField("m v=-0").f));
-  for (const char* bad : {"1.2.3", "1e", "1e+", "-", ".", "-.", "1x", "0x10", "--1", "1..",
-                          "-inf", "1 .5", "1e5.5", "1_000"}) {
+  for (const char* bad : {"1.2.3", "1e", "1e+", "-", ".", "-.", "1x", "0x10", "--1", "1..", "-inf",
+                          "1 .5", "1e5.5", "1_000"}) {
     const std::string text = std::string("m v=") + bad;
     const std::string err = ErrorOf(text);
     EXPECT_TRUE(err == "invalid number" || err == "bad timestamp") << text << ": " << err;
@@ -310,12 +330,12 @@ TEST(IlpParser, Unsigned) {
 
 TEST(IlpParser, Booleans) {
   for (const char* t : {"t", "T", "true", "True", "TRUE"}) {
-    const Field f = FirstField(std::string("m v=") + t);
+    const OwnedField f = FirstField(std::string("m v=") + t);
     EXPECT_EQ(f.type, FieldType::kBoolean) << t;
     EXPECT_TRUE(f.b) << t;
   }
   for (const char* t : {"f", "F", "false", "False", "FALSE"}) {
-    const Field f = FirstField(std::string("m v=") + t + " 5");
+    const OwnedField f = FirstField(std::string("m v=") + t + " 5");
     EXPECT_EQ(f.type, FieldType::kBoolean) << t;
     EXPECT_FALSE(f.b) << t;
   }
@@ -478,6 +498,14 @@ TEST(IlpParser, MissingParts) {
   EXPECT_EQ(ErrorOf("cpu value"), "invalid field format");
   EXPECT_EQ(ErrorOf("cpu value 1"), "invalid field format");
   EXPECT_EQ(ErrorOf("cpu v=1,w"), "invalid field format");
+  // A backslash at the end of the input (or of the line) escapes nothing.
+  EXPECT_EQ(ErrorOf("cpu\\"), "missing fields");
+  EXPECT_EQ(ErrorOf("cpu,host=a\\"), "missing fields");
+  EXPECT_EQ(ErrorOf("cpu,host\\"), "missing tag value");
+  EXPECT_EQ(ErrorOf("cpu v\\"), "invalid field format");
+  EXPECT_EQ(ErrorOf("cpu v=1i\\"), "invalid number");
+  EXPECT_EQ(Describe(Parse("cpu,host=a\\\nm v=1i")),
+            "L2 m v=i:1\nE1 unable to parse 'cpu,host=a\\': missing fields\n");
   // The whole message, InfluxDB style.
   ParsedBatch b = Parse("cpu,host=a value=\n");
   ASSERT_EQ(b.errors.size(), 1u);
@@ -508,7 +536,8 @@ TEST(IlpParser, DuplicateFieldsLastValueWins) {
   for (int i = 0; i < 40; ++i) {
     many += "f" + std::to_string(i) + "=" + std::to_string(i) + "i,";
   }
-  ParsedBatch b = Parse(many + "f3=100i,f39=7i");
+  const std::string input = many + "f3=100i,f39=7i";
+  ParsedBatch b = Parse(input);
   ASSERT_EQ(b.lines.size(), 1u);
   EXPECT_EQ(b.lines[0].field_end - b.lines[0].field_begin, 40u);
   for (const Field& f : b.fields) {
@@ -527,12 +556,12 @@ TEST(IlpParser, DuplicateFieldsLastValueWins) {
 TEST(IlpParser, RepeatedKeysStillChecked) {
   const std::string input =
       "m,a=1,b=2 v=1i,w=2i\n"
-      "m,a=1,b=2 v=1i,w=2i\n"          // the same keys
-      "m,a=1,b=2,a=3 v=1i,w=2i\n"      // one more tag, a repeat
-      "m,a=1,a=2 v=1i,w=2i\n"          // same count, second differs
-      "m,ab=1,b=2 v=1i,w=2i\n"         // a longer first key (prefix of the template)
-      "m,a=1,b=2 v=1i,v=2i\n"          // a repeated field
-      "m,a=1,b=2 v=1i,w=2i,v=3\n"      // a repeated field of another type
+      "m,a=1,b=2 v=1i,w=2i\n"      // the same keys
+      "m,a=1,b=2,a=3 v=1i,w=2i\n"  // one more tag, a repeat
+      "m,a=1,a=2 v=1i,w=2i\n"      // same count, second differs
+      "m,ab=1,b=2 v=1i,w=2i\n"     // a longer first key (prefix of the template)
+      "m,a=1,b=2 v=1i,v=2i\n"      // a repeated field
+      "m,a=1,b=2 v=1i,w=2i,v=3\n"  // a repeated field of another type
       "m,a=1,b=2 v=1i,w=2i\n"
       "m,a\\ =1,b=2 v\\,=1i,w=2i\n"  // escaped keys (copies) cannot serve as templates
       "m,a\\ =1,b=2 v\\,=1i,w=2i\n"
@@ -607,7 +636,8 @@ TEST(IlpParser, ControlAndNulBytes) {
   EXPECT_EQ(ErrorOf("m\tx v=1"s), "invalid character '\\t' in measurement");
   EXPECT_EQ(ErrorOf("m,k=\x7f v=1"s), "invalid character '\\x7f' in tag value");
   // The bad line is reported with its bytes escaped and the next line parses.
-  ParsedBatch b = Parse("m\0\x01 v=1\nm v=2i\n"s);
+  const std::string input = "m\0\x01 v=1\nm v=2i\n"s;
+  ParsedBatch b = Parse(input);
   ASSERT_EQ(b.errors.size(), 1u);
   EXPECT_EQ(b.errors[0].message,
             "unable to parse 'm\\x00\\x01 v=1': invalid character '\\x00' in measurement");
@@ -618,10 +648,10 @@ TEST(IlpParser, Utf8) {
   EXPECT_EQ(One("caf\xC3\xA9,l\xC3\xA4nd=\xE6\x97\xA5 \xF0\x9F\x98\x80=1i"),
             "L1 caf\xC3\xA9,l\xC3\xA4nd=\xE6\x97\xA5 \xF0\x9F\x98\x80=i:1\n");
   EXPECT_EQ(ErrorOf("m\xFF v=1"), "invalid UTF-8 in measurement");
-  EXPECT_EQ(ErrorOf("m,k\xC0\xAF=v v=1"), "invalid UTF-8 in tag key");  // overlong
+  EXPECT_EQ(ErrorOf("m,k\xC0\xAF=v v=1"), "invalid UTF-8 in tag key");       // overlong
   EXPECT_EQ(ErrorOf("m,k=\xED\xA0\x80 v=1"), "invalid UTF-8 in tag value");  // surrogate
   EXPECT_EQ(ErrorOf("m \xF4\x90\x80\x80=1"), "invalid UTF-8 in field key");  // > U+10FFFF
-  EXPECT_EQ(ErrorOf("m,k=\xE6\x97 v=1"), "invalid UTF-8 in tag value");     // truncated
+  EXPECT_EQ(ErrorOf("m,k=\xE6\x97 v=1"), "invalid UTF-8 in tag value");      // truncated
   // Error messages stay valid UTF-8.
   ParsedBatch b = Parse("m\xFF v=1");
   ASSERT_EQ(b.errors.size(), 1u);
@@ -727,8 +757,8 @@ TEST(IlpParser, SplitAtEveryOffsetMatchesOneShot) {
     ASSERT_LE(n, cut);
     ASSERT_TRUE(n == 0 || input[n - 1] == '\n') << cut;
     const int64_t next_line = 1 + std::count(input.begin(), input.begin() + n, '\n');
-    const size_t m = ParseLines(std::string_view(input).substr(n), Precision::kNanoseconds,
-                                true, next_line, &b);
+    const size_t m =
+        ParseLines(std::string_view(input).substr(n), Precision::kNanoseconds, true, next_line, &b);
     ASSERT_EQ(n + m, input.size());
     ASSERT_EQ(Describe(b), want) << "cut at " << cut;
   }

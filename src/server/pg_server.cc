@@ -2,6 +2,10 @@
 
 #include "server/pg_server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "common/logging.h"
 #include "server/pg_protocol.h"
 
 namespace omen::server {
@@ -9,12 +13,17 @@ namespace omen::server {
 struct PgServer::Impl {
   PgServerOptions options;
   CancelRegistry cancels;
+  SSL_CTX* tls = nullptr;
   std::unique_ptr<TcpServer> tcp;
+  ~Impl() {
+    tcp.reset();
+    if (tls != nullptr) SSL_CTX_free(tls);
+  }
 };
 
 namespace {
 
-void Serve(const SessionConfig* config, TcpConnection* conn) {
+void Serve(const SessionConfig* config, SSL_CTX* tls, TcpConnection* conn) {
   PgSession session(config);
   std::vector<char> buf(64 * 1024);
   std::string out;
@@ -24,7 +33,22 @@ void Serve(const SessionConfig* config, TcpConnection* conn) {
     out.clear();
     session.Feed(std::string_view(buf.data(), n), &out);
     if (!out.empty() && !conn->Write(out)) break;
+    if (tls != nullptr && session.TakeTlsRequest()) {
+      std::string error;
+      if (!conn->StartTls(tls, &error)) {
+        Log(LogLevel::kWarn, "pgwire: TLS handshake failed: %s", error.c_str());
+        break;
+      }
+      session.TlsStarted();
+    }
   }
+}
+
+std::string TlsError() {
+  char buf[256];
+  ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+  ERR_clear_error();
+  return buf;
 }
 
 // FATAL 53300 before startup, as PostgreSQL does when max_connections is reached.
@@ -51,6 +75,24 @@ Result<std::unique_ptr<PgServer>> PgServer::Start(PgServerOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->options.session.cancels = &impl->cancels;
+  if (!impl->options.tls_cert.empty() || !impl->options.tls_key.empty()) {
+    if (impl->options.tls_cert.empty() || impl->options.tls_key.empty()) {
+      return Status::InvalidArgument("TLS needs both a certificate and a key");
+    }
+    impl->tls = SSL_CTX_new(TLS_server_method());
+    if (impl->tls == nullptr) return Status::Internal("TLS: " + TlsError());
+    SSL_CTX_set_min_proto_version(impl->tls, TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(impl->tls, impl->options.tls_cert.c_str()) != 1) {
+      return Status::InvalidArgument("TLS certificate " + impl->options.tls_cert + ": " +
+                                     TlsError());
+    }
+    if (SSL_CTX_use_PrivateKey_file(impl->tls, impl->options.tls_key.c_str(), SSL_FILETYPE_PEM) !=
+            1 ||
+        SSL_CTX_check_private_key(impl->tls) != 1) {
+      return Status::InvalidArgument("TLS key " + impl->options.tls_key + ": " + TlsError());
+    }
+    impl->options.session.tls_available = true;
+  }
   TcpServerOptions t;
   t.name = "pgwire";
   t.listen = impl->options.listen;
@@ -58,7 +100,8 @@ Result<std::unique_ptr<PgServer>> PgServer::Start(PgServerOptions options) {
   t.max_connections = impl->options.max_connections;
   t.metrics = impl->options.session.metrics;
   const SessionConfig* config = &impl->options.session;
-  t.serve = [config](TcpConnection* c) { Serve(config, c); };
+  SSL_CTX* tls = impl->tls;
+  t.serve = [config, tls](TcpConnection* c) { Serve(config, tls, c); };
   t.refusal = TooManyClients;
   OMEN_ASSIGN_OR_RETURN(impl->tcp, TcpServer::Start(std::move(t)));
   return std::unique_ptr<PgServer>(new PgServer(std::move(impl)));

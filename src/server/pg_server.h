@@ -21,7 +21,10 @@ struct PgServerOptions {
   std::string listen = "127.0.0.1";
   int port = 5433;  // 0: any free port (tests)
   int max_connections = 256;
-  SessionConfig session;  // session.cancels is filled in by the server
+  // PEM certificate (chain) and private key: SSLRequest gets 'S' and TLS (1.2 or later);
+  // empty: 'N' and the connection goes on in the clear.
+  std::string tls_cert, tls_key;
+  SessionConfig session;  // session.cancels (and tls_available) are filled in by the server
 };
 
 class PgServer {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -36,8 +37,11 @@ class PgServerTest : public ::testing::Test {
     db_.reset();
     (void)Env::Default()->RemoveAll(dir_);
   }
-  void StartServer(AuthConfig::Method method) {
+  void StartServer(AuthConfig::Method method, const std::string& tls_cert = "",
+                   const std::string& tls_key = "") {
     PgServerOptions o;
+    o.tls_cert = tls_cert;
+    o.tls_key = tls_key;
     o.port = 0;
     o.session.db = db_.get();
     o.session.auth.method = method;
@@ -48,10 +52,11 @@ class PgServerTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     server_ = std::move(s).value();
   }
-  PGconn* Connect(const std::string& password = "s3cret", const std::string& user = "omendb") {
+  PGconn* Connect(const std::string& password = "s3cret", const std::string& user = "omendb",
+                  const std::string& sslmode = "prefer") {
     const std::string info = "host=127.0.0.1 port=" + std::to_string(server_->port()) +
                              " user=" + user + " password=" + password +
-                             " dbname=omendb sslmode=prefer connect_timeout=10";
+                             " dbname=omendb sslmode=" + sslmode + " connect_timeout=10";
     return PQconnectdb(info.c_str());
   }
   static std::string State(PGresult* r) {
@@ -385,6 +390,39 @@ TEST_F(PgServerTest, CopyInAndOut) {
   r = PQexec(c, "SELECT 1");
   EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK);
   PQclear(r);
+  PQfinish(c);
+}
+
+TEST_F(PgServerTest, TlsWhenACertificateIsGiven) {
+  const std::string cert = dir_ + "/cert.pem", key = dir_ + "/key.pem";
+  const std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+      "-nodes -days 1 -subj /CN=localhost -keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl (scripts/setup installs it) failed";
+  {  // a key that does not match, or a missing file: the server refuses to start
+    PgServerOptions o;
+    o.port = 0;
+    o.session.db = db_.get();
+    o.tls_cert = cert;
+    o.tls_key = dir_ + "/missing.pem";
+    EXPECT_FALSE(PgServer::Start(o).ok());
+  }
+  StartServer(AuthConfig::Method::kScramSha256, cert, key);
+  PGconn* c = Connect("s3cret", "omendb", "require");
+  ASSERT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
+  EXPECT_EQ(PQsslInUse(c), 1);
+  EXPECT_NE(PQsslAttribute(c, "protocol"), nullptr);
+  // A result bigger than one TLS record, both ways.
+  std::string big = "SELECT '" + std::string(100000, 'x') + "' AS v";
+  PGresult* r = PQexec(c, big.c_str());
+  ASSERT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQresultErrorMessage(r);
+  EXPECT_EQ(std::strlen(PQgetvalue(r, 0, 0)), 100000u);
+  PQclear(r);
+  PQfinish(c);
+  c = Connect("s3cret", "omendb", "disable");  // the clear is still allowed
+  ASSERT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
+  EXPECT_EQ(PQsslInUse(c), 0);
   PQfinish(c);
 }
 

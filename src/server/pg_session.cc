@@ -157,6 +157,15 @@ void PgSession::Feed(std::string_view in, std::string* out) {
       if (avail.size() < static_cast<size_t>(len)) break;
       HandleStartup(avail.substr(4, static_cast<size_t>(len) - 4), out);
       pos += static_cast<size_t>(len);
+      if (tls_requested_) {
+        // Bytes sent in the clear after SSLRequest, before the handshake, could be injected
+        // by a man in the middle: refuse them (as PostgreSQL does since CVE-2021-23214).
+        if (pos < in_.size()) {
+          SendError(Violation("received unencrypted data after SSL request"), out, true);
+          tls_requested_ = false;
+        }
+        break;
+      }
       continue;
     }
     if (avail.size() < 5) break;
@@ -182,8 +191,13 @@ void PgSession::Feed(std::string_view in, std::string* out) {
 void PgSession::HandleStartup(std::string_view body, std::string* out) {
   MessageReader r(body);
   const int32_t code = r.Int32().value();  // the length check guarantees 4 bytes
+  if (code == kSslRequest && config_->tls_available && !tls_) {
+    out->push_back('S');  // the server starts TLS once this byte is sent (TakeTlsRequest)
+    tls_requested_ = true;
+    return;
+  }
   if (code == kSslRequest || code == kGssEncRequest) {
-    out->push_back('N');  // no TLS or GSS encryption here: the client goes on in the clear
+    out->push_back('N');  // no TLS (or GSS encryption): the client goes on in the clear
     return;
   }
   if (code == kCancelRequest) {

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "omendb/status.h"
@@ -64,6 +65,8 @@ struct SessionConfig {
   sql::QueryOptions query;  // threads and memory bound per query
   std::string database = "omendb";
   Metrics* metrics = nullptr;  // optional
+  // The server can start TLS on the connection: SSLRequest is answered 'S' (else 'N').
+  bool tls_available = false;
 };
 
 class PgSession {
@@ -83,6 +86,10 @@ class PgSession {
   // The client's user name after startup (empty before).
   const std::string& user() const { return user_; }
   int32_t pid() const { return pid_; }
+  // True once after the session answered an SSLRequest with 'S': the server must write what
+  // Feed returned, run the TLS handshake, then call TlsStarted and feed decrypted bytes.
+  bool TakeTlsRequest() { return std::exchange(tls_requested_, false); }
+  void TlsStarted() { tls_ = true; }
 
  private:
   enum class Phase { kStartup, kPassword, kScramFirst, kScramFinal, kReady };
@@ -138,6 +145,8 @@ class PgSession {
   Phase phase_ = Phase::kStartup;
   std::string in_;  // received, not yet handled
   bool closed_ = false;
+  bool tls_requested_ = false;
+  bool tls_ = false;
   bool skip_to_sync_ = false;  // after an error in the extended protocol
   std::string user_;
   int32_t pid_ = 0, secret_ = 0;

@@ -2,10 +2,14 @@
 
 #include "server/tcp_server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <asio.hpp>
 #include <atomic>
+#include <climits>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -21,21 +25,51 @@ struct TcpServer::Impl {
     std::atomic<bool> done{false};
     const std::atomic<bool>* stop = nullptr;
 
+    SSL* ssl = nullptr;  // after StartTls
+
+    ~Connection() override {
+      if (ssl != nullptr) SSL_free(ssl);
+    }
     size_t Read(char* buf, size_t n) override {
+      if (ssl != nullptr) {
+        const int got = SSL_read(ssl, buf, static_cast<int>(std::min<size_t>(n, INT32_MAX)));
+        return got > 0 ? static_cast<size_t>(got) : 0;
+      }
       asio::error_code ec;
       const size_t got = socket->read_some(asio::buffer(buf, n), ec);
       return ec ? 0 : got;
     }
     bool WaitReadable(int timeout_ms) override {
+      if (ssl != nullptr && SSL_pending(ssl) > 0) return true;
       pollfd p{socket->native_handle(), POLLIN, 0};
       return ::poll(&p, 1, timeout_ms) != 0;
     }
     bool Write(std::string_view data) override {
+      if (ssl != nullptr) {
+        while (!data.empty()) {
+          const int n =
+              SSL_write(ssl, data.data(), static_cast<int>(std::min<size_t>(data.size(), 1 << 20)));
+          if (n <= 0) return false;
+          data.remove_prefix(static_cast<size_t>(n));
+        }
+        return true;
+      }
       asio::error_code ec;
       asio::write(*socket, asio::buffer(data.data(), data.size()), ec);
       return !ec;
     }
     bool stopping() const override { return stop->load(); }
+    bool StartTls(void* ssl_ctx, std::string* error) override {
+      ssl = SSL_new(static_cast<SSL_CTX*>(ssl_ctx));
+      if (ssl == nullptr || SSL_set_fd(ssl, socket->native_handle()) != 1 || SSL_accept(ssl) != 1) {
+        char buf[256];
+        ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+        *error = buf;
+        ERR_clear_error();
+        return false;
+      }
+      return true;
+    }
   };
 
   TcpServerOptions options;

@@ -30,6 +30,9 @@ class TcpConnection {
   virtual bool Write(std::string_view data) = 0;
   // True once Stop() began: the handler should return.
   virtual bool stopping() const = 0;
+  // Runs the server side of a TLS handshake (ssl_ctx: an OpenSSL SSL_CTX*); afterwards Read,
+  // Write and WaitReadable carry TLS records. False (with a reason) when the handshake fails.
+  virtual bool StartTls(void* ssl_ctx, std::string* error) = 0;
 };
 
 struct TcpServerOptions {

@@ -151,6 +151,7 @@ struct ServeFlags {
   int64_t ilp_commit_rows = 100000;
   int ilp_commit_ms = 1000;
   std::string http_max_body = "64MB";
+  std::string tls_cert, tls_key;
 };
 
 constexpr char kDefaultPassword[] = "omendb";
@@ -197,6 +198,8 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   so.listen = f.listen;
   so.port = f.pg_port;
   so.max_connections = f.max_connections;
+  so.tls_cert = f.tls_cert;
+  so.tls_key = f.tls_key;
   so.session.db = db->get();
   so.session.query = query_options;
   so.session.auth.user = f.user;
@@ -258,9 +261,10 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   pg = std::move(*started);
   const std::string http_port = http != nullptr ? std::to_string(http->port()) : "off";
   const std::string ilp_port = ilp != nullptr ? std::to_string(ilp->port()) : "off";
-  omen::Log(LogLevel::kInfo, "omendb serve: data=%s listen=%s pg=%d http=%s ilp=%s auth=%s user=%s",
+  omen::Log(LogLevel::kInfo,
+            "omendb serve: data=%s listen=%s pg=%d http=%s ilp=%s auth=%s user=%s tls=%s",
             data.c_str(), f.listen.c_str(), pg->port(), http_port.c_str(), ilp_port.c_str(),
-            f.auth.c_str(), f.user.c_str());
+            f.auth.c_str(), f.user.c_str(), f.tls_cert.empty() ? "off" : "on");
   int sig = 0;
   sigwait(&stop, &sig);
   omen::Log(LogLevel::kInfo, "omendb serve: signal %d, shutting down", sig);
@@ -328,6 +332,9 @@ int main(int argc, char** argv) {
                    "line protocol over TCP: commit T ms after a connection's first pending row")
       ->check(CLI::Range(1, 3600000))
       ->capture_default_str();
+  serve->add_option("--tls-cert", serve_flags.tls_cert,
+                    "PEM certificate for TLS on the PG port (with --tls-key)");
+  serve->add_option("--tls-key", serve_flags.tls_key, "PEM private key for --tls-cert");
   serve->add_option("--http-max-body", serve_flags.http_max_body, "largest HTTP request body")
       ->check([](const std::string& v) {
         return omen::ParseByteSize(v) ? std::string() : "not a byte size: " + v;
