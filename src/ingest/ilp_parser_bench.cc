@@ -19,13 +19,12 @@
 
 namespace {
 
-constexpr const char* kRegions[] = {"us-east-1", "us-west-1", "us-west-2", "eu-west-1",
-                                    "eu-central-1", "ap-southeast-1", "ap-southeast-2",
-                                    "ap-northeast-1", "sa-east-1"};
-constexpr const char* kFields[] = {"usage_user",   "usage_system", "usage_idle",
-                                   "usage_nice",   "usage_iowait", "usage_irq",
-                                   "usage_softirq", "usage_steal", "usage_guest",
-                                   "usage_guest_nice"};
+constexpr const char* kRegions[] = {"us-east-1",      "us-west-1",      "us-west-2",
+                                    "eu-west-1",      "eu-central-1",   "ap-southeast-1",
+                                    "ap-southeast-2", "ap-northeast-1", "sa-east-1"};
+constexpr const char* kFields[] = {
+    "usage_user", "usage_system",  "usage_idle",  "usage_nice",  "usage_iowait",
+    "usage_irq",  "usage_softirq", "usage_steal", "usage_guest", "usage_guest_nice"};
 
 // `lines` TSBS cpu lines for 4000 hosts, 10 s apart per host.
 std::string TsbsInput(int lines, bool mixed_types) {
@@ -39,12 +38,20 @@ std::string TsbsInput(int lines, bool mixed_types) {
     out += "cpu,hostname=host_" + std::to_string(host) + ",region=" + region +
            ",datacenter=" + region + static_cast<char>('a' + host % 3) +
            ",rack=" + std::to_string(rng() % 100) + ",os=Ubuntu" +
-           (host % 3 == 0 ? "16.10" : host % 3 == 1 ? "16.04LTS" : "15.10") +
+           (host % 3 == 0   ? "16.10"
+            : host % 3 == 1 ? "16.04LTS"
+                            : "15.10") +
            ",arch=" + (host % 2 ? "x64" : "x86") + ",team=" +
-           (host % 4 == 0 ? "SF" : host % 4 == 1 ? "NYC" : host % 4 == 2 ? "LON" : "CHI") +
+           (host % 4 == 0   ? "SF"
+            : host % 4 == 1 ? "NYC"
+            : host % 4 == 2 ? "LON"
+                            : "CHI") +
            ",service=" + std::to_string(rng() % 20) +
            ",service_version=" + std::to_string(rng() % 2) + ",service_environment=" +
-           (host % 3 == 0 ? "production" : host % 3 == 1 ? "staging" : "test") + " ";
+           (host % 3 == 0   ? "production"
+            : host % 3 == 1 ? "staging"
+                            : "test") +
+           " ";
     for (int f = 0; f < 10; ++f) {
       out += (f ? "," : "") + std::string(kFields[f]) + "=";
       if (mixed_types && f % 3 == 1) {
