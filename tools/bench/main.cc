@@ -13,6 +13,7 @@
 
 #include "bench/index_bench.h"
 #include "bench/ingest_ilp_bench.h"
+#include "bench/pgwire_bench.h"
 #include "bench/query_bench.h"
 #include "bench/storage_bench.h"
 
@@ -86,6 +87,28 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   ilpc->add_option("--dir", ilp.dir, "data directory (default: under /tmp)");
   ilpc->add_option("--format", format, "json|table")
+      ->check(CLI::IsMember({"json", "table"}))
+      ->capture_default_str();
+
+  omen::bench::PgwireBenchOptions pgw;
+  std::string pgw_sync = "always";
+  CLI::App* pgwc = app.add_subcommand(
+      "pgwire", "PostgreSQL wire protocol: OmenDB vs PostgreSQL 15 on loopback (libpq client)");
+  pgwc->add_option("--rows", pgw.rows, "rows streamed and copied")->capture_default_str();
+  pgwc->add_option("--hosts", pgw.hosts, "hosts (series)")->capture_default_str();
+  pgwc->add_option("--round-trips", pgw.round_trips, "timed SELECT 1 per protocol and repeat")
+      ->capture_default_str();
+  pgwc->add_option("--repeats", pgw.repeats, "timed runs of each measurement (median reported)")
+      ->capture_default_str();
+  pgwc->add_option("--warmup", pgw.warmup, "untimed full reads before the timed streams")
+      ->capture_default_str();
+  pgwc->add_option("--sync", pgw_sync, "OmenDB WAL sync: always|off (PostgreSQL: fsync on)")
+      ->check(CLI::IsMember({"always", "off"}))
+      ->capture_default_str();
+  pgwc->add_option("--dir", pgw.dir, "parent of the temporary directory")->capture_default_str();
+  pgwc->add_option("--pg-bin", pgw.postgres_bin, "PostgreSQL 15 bin directory (initdb, pg_ctl)")
+      ->capture_default_str();
+  pgwc->add_option("--format", format, "json|table")
       ->check(CLI::IsMember({"json", "table"}))
       ->capture_default_str();
 
@@ -165,6 +188,11 @@ int Main(int argc, char** argv) {
     ilp.sync = ilp_sync == "always";
     ilp.json = format == "json";
     return omen::bench::RunIngestIlpBench(ilp);
+  }
+  if (pgwc->parsed()) {
+    pgw.sync = pgw_sync == "always";
+    pgw.json = format == "json";
+    return omen::bench::RunPgwireBench(pgw);
   }
   if (scn->parsed()) {
     scanopt.compressions = split(compressions);
