@@ -211,10 +211,12 @@ TEST_F(IlpWriterTest, ConcurrentWritersAddColumns) {
         EXPECT_TRUE(added.ok()) << added.status().ToString();
         EXPECT_TRUE(errors.empty()) << errors[0].message;
         if (i % 3 == 0) {
-          EXPECT_TRUE(w.Flush().ok());
+          Status s = w.Flush();
+          EXPECT_TRUE(s.ok()) << s.ToString();
         }
       }
-      EXPECT_TRUE(w.Flush().ok());
+      Status s = w.Flush();
+      EXPECT_TRUE(s.ok()) << s.ToString();
     });
   }
   for (auto& th : threads) th.join();
