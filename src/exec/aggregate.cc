@@ -56,6 +56,14 @@ Result<LType> AggResultType(AggFn fn, LType arg) {
       if (!IsNumeric(arg) && !IsTimestamp(arg) && arg != LType::kDate)
         return bad("percentile_disc");
       return arg;
+    case AggFn::kArrayAgg: {
+      auto t = ArrayTypeOf(arg);
+      if (!t) return Status::NotSupported(std::string("array_agg(") + TypeName(arg) + ")");
+      return *t;
+    }
+    case AggFn::kStringAgg:
+      if (arg != LType::kText && arg != LType::kNull) return bad("string_agg");
+      return LType::kText;
   }
   return Status::Internal("unknown aggregate");
 }
@@ -87,6 +95,11 @@ std::string Encode(const Vector& v, int64_t r) {
   return std::string();
 }
 
+// The DISTINCT key of an array_agg/string_agg element (its text; NULL apart from any text).
+std::string ElementKey(const std::optional<std::string>& text) {
+  return text ? "\1" + *text : std::string("\0", 1);
+}
+
 struct AggCol {
   AggSpec spec;
   std::vector<int64_t> cnt;
@@ -101,6 +114,9 @@ struct AggCol {
   std::vector<uint8_t> has;
   std::vector<std::vector<double>> list;
   std::vector<absl::flat_hash_set<std::string>> dset;
+  // array_agg: element texts; string_agg: (delimiter, value) pairs.
+  std::vector<std::vector<std::optional<std::string>>> slist;
+  std::vector<std::vector<std::string>> dlist;
 
   bool Welford() const {
     return spec.fn == AggFn::kStddevSamp || spec.fn == AggFn::kStddevPop ||
@@ -153,6 +169,11 @@ struct AggCol {
       case AggFn::kPercentileCont:
       case AggFn::kPercentileDisc:
         list.resize(g);
+        break;
+      case AggFn::kArrayAgg:
+      case AggFn::kStringAgg:
+        slist.resize(g);
+        dlist.resize(g);
         break;
       default:
         break;
@@ -223,6 +244,15 @@ struct AggCol {
     if (spec.distinct && v != nullptr) {
       std::vector<uint32_t> keep;
       for (int64_t r = 0; r < n; ++r) {
+        if (spec.fn == AggFn::kArrayAgg || spec.fn == AggFn::kStringAgg) {
+          // Keyed by the element's text (NULL too for array_agg), as MergeSlot re-keys them.
+          if (f != nullptr && (f->IsNull(r) || !f->I(r))) continue;
+          if (spec.fn == AggFn::kStringAgg && v->IsNull(r)) continue;
+          if (dset[gid[r]].insert(ElementKey(FormatValue(*v, r))).second) {
+            keep.push_back(static_cast<uint32_t>(r));
+          }
+          continue;
+        }
         if (skip(r)) continue;
         if (dset[gid[r]].insert(Encode(*v, r)).second) keep.push_back(static_cast<uint32_t>(r));
       }
@@ -348,12 +378,39 @@ struct AggCol {
           list[gid[r]].push_back(v->F(r));
         }
         return Status::OK();
+      case AggFn::kArrayAgg:
+        for (int64_t r = 0; r < n; ++r) {
+          if (f != nullptr && (f->IsNull(r) || !f->I(r))) continue;
+          cnt[gid[r]]++;
+          slist[gid[r]].push_back(FormatValue(*v, r));
+          dlist[gid[r]].emplace_back();  // kept aligned with slist
+        }
+        return Status::OK();
+      case AggFn::kStringAgg:
+        for (int64_t r = 0; r < n; ++r) {
+          if ((f != nullptr && (f->IsNull(r) || !f->I(r))) || v->IsNull(r)) continue;
+          const uint32_t g = gid[r];
+          cnt[g]++;
+          slist[g].emplace_back(std::string(v->S(r)));
+          dlist[g].emplace_back(t == nullptr || t->IsNull(r) ? std::string()
+                                                             : std::string(t->S(r)));
+        }
+        return Status::OK();
     }
     return Status::Internal("unknown aggregate");
   }
 
   // Folds slot h of other into slot g.
   void MergeSlot(size_t g, AggCol& o, size_t h) {
+    if (spec.distinct && (spec.fn == AggFn::kArrayAgg || spec.fn == AggFn::kStringAgg)) {
+      for (size_t k = 0; k < o.slist[h].size(); ++k) {
+        if (!dset[g].insert(ElementKey(o.slist[h][k])).second) continue;
+        cnt[g]++;
+        slist[g].push_back(o.slist[h][k]);
+        dlist[g].push_back(o.dlist[h][k]);
+      }
+      return;
+    }
     if (spec.distinct) {
       // Re-fold distinct values: the other side's partial sums cannot be combined blindly.
       for (const std::string& s : o.dset[h]) {
@@ -465,6 +522,12 @@ struct AggCol {
       case AggFn::kPercentileCont:
       case AggFn::kPercentileDisc:
         list[g].insert(list[g].end(), o.list[h].begin(), o.list[h].end());
+        break;
+      case AggFn::kArrayAgg:
+      case AggFn::kStringAgg:
+        cnt[g] += o.cnt[h];
+        slist[g].insert(slist[g].end(), o.slist[h].begin(), o.slist[h].end());
+        dlist[g].insert(dlist[g].end(), o.dlist[h].begin(), o.dlist[h].end());
         break;
     }
   }
@@ -588,6 +651,26 @@ struct AggCol {
           }
           break;
         }
+        case AggFn::kArrayAgg:
+          if (cnt[g] == 0) {
+            b.AppendNull();
+          } else {
+            b.AppendStr(FormatArrayText(slist[g]));
+          }
+          break;
+        case AggFn::kStringAgg: {
+          if (cnt[g] == 0) {
+            b.AppendNull();
+            break;
+          }
+          std::string joined;
+          for (size_t k = 0; k < slist[g].size(); ++k) {
+            if (k > 0) joined += dlist[g][k];
+            joined += *slist[g][k];
+          }
+          b.AppendStr(joined);
+          break;
+        }
       }
     }
     *out = b.Finish();
@@ -599,6 +682,7 @@ struct AggCol {
     for (const auto& l : list) b += static_cast<int64_t>(l.size()) * 8;
     for (const auto& s : dset) b += static_cast<int64_t>(s.size()) * 40;
     for (const auto& s : sval) b += static_cast<int64_t>(s.size());
+    for (const auto& l : slist) b += static_cast<int64_t>(l.size()) * 40;
     return b;
   }
 };

@@ -38,6 +38,8 @@ enum class AggFn : uint8_t {
   kBoolOr,
   kPercentileCont,
   kPercentileDisc,
+  kArrayAgg,   // array_agg(value): the values (NULLs too) in input order
+  kStringAgg,  // string_agg(value, delimiter): arg2 is the delimiter column
 };
 
 struct AggSpec {
@@ -45,7 +47,7 @@ struct AggSpec {
   LType type = LType::kInt64;     // result type
   LType arg_type = LType::kNull;  // type of the input column
   int arg = -1;                   // input column (after the keys); -1 for count(*)
-  int arg2 = -1;                  // time column of first/last
+  int arg2 = -1;                  // time column of first/last; delimiter of string_agg
   int filter = -1;                // boolean column of FILTER (WHERE ...); -1 none
   bool distinct = false;
   double fraction = 0.5;  // percentile_*

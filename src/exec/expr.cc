@@ -323,6 +323,21 @@ Result<double> ParseFloat(std::string_view text, LType to) {
 
 double RoundHalfAway(double x) { return std::round(x); }
 
+// text or array -> array: parses the elements and casts each to the element type.
+Result<Value> CastToArray(const Value& v, LType to) {
+  OMEN_ASSIGN_OR_RETURN(auto elements, ParseArrayText(v.s));
+  const LType et = ArrayElementType(to);
+  for (auto& e : elements) {
+    if (!e || et == LType::kText) continue;
+    OMEN_ASSIGN_OR_RETURN(Value x, CastValue(Value::Text(*e), et));
+    Vector one = ConstantVector(x, 1);
+    e = FormatValue(one, 0);
+  }
+  Value out = Value::Text(FormatArrayText(elements));
+  out.type = to;
+  return out;
+}
+
 double RoundEven(double x) { return std::nearbyint(x); }  // float8 round(): ties to even
 
 }  // namespace
@@ -332,6 +347,30 @@ Result<Value> CastValue(const Value& v, LType to) {
   const LType from = v.type;
   if (from == to) return v;
   const Phys pf = PhysOf(from);
+  if (IsArray(to) && (from == LType::kText || IsArray(from))) return CastToArray(v, to);
+  if (to == LType::kOid || from == LType::kOid) {
+    if (to == LType::kText) return Value::Text(std::to_string(v.i));
+    int64_t x = 0;
+    if (from == LType::kText) {
+      OMEN_ASSIGN_OR_RETURN(x, ParseInt(v.s, to == LType::kOid ? to : LType::kInt64));
+    } else if (IsInteger(from) || from == LType::kOid) {
+      x = v.i;
+    } else {
+      return Status::DatatypeMismatch(std::string("cannot cast type ") + TypeName(from) + " to " +
+                                      TypeName(to));
+    }
+    if (to == LType::kOid) {
+      if (x < 0 || x > UINT32_MAX) return OutOfRange(to);
+      return Value::Int(to, x);
+    }
+    if (IsInteger(to)) {
+      if (!FitsInt(to, x)) return OutOfRange(to);
+      return Value::Int(to, x);
+    }
+    if (PhysOf(to) == Phys::kFloat) return Value::Float(to, static_cast<double>(x));
+    return Status::DatatypeMismatch(std::string("cannot cast type ") + TypeName(from) + " to " +
+                                    TypeName(to));
+  }
   if (to == LType::kText) {
     if (from == LType::kBool) return Value::Text(v.i ? "true" : "false");
     Vector one = ConstantVector(v, 1);
@@ -412,6 +451,7 @@ ExprPtr Expr::Clone() const {
   e->negated = negated;
   e->case_insensitive = case_insensitive;
   e->has_else = has_else;
+  e->external = external;
   for (const auto& a : args) e->args.push_back(a->Clone());
   return e;
 }
@@ -447,6 +487,8 @@ std::string Expr::ToString() const {
       return "NOT " + args[0]->ToString();
     case Kind::kIsNull:
       return args[0]->ToString() + (negated ? " IS NOT NULL" : " IS NULL");
+    case Kind::kExternal:
+      return external->name() + "(" + join(", ") + ")";
     default:
       return "expr(" + join(", ") + ")";
   }
@@ -472,6 +514,15 @@ ExprPtr MakeCall(Fn fn, LType type, std::vector<ExprPtr> args) {
   auto e = std::make_unique<Expr>();
   e->kind = Expr::Kind::kCall;
   e->fn = fn;
+  e->type = type;
+  e->args = std::move(args);
+  return e;
+}
+
+ExprPtr MakeExternal(std::shared_ptr<const ExternalFn> fn, LType type, std::vector<ExprPtr> args) {
+  auto e = std::make_unique<Expr>();
+  e->kind = Expr::Kind::kExternal;
+  e->external = std::move(fn);
   e->type = type;
   e->args = std::move(args);
   return e;
@@ -938,6 +989,8 @@ struct Evaluator {
           return Status::OK();
         });
       }
+      case Expr::Kind::kExternal:
+        return External(e);
       case Expr::Kind::kIsDistinct: {
         OMEN_ASSIGN_OR_RETURN(Args a, EvalArgs(e));
         Out o(LType::kBool, n);
@@ -953,6 +1006,20 @@ struct Evaluator {
   }
 
   static bool fn_is_pure(Fn fn) { return fn != Fn::kNow; }
+
+  Result<Vector> External(const Expr& e) {
+    OMEN_ASSIGN_OR_RETURN(Args a, EvalArgs(e));
+    const bool fold = AllConstant(a) && e.external->pure();
+    OMEN_ASSIGN_OR_RETURN(Vector v, e.external->Call(a, fold ? 1 : n, ctx));
+    if (v.type != e.type || (!v.constant && v.size != (fold ? 1 : n))) {
+      return Status::Internal(e.external->name() + " returned a vector of the wrong shape");
+    }
+    if (fold) {
+      v.constant = true;
+      v.size = n;
+    }
+    return v;
+  }
 
   static void Put(Out& o, int64_t r, const Vector& src, int64_t sr) {
     switch (PhysOf(o.v.type)) {
@@ -1454,6 +1521,33 @@ struct Evaluator {
 };
 
 }  // namespace
+
+Result<Vector> RowFunction::Call(const std::vector<Vector>& args, int64_t n,
+                                 const EvalContext& /*ctx*/) const {
+  VectorBuilder b(type_, n);
+  std::vector<Value> row(args.size());
+  for (int64_t r = 0; r < n; ++r) {
+    bool any_null = false;
+    for (size_t k = 0; k < args.size(); ++k) {
+      row[k] = args[k].Get(r);
+      any_null |= row[k].null;
+    }
+    if (strict_ && any_null) {
+      b.AppendNull();
+      continue;
+    }
+    OMEN_ASSIGN_OR_RETURN(Value v, fn_(row));
+    if (v.null) {
+      b.AppendNull();
+      continue;
+    }
+    if (v.type != type_) {
+      OMEN_ASSIGN_OR_RETURN(v, CastValue(v, type_));
+    }
+    b.Append(v);
+  }
+  return b.Finish();
+}
 
 Result<Vector> Evaluate(const Expr& e, const Chunk& in, const EvalContext& ctx) {
   Evaluator ev{in, ctx, in.size};

@@ -11,6 +11,7 @@
 #ifndef OMENDB_EXEC_EXPR_H_
 #define OMENDB_EXEC_EXPR_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -91,6 +92,42 @@ enum class Fn : uint8_t {
   kCast,
 };
 
+struct EvalContext;
+
+// A scalar function implemented above exec (the SQL layer's catalog and system functions,
+// correlated subqueries): called with its evaluated arguments over n rows, it returns a vector
+// of n rows of the type the binder gave the call. Implementations must be safe to call from
+// several threads at once.
+class ExternalFn {
+ public:
+  virtual ~ExternalFn() = default;
+  virtual Result<Vector> Call(const std::vector<Vector>& args, int64_t n,
+                              const EvalContext& ctx) const = 0;
+  // Whether equal arguments always give equal results (constant arguments fold to one call).
+  virtual bool pure() const { return true; }
+  virtual std::string name() const = 0;  // for EXPLAIN
+};
+
+// An ExternalFn computed one row at a time from the arguments' Values. Strict functions return
+// NULL for a row with a NULL argument without calling fn.
+class RowFunction : public ExternalFn {
+ public:
+  using Fn = std::function<Result<Value>(const std::vector<Value>& args)>;
+  RowFunction(std::string name, LType type, Fn fn, bool strict = true, bool pure = true)
+      : name_(std::move(name)), type_(type), fn_(std::move(fn)), strict_(strict), pure_(pure) {}
+  Result<Vector> Call(const std::vector<Vector>& args, int64_t n,
+                      const EvalContext& ctx) const override;
+  bool pure() const override { return pure_; }
+  std::string name() const override { return name_; }
+
+ private:
+  std::string name_;
+  LType type_;
+  Fn fn_;
+  bool strict_;
+  bool pure_;
+};
+
 struct Expr {
   enum class Kind : uint8_t {
     kColumn,      // input column `column`
@@ -106,6 +143,7 @@ struct Expr {
     kLike,        // args[0] [NOT] [I]LIKE args[1]
     kIsDistinct,  // args[0] IS [NOT] DISTINCT FROM args[1]
     kNullIf,      // NULLIF(args[0], args[1])
+    kExternal,    // external->Call(args)
   };
   Kind kind = Kind::kConst;
   LType type = LType::kNull;
@@ -116,6 +154,7 @@ struct Expr {
   bool negated = false;
   bool case_insensitive = false;
   bool has_else = false;
+  std::shared_ptr<const ExternalFn> external;  // kExternal
 
   std::unique_ptr<Expr> Clone() const;
   std::string ToString() const;  // for EXPLAIN
@@ -126,6 +165,7 @@ ExprPtr MakeColumn(int column, LType type);
 ExprPtr MakeConst(Value v);
 ExprPtr MakeCall(Fn fn, LType type, std::vector<ExprPtr> args);
 ExprPtr MakeCast(ExprPtr arg, LType to);
+ExprPtr MakeExternal(std::shared_ptr<const ExternalFn> fn, LType type, std::vector<ExprPtr> args);
 
 struct EvalContext {
   int64_t now = 0;  // statement start, microseconds (now(), current_timestamp)

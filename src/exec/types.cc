@@ -41,8 +41,150 @@ const char* TypeName(LType t) {
       return "date";
     case LType::kInterval:
       return "interval";
+    case LType::kOid:
+      return "oid";
+    case LType::kTextArray:
+      return "text[]";
+    case LType::kInt16Array:
+      return "smallint[]";
+    case LType::kInt32Array:
+      return "integer[]";
+    case LType::kInt64Array:
+      return "bigint[]";
+    case LType::kOidArray:
+      return "oid[]";
   }
   return "unknown";
+}
+
+LType ArrayElementType(LType t) {
+  switch (t) {
+    case LType::kTextArray:
+      return LType::kText;
+    case LType::kInt16Array:
+      return LType::kInt16;
+    case LType::kInt32Array:
+      return LType::kInt32;
+    case LType::kInt64Array:
+      return LType::kInt64;
+    case LType::kOidArray:
+      return LType::kOid;
+    default:
+      return LType::kNull;
+  }
+}
+
+std::optional<LType> ArrayTypeOf(LType element) {
+  switch (element) {
+    case LType::kText:
+    case LType::kNull:
+      return LType::kTextArray;
+    case LType::kInt16:
+      return LType::kInt16Array;
+    case LType::kInt32:
+      return LType::kInt32Array;
+    case LType::kInt64:
+      return LType::kInt64Array;
+    case LType::kOid:
+      return LType::kOidArray;
+    default:
+      return std::nullopt;
+  }
+}
+
+Result<std::vector<std::optional<std::string>>> ParseArrayText(std::string_view text) {
+  auto bad = [&]() {
+    return Status::InvalidArgument("malformed array literal: \"" + std::string(text) + "\"")
+        .WithSqlState("22P02");
+  };
+  std::vector<std::optional<std::string>> out;
+  size_t p = 0;
+  auto skip_space = [&]() {
+    while (p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+  };
+  skip_space();
+  if (p >= text.size() || text[p] != '{') return bad();
+  ++p;
+  skip_space();
+  if (p < text.size() && text[p] == '}') {
+    ++p;
+    skip_space();
+    if (p != text.size()) return bad();
+    return out;
+  }
+  while (true) {
+    skip_space();
+    if (p >= text.size()) return bad();
+    std::string elem;
+    bool quoted = false;
+    if (text[p] == '"') {
+      quoted = true;
+      ++p;
+      while (p < text.size() && text[p] != '"') {
+        if (text[p] == '\\' && p + 1 < text.size()) ++p;
+        elem += text[p++];
+      }
+      if (p >= text.size()) return bad();
+      ++p;
+    } else {
+      while (p < text.size() && text[p] != ',' && text[p] != '}') {
+        if (text[p] == '{' || text[p] == '"') return bad();
+        if (text[p] == '\\' && p + 1 < text.size()) ++p;
+        elem += text[p++];
+      }
+      while (!elem.empty() && std::isspace(static_cast<unsigned char>(elem.back()))) {
+        elem.pop_back();
+      }
+      if (elem.empty()) return bad();
+    }
+    if (!quoted && AsciiLower(elem) == "null") {
+      out.emplace_back(std::nullopt);
+    } else {
+      out.emplace_back(std::move(elem));
+    }
+    skip_space();
+    if (p >= text.size()) return bad();
+    if (text[p] == ',') {
+      ++p;
+      continue;
+    }
+    if (text[p] != '}') return bad();
+    ++p;
+    skip_space();
+    if (p != text.size()) return bad();
+    return out;
+  }
+}
+
+std::string FormatArrayText(const std::vector<std::optional<std::string>>& elements) {
+  std::string out = "{";
+  for (size_t k = 0; k < elements.size(); ++k) {
+    if (k > 0) out += ',';
+    if (!elements[k]) {
+      out += "NULL";
+      continue;
+    }
+    const std::string& e = *elements[k];
+    bool quote = e.empty() || AsciiLower(e) == "null";
+    for (char c : e) {
+      if (c == ',' || c == '{' || c == '}' || c == '"' || c == '\\' ||
+          std::isspace(static_cast<unsigned char>(c))) {
+        quote = true;
+      }
+    }
+    if (!quote) {
+      out += e;
+      continue;
+    }
+    out += '"';
+    for (char c : e) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
 }
 
 std::optional<LType> TypeFromName(std::string_view n) {
@@ -56,6 +198,18 @@ std::optional<LType> TypeFromName(std::string_view n) {
   if (n == "text" || n == "varchar" || n == "bpchar" || n == "char" || n == "name") {
     return LType::kText;
   }
+  if (n == "oid" || n == "xid" || n == "cid" || n == "regclass" || n == "regtype" ||
+      n == "regnamespace" || n == "regrole") {
+    return LType::kOid;
+  }
+  if (n == "text[]" || n == "_text" || n == "name[]" || n == "_name" || n == "char[]" ||
+      n == "_char" || n == "varchar[]" || n == "_varchar" || n == "aclitem[]" || n == "_aclitem") {
+    return LType::kTextArray;
+  }
+  if (n == "int2[]" || n == "_int2" || n == "int2vector") return LType::kInt16Array;
+  if (n == "int4[]" || n == "_int4") return LType::kInt32Array;
+  if (n == "int8[]" || n == "_int8") return LType::kInt64Array;
+  if (n == "oid[]" || n == "_oid" || n == "oidvector") return LType::kOidArray;
   if (n == "timestamp") return LType::kTimestamp;
   if (n == "timestamptz") return LType::kTimestampTz;
   if (n == "date") return LType::kDate;
@@ -316,8 +470,11 @@ Value Vector::Get(int64_t r) const {
       return Value::Int(type, I(r));
     case Phys::kFloat:
       return Value::Float(type, F(r));
-    case Phys::kStr:
-      return Value::Text(std::string(S(r)));
+    case Phys::kStr: {
+      Value x = Value::Text(std::string(S(r)));
+      x.type = type;  // text or an array type
+      return x;
+    }
     case Phys::kInterval:
       return Value::Ivl(V(r));
   }
@@ -625,6 +782,14 @@ std::optional<std::string> FormatValue(const Vector& v, int64_t r) {
       return FormatDate(static_cast<int32_t>(v.I(r)));
     case LType::kInterval:
       return FormatInterval(v.V(r));
+    case LType::kOid:
+      return std::to_string(v.I(r));
+    case LType::kTextArray:
+    case LType::kInt16Array:
+    case LType::kInt32Array:
+    case LType::kInt64Array:
+    case LType::kOidArray:
+      return std::string(v.S(r));
   }
   return std::nullopt;
 }

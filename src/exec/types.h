@@ -40,6 +40,14 @@ enum class LType : uint8_t {
   kTimestampTz,
   kDate,
   kInterval,
+  kOid,  // PostgreSQL's oid: an unsigned 32-bit object identifier (catalog tables)
+  // One-dimensional arrays, held in PostgreSQL's text form ('{a,"b c",NULL}'): the catalog's
+  // name[]/"char"[]/aclitem[] columns, int2vector/oidvector, string_to_array(), array_agg().
+  kTextArray,
+  kInt16Array,
+  kInt32Array,
+  kInt64Array,
+  kOidArray,
 };
 
 enum class Phys : uint8_t { kInt, kFloat, kStr, kInterval };
@@ -51,6 +59,11 @@ inline Phys PhysOf(LType t) {
     case LType::kNumeric:
       return Phys::kFloat;
     case LType::kText:
+    case LType::kTextArray:
+    case LType::kInt16Array:
+    case LType::kInt32Array:
+    case LType::kInt64Array:
+    case LType::kOidArray:
       return Phys::kStr;
     case LType::kInterval:
       return Phys::kInterval;
@@ -65,6 +78,20 @@ inline bool IsNumeric(LType t) {
   return IsInteger(t) || t == LType::kFloat32 || t == LType::kFloat64 || t == LType::kNumeric;
 }
 inline bool IsTimestamp(LType t) { return t == LType::kTimestamp || t == LType::kTimestampTz; }
+inline bool IsArray(LType t) {
+  return t == LType::kTextArray || t == LType::kInt16Array || t == LType::kInt32Array ||
+         t == LType::kInt64Array || t == LType::kOidArray;
+}
+// The element type of an array type (kNull for other types).
+LType ArrayElementType(LType t);
+// The array type with elements of t: text-like elements make text[]; nullopt where OmenDB has
+// no array of t.
+std::optional<LType> ArrayTypeOf(LType element);
+
+// PostgreSQL's array text form: elements of '{a,"b c",NULL}' (nullopt for NULL), and back.
+// 22P02 for malformed text.
+Result<std::vector<std::optional<std::string>>> ParseArrayText(std::string_view text);
+std::string FormatArrayText(const std::vector<std::optional<std::string>>& elements);
 
 // PostgreSQL's name of the type ("bigint", "timestamp with time zone", ...).
 const char* TypeName(LType t);

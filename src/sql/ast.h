@@ -52,6 +52,10 @@ enum class ExprKind : uint8_t {
   kInSubquery,  // args[0] [NOT] IN (subquery)
   kExists,      // [NOT] EXISTS (subquery)
   kBoolTest,    // args[0] IS [NOT] TRUE/FALSE/UNKNOWN (name: "true", "false", "unknown")
+  kSubscript,   // args[0][args[1]]
+  kField,       // (args[0]).name
+  kArray,       // ARRAY[args] or, with subquery, ARRAY(subquery)
+  kAny,         // args[0] name ANY (args[1]) (an array), or ALL when all
 };
 
 struct OrderItem;
@@ -67,6 +71,7 @@ struct Expr {
   std::vector<std::unique_ptr<Expr>> args;
   bool negated = false;
   bool case_insensitive = false;
+  bool all = false;  // kAny: op ALL (array)
   // Functions.
   bool agg_star = false;
   bool distinct = false;
@@ -100,12 +105,26 @@ struct SelectItem {
   std::string alias;  // empty: none
 };
 
+// A FROM item: a table (schema.name), FROM (SELECT ...), FROM f(args) (a set-returning or
+// scalar function), or a join of two items.
 struct TableRef {
-  std::string schema;  // "information_schema", "pg_catalog", or empty
+  enum class Kind : uint8_t { kTable, kSubquery, kFunction, kJoin };
+  enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross };
+  Kind kind = Kind::kTable;
+  std::string schema;  // "information_schema", "pg_catalog", "public" or empty
   std::string name;
   std::string alias;
+  std::vector<std::string> column_aliases;  // alias(c1, c2, ...)
   int location = -1;
-  std::shared_ptr<SelectStmt> subquery;  // FROM (SELECT ...) alias
+  std::shared_ptr<SelectStmt> subquery;  // kSubquery: FROM (SELECT ...) alias
+  std::shared_ptr<Expr> function;        // kFunction: the call
+  bool ordinality = false;               // kFunction: WITH ORDINALITY
+  // kJoin: left JOIN right ON on / USING (using_columns) / NATURAL.
+  JoinType join_type = JoinType::kInner;
+  std::shared_ptr<TableRef> left, right;
+  std::shared_ptr<Expr> on;
+  std::vector<std::string> using_columns;
+  bool natural = false;
 };
 
 struct SelectStmt {

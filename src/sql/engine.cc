@@ -491,7 +491,7 @@ Result<std::vector<QueryResult>> SqlEngine::Execute(std::string_view sql) {
 Result<QueryResult> SqlEngine::Describe(const Statement& st) {
   QueryResult q;
   if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
-    QueryRunner runner(db_, options_);
+    QueryRunner runner(db_, StatementOptions());
     std::vector<std::string> params;
     OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Describe(*s, &params));
     q = ToResult(rel);
@@ -518,7 +518,7 @@ Result<QueryResult> SqlEngine::Describe(const Statement& st) {
           storage::ArrowTypeOf(def->columns[static_cast<size_t>(target[k])].type))));
     };
     if (s->select != nullptr) {
-      QueryRunner runner(db_, options_);
+      QueryRunner runner(db_, StatementOptions());
       OMEN_RETURN_IF_ERROR(runner.Describe(*s->select, &q.param_types).status());
     }
     for (const auto& row : s->rows) {
@@ -557,6 +557,7 @@ Status SqlEngine::CheckBlock(const Statement& st) const {
 
 QueryOptions SqlEngine::StatementOptions() const {
   QueryOptions options = options_;
+  options.settings = &settings_;
   if (settings_.statement_timeout_ms() > 0) {
     options.deadline = std::chrono::steady_clock::now() +
                        std::chrono::milliseconds(settings_.statement_timeout_ms());

@@ -95,7 +95,8 @@ TEST_F(EngineTest, ErrorsCarrySqlStates) {
   EXPECT_EQ(state("INSERT INTO t VALUES (NULL, 1)"), "23502");  // not_null_violation
   EXPECT_EQ(state("INSERT INTO t VALUES ('not a time', 1)"), "22023");
   EXPECT_EQ(state("INSERT INTO t VALUES ('2024-01-01', 3000000000)"), "22023");
-  EXPECT_EQ(state("SELECT count(*) FROM t JOIN u ON true"), "0A000");
+  EXPECT_EQ(state("SELECT count(*) FROM t JOIN u ON true"), "42P01");  // joins work; u is missing
+  EXPECT_EQ(state("SELECT count(*) FROM t, LATERAL (SELECT 1) s"), "0A000");
   EXPECT_EQ(state("SELECT 1/0"), "22012");
   EXPECT_EQ(state("SELECT nope(1)"), "42883");
   EXPECT_EQ(state("SELECT v FROM t GROUP BY ts"), "42803");

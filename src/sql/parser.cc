@@ -42,6 +42,8 @@ class Transformer {
   Result<std::vector<std::unique_ptr<Expr>>> List(const Json& items);
   Result<std::vector<OrderItem>> Order(const Json& sort);
   Result<std::unique_ptr<Expr>> MaybeTransform(const Json& obj, const char* field);
+  Result<TableRef> FromItem(const Json& node);
+  Result<std::unique_ptr<Expr>> Indirection(const Json& f);
 
   std::string_view sql_;
 };
@@ -379,36 +381,7 @@ Result<SelectStmt> Transformer::Select(const Json& s) {
   }
   if (auto it = s.find("fromClause"); it != s.end()) {
     for (const Json& node : *it) {
-      std::string type;
-      const Json* f;
-      if (!Unwrap(node, &type, &f)) return Status::Internal("bad FROM item");
-      if (type == "RangeSubselect") {
-        if (f->value("lateral", false)) return Status::NotSupported("LATERAL is not supported");
-        std::string qt;
-        const Json* qf;
-        if (!f->contains("subquery") || !Unwrap((*f)["subquery"], &qt, &qf) || qt != "SelectStmt") {
-          return Status::NotSupported("FROM (subquery) supports SELECT");
-        }
-        TableRef t;
-        OMEN_ASSIGN_OR_RETURN(SelectStmt q, Select(*qf));
-        t.subquery = std::make_shared<SelectStmt>(std::move(q));
-        if (auto a = f->find("alias"); a != f->end() && a->is_object()) {
-          t.alias = a->value("aliasname", std::string());
-        }
-        out.from.push_back(std::move(t));
-        continue;
-      }
-      if (type != "RangeVar") {
-        return Status::NotSupported(type == "JoinExpr" ? "joins are not supported"
-                                                       : "FROM item " + type + " is not supported");
-      }
-      TableRef t;
-      t.schema = f->value("schemaname", std::string());
-      t.name = f->value("relname", std::string());
-      t.location = Location(*f);
-      if (auto a = f->find("alias"); a != f->end() && a->is_object()) {
-        t.alias = a->value("aliasname", std::string());
-      }
+      OMEN_ASSIGN_OR_RETURN(TableRef t, FromItem(node));
       out.from.push_back(std::move(t));
     }
   }
@@ -423,6 +396,102 @@ Result<SelectStmt> Transformer::Select(const Json& s) {
   OMEN_ASSIGN_OR_RETURN(out.limit, MaybeTransform(s, "limitCount"));
   OMEN_ASSIGN_OR_RETURN(out.offset, MaybeTransform(s, "limitOffset"));
   return out;
+}
+
+// The alias name and column aliases of an {"aliasname": ..., "colnames": [...]} object.
+void ReadAlias(const Json& f, TableRef* t) {
+  auto a = f.find("alias");
+  if (a == f.end() || !a->is_object()) return;
+  t->alias = a->value("aliasname", std::string());
+  for (const Json& c : a->value("colnames", Json::array())) {
+    t->column_aliases.push_back(StringValue(c));
+  }
+}
+
+Result<TableRef> Transformer::FromItem(const Json& node) {
+  std::string type;
+  const Json* f;
+  if (!Unwrap(node, &type, &f)) return Status::Internal("bad FROM item");
+  TableRef t;
+  if (type == "RangeVar") {
+    t.kind = TableRef::Kind::kTable;
+    t.schema = f->value("schemaname", std::string());
+    t.name = f->value("relname", std::string());
+    t.location = Location(*f);
+    ReadAlias(*f, &t);
+    return t;
+  }
+  if (type == "RangeSubselect") {
+    if (f->value("lateral", false)) return Status::NotSupported("LATERAL is not supported");
+    std::string qt;
+    const Json* qf;
+    if (!f->contains("subquery") || !Unwrap((*f)["subquery"], &qt, &qf) || qt != "SelectStmt") {
+      return Status::NotSupported("FROM (subquery) supports SELECT");
+    }
+    OMEN_ASSIGN_OR_RETURN(SelectStmt q, Select(*qf));
+    t.kind = TableRef::Kind::kSubquery;
+    t.subquery = std::make_shared<SelectStmt>(std::move(q));
+    ReadAlias(*f, &t);
+    return t;
+  }
+  if (type == "RangeFunction") {
+    if (f->value("lateral", false)) return Status::NotSupported("LATERAL is not supported");
+    if (f->value("is_rowsfrom", false)) return Status::NotSupported("ROWS FROM is not supported");
+    if (f->contains("coldeflist")) {
+      return Status::NotSupported("column definition lists are not supported");
+    }
+    const Json& fns = f->value("functions", Json::array());
+    std::string lt;
+    const Json* lf;
+    if (fns.size() != 1 || !Unwrap(fns[0], &lt, &lf) || lt != "List") {
+      return Status::NotSupported("FROM supports one function call per item");
+    }
+    const Json& items = lf->value("items", Json::array());
+    if (items.empty()) return Status::Internal("FROM function without a call");
+    OMEN_ASSIGN_OR_RETURN(auto call, Transform(items[0]));
+    if (call->kind != ExprKind::kFunc) {
+      return Status::NotSupported("FROM supports function calls, not other expressions");
+    }
+    t.kind = TableRef::Kind::kFunction;
+    t.location = call->location;
+    t.name = AsciiLower(call->name);
+    t.function = std::move(call);
+    t.ordinality = f->value("ordinality", false);
+    ReadAlias(*f, &t);
+    return t;
+  }
+  if (type == "JoinExpr") {
+    const std::string jt = f->value("jointype", std::string());
+    t.kind = TableRef::Kind::kJoin;
+    if (jt == "JOIN_INNER") {
+      t.join_type = TableRef::JoinType::kInner;
+    } else if (jt == "JOIN_LEFT") {
+      t.join_type = TableRef::JoinType::kLeft;
+    } else if (jt == "JOIN_RIGHT") {
+      t.join_type = TableRef::JoinType::kRight;
+    } else if (jt == "JOIN_FULL") {
+      t.join_type = TableRef::JoinType::kFull;
+    } else {
+      return Status::NotSupported("join type " + jt + " is not supported");
+    }
+    OMEN_ASSIGN_OR_RETURN(TableRef l, FromItem(f->value("larg", Json::object())));
+    OMEN_ASSIGN_OR_RETURN(TableRef r, FromItem(f->value("rarg", Json::object())));
+    t.left = std::make_shared<TableRef>(std::move(l));
+    t.right = std::make_shared<TableRef>(std::move(r));
+    t.natural = f->value("isNatural", false);
+    for (const Json& c : f->value("usingClause", Json::array())) {
+      t.using_columns.push_back(StringValue(c));
+    }
+    OMEN_ASSIGN_OR_RETURN(auto on, MaybeTransform(*f, "quals"));
+    t.on = std::move(on);
+    if (t.join_type == TableRef::JoinType::kInner && !t.on && t.using_columns.empty() &&
+        !t.natural) {
+      t.join_type = TableRef::JoinType::kCross;
+    }
+    if (f->contains("alias")) return Status::NotSupported("an alias on a join is not supported");
+    return t;
+  }
+  return Status::NotSupported("FROM item " + type + " is not supported");
 }
 
 Result<ColumnSpec> Transformer::Column(const Json& node) {
@@ -654,6 +723,16 @@ Result<std::unique_ptr<Expr>> Transformer::AExpr(const Json& a) {
   if (rexpr != a.end()) {
     OMEN_ASSIGN_OR_RETURN(rhs, Transform(*rexpr));
   }
+  if (kind == "AEXPR_OP_ANY" || kind == "AEXPR_OP_ALL") {
+    if (!qual.empty() && qual != "pg_catalog") {
+      return Status::NotSupported("operator schema " + qual);
+    }
+    e->kind = ExprKind::kAny;
+    e->all = kind == "AEXPR_OP_ALL";
+    e->args.push_back(std::move(lhs));
+    e->args.push_back(std::move(rhs));
+    return e;
+  }
   if (kind == "AEXPR_OP") {
     if (!qual.empty() && qual != "pg_catalog") {
       return Status::NotSupported("operator schema " + qual);
@@ -688,7 +767,7 @@ Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
   e->location = Location(f);
   std::string qual;
   e->name = LastName(f.value("funcname", Json::array()), &qual);
-  if (!qual.empty() && qual != "pg_catalog") {
+  if (!qual.empty() && qual != "pg_catalog" && qual != "information_schema") {
     return Status::NotSupported("function schema " + qual);
   }
   e->agg_star = f.value("agg_star", false);
@@ -747,6 +826,35 @@ Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
     OMEN_ASSIGN_OR_RETURN(e->window_order, Order(wf->value("orderClause", Json::array())));
   }
   return e;
+}
+
+// x[i], x[i][j], (x).field, x.field[i]: subscripts and field selections, innermost first.
+Result<std::unique_ptr<Expr>> Transformer::Indirection(const Json& f) {
+  OMEN_ASSIGN_OR_RETURN(auto cur, MaybeTransform(f, "arg"));
+  if (cur == nullptr) return Status::Internal("indirection without an expression");
+  for (const Json& step : f.value("indirection", Json::array())) {
+    std::string st;
+    const Json* sf;
+    if (!Unwrap(step, &st, &sf)) return Status::Internal("bad indirection");
+    auto e = std::make_unique<Expr>();
+    e->location = cur->location;
+    if (st == "A_Indices") {
+      if (sf->value("is_slice", false)) return Status::NotSupported("array slices");
+      OMEN_ASSIGN_OR_RETURN(auto index, MaybeTransform(*sf, "uidx"));
+      if (index == nullptr) return Status::NotSupported("array slices");
+      e->kind = ExprKind::kSubscript;
+      e->args.push_back(std::move(cur));
+      e->args.push_back(std::move(index));
+    } else if (st == "String") {
+      e->kind = ExprKind::kField;
+      e->name = sf->value("sval", std::string());
+      e->args.push_back(std::move(cur));
+    } else {
+      return Status::NotSupported("(x).* is not supported");
+    }
+    cur = std::move(e);
+  }
+  return cur;
 }
 
 Result<std::unique_ptr<Expr>> Transformer::Transform(const Json& node) {
@@ -808,7 +916,7 @@ Result<std::unique_ptr<Expr>> Transformer::Transform(const Json& node) {
     e->args.push_back(std::move(arg));
     const Json tn = f->value("typeName", Json::object());
     e->name = LastName(tn.value("names", Json::array()), nullptr);
-    if (tn.contains("arrayBounds")) return Status::NotSupported("array types");
+    if (tn.contains("arrayBounds")) e->name += "[]";
     for (const Json& m : tn.value("typmods", Json::array())) {
       OMEN_ASSIGN_OR_RETURN(auto mod, Transform(m));
       if (mod->kind == ExprKind::kLiteral && mod->literal.kind == Literal::Kind::kInt) {
@@ -851,6 +959,17 @@ Result<std::unique_ptr<Expr>> Transformer::Transform(const Json& node) {
     e->name = AsciiLower(e->name);
     return e;
   }
+  if (type == "CollateClause") {  // COLLATE x: OmenDB compares text bytewise (the C collation)
+    OMEN_ASSIGN_OR_RETURN(auto arg, MaybeTransform(*f, "arg"));
+    if (arg == nullptr) return Status::Internal("COLLATE without an expression");
+    return arg;
+  }
+  if (type == "A_Indirection") return Indirection(*f);
+  if (type == "A_ArrayExpr") {
+    e->kind = ExprKind::kArray;
+    OMEN_ASSIGN_OR_RETURN(e->args, List(f->value("elements", Json::array())));
+    return e;
+  }
   if (type == "SubLink") {
     std::string kind = f->value("subLinkType", std::string());
     std::string qt;
@@ -864,6 +983,8 @@ Result<std::unique_ptr<Expr>> Transformer::Transform(const Json& node) {
       e->kind = ExprKind::kSubquery;
     } else if (kind == "EXISTS_SUBLINK") {
       e->kind = ExprKind::kExists;
+    } else if (kind == "ARRAY_SUBLINK") {
+      e->kind = ExprKind::kArray;
     } else if (kind == "ANY_SUBLINK") {
       std::string op = LastName(f->value("operName", Json::array()), nullptr);
       if (!op.empty() && op != "=") return Status::NotSupported("op ANY (subquery) other than =");

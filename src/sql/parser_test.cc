@@ -131,6 +131,48 @@ TEST(Parser, DistinctOnStarAndParams) {
   EXPECT_TRUE(AsSelect((*d)[0]).distinct_on.empty());
 }
 
+TEST(Parser, JoinsFunctionsInFromAndArrays) {
+  auto r = Parse(
+      "SELECT s[1], (x).n, ARRAY[1, 2], ARRAY(SELECT 1), a = ANY(b), c COLLATE pg_catalog.default, "
+      "'{1}'::int2[], n.nspname OPERATOR(pg_catalog.~) '^p' FROM t1, pg_catalog.pg_class c "
+      "JOIN t2 USING (k) LEFT JOIN generate_series(1, 3) WITH ORDINALITY AS g(v, n) ON true "
+      "CROSS JOIN information_schema.tables");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const SelectStmt& s = AsSelect((*r)[0]);
+  ASSERT_EQ(s.items.size(), 8u);
+  EXPECT_EQ(s.items[0].expr->kind, ExprKind::kSubscript);
+  EXPECT_EQ(s.items[1].expr->kind, ExprKind::kField);
+  EXPECT_EQ(s.items[1].expr->name, "n");
+  EXPECT_EQ(s.items[2].expr->kind, ExprKind::kArray);
+  EXPECT_EQ(s.items[2].expr->args.size(), 2u);
+  EXPECT_EQ(s.items[3].expr->kind, ExprKind::kArray);
+  EXPECT_NE(s.items[3].expr->subquery, nullptr);
+  EXPECT_EQ(s.items[4].expr->kind, ExprKind::kAny);
+  EXPECT_FALSE(s.items[4].expr->all);
+  EXPECT_EQ(s.items[5].expr->kind, ExprKind::kColumn);  // COLLATE is dropped
+  EXPECT_EQ(s.items[6].expr->name, "int2[]");
+  EXPECT_EQ(s.items[7].expr->name, "~");
+  ASSERT_EQ(s.from.size(), 2u);
+  EXPECT_EQ(s.from[0].kind, TableRef::Kind::kTable);
+  const TableRef& cross = s.from[1];
+  ASSERT_EQ(cross.kind, TableRef::Kind::kJoin);
+  EXPECT_EQ(cross.join_type, TableRef::JoinType::kCross);
+  EXPECT_EQ(cross.right->schema, "information_schema");
+  const TableRef& left = *cross.left;
+  ASSERT_EQ(left.kind, TableRef::Kind::kJoin);
+  EXPECT_EQ(left.join_type, TableRef::JoinType::kLeft);
+  EXPECT_NE(left.on, nullptr);
+  EXPECT_EQ(left.right->kind, TableRef::Kind::kFunction);
+  EXPECT_EQ(left.right->name, "generate_series");
+  EXPECT_TRUE(left.right->ordinality);
+  EXPECT_EQ(left.right->column_aliases, (std::vector<std::string>{"v", "n"}));
+  const TableRef& inner = *left.left;
+  EXPECT_EQ(inner.join_type, TableRef::JoinType::kInner);
+  EXPECT_EQ(inner.using_columns, (std::vector<std::string>{"k"}));
+  EXPECT_EQ(inner.left->schema, "pg_catalog");
+  EXPECT_EQ(inner.left->alias, "c");
+}
+
 TEST(Parser, SyntaxErrorsCarryPositionAndSqlState) {
   auto r = Parse("SELEC 1");
   ASSERT_FALSE(r.ok());
@@ -146,10 +188,10 @@ TEST(Parser, SyntaxErrorsCarryPositionAndSqlState) {
 
 TEST(Parser, UnsupportedIsNotSupportedNotACrash) {
   for (const char* sql :
-       {"SELECT 1 INTERSECT SELECT 2", "SELECT * FROM a JOIN b ON a.x = b.x", "UPDATE t SET a = 1",
-        "CREATE INDEX i ON t (a)", "SELECT * FROM LATERAL (SELECT 1) s", "SELECT 1 EXCEPT SELECT 2",
-        "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "DROP VIEW v",
-        "ALTER TABLE t DROP COLUMN a", "CREATE TABLE t (a int PRIMARY KEY)"}) {
+       {"SELECT 1 INTERSECT SELECT 2", "SELECT * FROM a JOIN b ON a.x = b.x FOR UPDATE",
+        "UPDATE t SET a = 1", "CREATE INDEX i ON t (a)", "SELECT * FROM LATERAL (SELECT 1) s",
+        "SELECT 1 EXCEPT SELECT 2", "INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING",
+        "DROP VIEW v", "ALTER TABLE t DROP COLUMN a", "CREATE TABLE t (a int PRIMARY KEY)"}) {
     auto r = Parse(sql);
     ASSERT_FALSE(r.ok()) << sql;
     EXPECT_TRUE(r.status().IsNotSupported()) << sql << ": " << r.status().ToString();

@@ -15,8 +15,16 @@
 #include "exec/aggregate.h"
 #include "exec/expr.h"
 #include "exec/ops.h"
+#include "sql/query_internal.h"
+#include "sql/subquery.h"
+#include "sql/system_functions.h"
 
 namespace omen::sql {
+
+Status UndefinedFunction(const std::string& msg, int loc) {
+  return Status::DatatypeMismatch(msg, loc + 1).WithSqlState("42883");
+}
+
 namespace {
 
 using exec::AggFn;
@@ -41,30 +49,47 @@ int64_t NowMicros() {
 Status GroupingError(const std::string& msg, int loc) {
   return Status::SyntaxError(msg, loc + 1).WithSqlState("42803");
 }
-Status UndefinedFunction(const std::string& msg, int loc) {
-  return Status::DatatypeMismatch(msg, loc + 1).WithSqlState("42883");
+// The column of src that [qualifier.]name names: -1 when none, -2 when ambiguous. Unqualified
+// names skip hidden columns (the inputs' copies of USING columns).
+int FindColumn(const Source& src, const std::string& qualifier, const std::string& name) {
+  int found = -1;
+  for (size_t c = 0; c < src.names.size(); ++c) {
+    if (src.names[c] != name) continue;
+    if (qualifier.empty() ? src.Hidden(c) : src.quals[c] != qualifier) continue;
+    if (found >= 0) return -2;
+    found = static_cast<int>(c);
+  }
+  return found;
 }
 
-// A canonical text of an AST expression, for matching GROUP BY expressions.
-std::string Fingerprint(const Expr& e) {
-  std::string s = std::to_string(static_cast<int>(e.kind)) + ":" + AsciiLower(e.name) + "(";
+// A canonical text of an AST expression, for matching GROUP BY expressions. With src, column
+// references resolve to the column they name (t.x and x match when they are the same column).
+std::string Fingerprint(const Expr& e, const Source* src = nullptr) {
+  if (e.kind == ExprKind::kColumn && src != nullptr) {
+    const int c = FindColumn(*src, e.qualifier, e.name);
+    if (c >= 0) return "#" + std::to_string(c);
+  }
+  std::string s =
+      std::to_string(static_cast<int>(e.kind)) + ":" + AsciiLower(e.name) + "." + e.qualifier + "(";
   if (e.kind == ExprKind::kLiteral) {
     s += std::to_string(static_cast<int>(e.literal.kind)) + e.literal.text +
          std::to_string(e.literal.i) + (e.literal.b ? "t" : "f");
   }
   if (e.negated) s += "!";
+  if (e.all) s += "A";
   if (e.distinct) s += "D";
   if (e.agg_star) s += "*";
-  for (const auto& a : e.args) s += Fingerprint(*a) + ",";
-  if (e.case_arg) s += "C" + Fingerprint(*e.case_arg);
-  if (e.else_expr) s += "E" + Fingerprint(*e.else_expr);
-  if (e.filter) s += "F" + Fingerprint(*e.filter);
+  for (const auto& a : e.args) s += Fingerprint(*a, src) + ",";
+  if (e.case_arg) s += "C" + Fingerprint(*e.case_arg, src);
+  if (e.else_expr) s += "E" + Fingerprint(*e.else_expr, src);
+  if (e.filter) s += "F" + Fingerprint(*e.filter, src);
   for (int64_t m : e.typmods) s += std::to_string(m);
-  for (const auto& o : e.within_group) s += "W" + Fingerprint(*o.expr);
+  for (const auto& o : e.within_group) s += "W" + Fingerprint(*o.expr, src);
   if (e.has_over) {
     s += "O";
-    for (const auto& p : e.partition_by) s += Fingerprint(*p);
-    for (const auto& o : e.window_order) s += Fingerprint(*o.expr) + (o.descending ? "d" : "a");
+    for (const auto& p : e.partition_by) s += Fingerprint(*p, src);
+    for (const auto& o : e.window_order)
+      s += Fingerprint(*o.expr, src) + (o.descending ? "d" : "a");
     s += std::to_string(e.frame_preceding) + "/" + std::to_string(e.frame_following);
   }
   return s + ")";
@@ -88,7 +113,9 @@ bool IsAggregateName(const std::string& n) {
                                               "bool_or",
                                               "every",
                                               "percentile_cont",
-                                              "percentile_disc"};
+                                              "percentile_disc",
+                                              "array_agg",
+                                              "string_agg"};
   return kAggs.count(n) > 0;
 }
 bool IsWindowOnlyName(const std::string& n) {
@@ -143,57 +170,10 @@ LType NumericCommon(LType a, LType b) {
 
 // ---------------------------------------------------------------------------------------------
 
-struct Source {
-  std::shared_ptr<const storage::TableDef> table;  // null: rel
-  std::shared_ptr<Relation> rel;
-  std::vector<std::string> names;
-  std::vector<std::string> quals;  // table name / alias per column
-  std::vector<LType> types;
-};
-
-struct QueryRunner::Impl {
-  storage::Database* db;
-  QueryOptions options;
-  exec::EvalContext eval;
-  std::map<std::string, std::shared_ptr<Relation>> ctes;
-  std::atomic<int64_t> memory{0};
-  std::vector<std::string>* explain = nullptr;  // plan lines when explaining
-  bool analyze = false;
-  bool execute = true;
-  int depth = 0;
-  // Describe: the types inferred for $n parameters (index n-1; kNull: not inferred yet).
-  std::vector<LType> param_types;
-
-  Status Charge(int64_t bytes) {
-    int64_t now = memory.fetch_add(bytes) + bytes;
-    if (options.memory_limit > 0 && now > options.memory_limit) {
-      return Status::ResourceExhausted("query exceeds the memory limit of " +
-                                       std::to_string(options.memory_limit >> 20) +
-                                       " MiB (--query-memory)");
-    }
-    return Status::OK();
-  }
-  Status CheckCancel() const {
-    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
-      return Status::Aborted("canceling statement due to user request");
-    }
-    if (options.deadline != std::chrono::steady_clock::time_point{} &&
-        std::chrono::steady_clock::now() > options.deadline) {
-      return Status::Aborted("canceling statement due to statement timeout");
-    }
-    return Status::OK();
-  }
-  void Plan(const std::string& line) {
-    if (explain != nullptr)
-      explain->push_back(std::string(static_cast<size_t>(depth) * 2, ' ') + line);
-  }
-
-  Result<Source> ResolveFrom(const SelectStmt& s);
-  Result<Relation> Run(const SelectStmt& s);
-  Result<Relation> RunSelect(const SelectStmt& s);
-  Result<Relation> RunUnion(const SelectStmt& s);
-  Result<std::shared_ptr<Relation>> InfoSchema(const std::string& name);
-};
+const SessionSettings& QueryRunner::Impl::settings() const {
+  static const SessionSettings* const kDefaults = new SessionSettings();
+  return options.settings != nullptr ? *options.settings : *kDefaults;
+}
 
 static int64_t ChunkBytes(const Chunk& c) {
   int64_t b = 0;
@@ -225,6 +205,12 @@ struct WinCall {
   std::vector<exec::SortKey> order_dirs;
 };
 
+// A set-returning function call of the select list and its bound arguments.
+struct SrfCall {
+  SetFunction fn;
+  std::vector<ExprPtr> args;
+};
+
 struct GapfillInfo {
   bool present = false;
   int key = -1;
@@ -254,10 +240,23 @@ class Binder {
   AggCall::Fill fill_mode = AggCall::kNone;
   std::set<const exec::Expr*> unknown;      // untyped string literals
   std::map<const exec::Expr*, int> params;  // $n placeholders (Describe): unknown literals
+  // Set-returning functions in the select list: their rows are columns srf_base + k.
+  bool allow_srf = false;
+  int srf_base = 0;
+  std::vector<SrfCall> srfs;
   // An untyped string literal (the pointer check alone could match a later allocation).
   bool IsUnknown(const exec::Expr* e) const {
     return e->kind == EK::kConst && e->type == LType::kText && !e->value.null &&
            unknown.count(e) > 0;
+  }
+  // The binding context of the system functions (system_functions.h).
+  BindContext Context(int loc) {
+    BindContext c;
+    c.q = q_;
+    c.location = loc;
+    c.is_unknown = [this](const exec::Expr* e) { return IsUnknown(e); };
+    c.coerce = [this, loc](ExprPtr e, LType t) { return Coerce(std::move(e), t, loc); };
+    return c;
   }
 
   Result<ExprPtr> Bind(const Expr& e);
@@ -287,6 +286,9 @@ class Binder {
   Result<std::pair<ExprPtr, ExprPtr>> Unify(ExprPtr a, ExprPtr b, int loc, const char* what);
   Result<Value> ConstOf(const Expr& e);
   Result<ExprPtr> SubqueryValue(const Expr& e);
+  Result<ExprPtr> BindCast(const Expr& e);
+  Result<ExprPtr> BindOuterColumn(const Expr& e);
+  Result<ExprPtr> BindSetReturning(const Expr& e, const std::string& name);
 
   QueryRunner::Impl* q_;
   const Source* src_;
@@ -324,7 +326,9 @@ Result<ExprPtr> Binder::Coerce(ExprPtr e, LType to, int loc) {
   const LType from = e->type;
   const bool ok = (IsNumeric(from) && IsNumeric(to)) || (IsTimestamp(from) && IsTimestamp(to)) ||
                   (from == LType::kDate && IsTimestamp(to)) || to == LType::kText ||
-                  from == LType::kNull;
+                  from == LType::kNull || (IsInteger(from) && to == LType::kOid) ||
+                  (from == LType::kOid && (IsInteger(to) || PhysOf(to) == Phys::kFloat)) ||
+                  (exec::IsArray(from) && exec::IsArray(to));
   if (!ok) {
     return Status::DatatypeMismatch(
         std::string("cannot use ") + exec::TypeName(from) + " as " + exec::TypeName(to), loc + 1);
@@ -355,6 +359,13 @@ Result<std::pair<ExprPtr, ExprPtr>> Binder::Unify(ExprPtr a, ExprPtr b, int loc,
     LType t = NumericCommon(a->type, b->type);
     OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), t, loc));
     OMEN_ASSIGN_OR_RETURN(b, Coerce(std::move(b), t, loc));
+    return std::make_pair(std::move(a), std::move(b));
+  }
+  // oid against an integer: compare as bigint (an oid is an unsigned 32-bit number).
+  if ((a->type == LType::kOid && IsInteger(b->type)) ||
+      (IsInteger(a->type) && b->type == LType::kOid)) {
+    OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), LType::kInt64, loc));
+    OMEN_ASSIGN_OR_RETURN(b, Coerce(std::move(b), LType::kInt64, loc));
     return std::make_pair(std::move(a), std::move(b));
   }
   auto timeish = [](LType t) { return IsTimestamp(t) || t == LType::kDate; };
@@ -477,26 +488,14 @@ Result<Value> Binder::ConstOf(const Expr& e) {
 }
 
 Result<ExprPtr> Binder::BindColumn(const Expr& e) {
-  if (mode == Mode::kAgg) {
-    if (std::find(src_->names.begin(), src_->names.end(), e.name) == src_->names.end()) {
-      return Status::UndefinedColumn("column \"" + e.name + "\" does not exist", e.location + 1);
-    }
-    return GroupingError(
-        "column \"" + e.name +
-            "\" must appear in the GROUP BY clause or be used in an aggregate function",
-        e.location);
-  }
-  int found = -1;
-  for (size_t c = 0; c < src_->names.size(); ++c) {
-    if (src_->names[c] != e.name) continue;
-    if (!e.qualifier.empty() && src_->quals[c] != e.qualifier) continue;
-    if (found >= 0) {
-      return Status::SyntaxError("column reference \"" + e.name + "\" is ambiguous", e.location + 1)
-          .WithSqlState("42702");
-    }
-    found = static_cast<int>(c);
+  const int found = FindColumn(*src_, e.qualifier, e.name);
+  if (found == -2) {
+    return Status::SyntaxError("column reference \"" + e.name + "\" is ambiguous", e.location + 1)
+        .WithSqlState("42702");
   }
   if (found < 0) {
+    auto outer = BindOuterColumn(e);
+    if (outer.ok() || !outer.status().IsNotFound()) return outer;
     if (!e.qualifier.empty()) {
       bool known = false;
       for (const auto& qn : src_->quals) known |= qn == e.qualifier;
@@ -510,12 +509,88 @@ Result<ExprPtr> Binder::BindColumn(const Expr& e) {
     }
     return Status::UndefinedColumn("column \"" + e.name + "\" does not exist", e.location + 1);
   }
+  if (mode == Mode::kAgg) {
+    return GroupingError(
+        "column \"" + e.name +
+            "\" must appear in the GROUP BY clause or be used in an aggregate function",
+        e.location);
+  }
   used.insert(found);
   return exec::MakeColumn(found, src_->types[static_cast<size_t>(found)]);
 }
 
+// A column of an enclosing query (a correlated reference): while the subquery is bound to find
+// its references, a typed NULL; while it runs for an outer row, that row's value. NotFound when
+// no enclosing query has the column.
+Result<ExprPtr> Binder::BindOuterColumn(const Expr& e) {
+  for (auto it = q_->outer.rbegin(); it != q_->outer.rend(); ++it) {
+    const int c = FindColumn(*it->src, e.qualifier, e.name);
+    if (c == -2) {
+      return Status::SyntaxError("column reference \"" + e.name + "\" is ambiguous", e.location + 1)
+          .WithSqlState("42702");
+    }
+    if (c < 0) continue;
+    const LType type = it->src->types[static_cast<size_t>(c)];
+    if (it->values != nullptr) {
+      auto v = it->values->find(c);
+      if (v == it->values->end()) return Status::Internal("outer column without a value");
+      Value x = v->second;
+      x.type = type;
+      return exec::MakeConst(std::move(x));
+    }
+    if (std::find(it->refs->begin(), it->refs->end(), c) == it->refs->end()) {
+      it->refs->push_back(c);
+    }
+    return exec::MakeConst(Value::Null(type));
+  }
+  return Status::NotFound("no outer column");
+}
+
 Result<ExprPtr> Binder::SubqueryValue(const Expr& e) {
   QueryRunner::Impl* q = q_;
+  // Correlated: bound again and run per distinct combination of the outer columns it uses.
+  std::vector<int> refs;
+  OMEN_ASSIGN_OR_RETURN(Relation shape, ProbeSubquery(q, *src_, *e.subquery, &refs));
+  if (!refs.empty()) {
+    if (e.kind != ExprKind::kExists && shape.names.size() != 1) {
+      return Status::SyntaxError("subquery must return only one column", e.location + 1);
+    }
+    std::vector<ExprPtr> args;
+    for (int c : refs) {
+      Expr ref;
+      ref.kind = ExprKind::kColumn;
+      ref.location = e.location;
+      ref.name = src_->names[static_cast<size_t>(c)];
+      ref.qualifier = src_->quals[static_cast<size_t>(c)];
+      OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(ref));
+      args.push_back(std::move(b));
+    }
+    SubqueryKind kind = SubqueryKind::kScalar;
+    LType type = shape.types.empty() ? LType::kBool : shape.types[0];
+    if (type == LType::kNull) type = LType::kText;
+    if (e.kind == ExprKind::kExists) {
+      kind = SubqueryKind::kExists;
+      type = LType::kBool;
+    } else if (e.kind == ExprKind::kArray) {
+      kind = SubqueryKind::kArray;
+      auto at = exec::ArrayTypeOf(type);
+      if (!at) {
+        return Status::NotSupported(std::string("arrays of ") + exec::TypeName(type) +
+                                    " are not supported");
+      }
+      type = *at;
+    } else if (e.kind == ExprKind::kInSubquery) {
+      kind = SubqueryKind::kIn;
+      OMEN_ASSIGN_OR_RETURN(ExprPtr lhs, Bind(*e.args[0]));
+      LType t = lhs->type;
+      if (IsNumeric(t) && IsNumeric(type)) t = NumericCommon(t, type);
+      OMEN_ASSIGN_OR_RETURN(lhs, Coerce(std::move(lhs), t == LType::kNull ? type : t, e.location));
+      args.push_back(std::move(lhs));
+      type = LType::kBool;
+    }
+    return MakeCorrelatedSubquery(q, *src_, e.subquery, std::move(refs), kind, e.negated, type,
+                                  std::move(args));
+  }
   auto saved = q->explain;
   q->explain = nullptr;
   auto rel = q->Run(*e.subquery);
@@ -527,6 +602,10 @@ Result<ExprPtr> Binder::SubqueryValue(const Expr& e) {
   }
   if (r.names.size() != 1) {
     return Status::SyntaxError("subquery must return only one column", e.location + 1);
+  }
+  if (e.kind == ExprKind::kArray) {
+    OMEN_ASSIGN_OR_RETURN(Value v, ArrayOfColumn(r));
+    return exec::MakeConst(std::move(v));
   }
   if (e.kind == ExprKind::kSubquery) {
     if (r.chunk.size > 1) {
@@ -561,7 +640,7 @@ Result<ExprPtr> Binder::SubqueryValue(const Expr& e) {
 Result<ExprPtr> Binder::Bind(const Expr& e) {
   // In aggregate mode, a whole expression equal to a GROUP BY key is that key.
   if (mode == Mode::kAgg && e.kind != ExprKind::kLiteral) {
-    const std::string fp = Fingerprint(e);
+    const std::string fp = Fingerprint(e, src_);
     for (size_t k = 0; k < key_fps.size(); ++k) {
       if (key_fps[k] == fp) return exec::MakeColumn(static_cast<int>(k), keys[k]->type);
     }
@@ -664,6 +743,9 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") {
         return Arith(op, std::move(a), std::move(b), e.location);
       }
+      if (op == "||" && (exec::IsArray(a->type) || exec::IsArray(b->type))) {
+        return BindSystemOperator(Context(e.location), op, std::move(a), std::move(b));
+      }
       if (op == "||") {
         OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), LType::kText, e.location));
         OMEN_ASSIGN_OR_RETURN(b, Coerce(std::move(b), LType::kText, e.location));
@@ -680,7 +762,7 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
         args.push_back(std::move(b));
         return exec::MakeCall(Fn::kPower, LType::kFloat64, std::move(args));
       }
-      return UndefinedFunction("operator does not exist: " + op, e.location);
+      return BindSystemOperator(Context(e.location), op, std::move(a), std::move(b));
     }
     case ExprKind::kAnd:
     case ExprKind::kOr:
@@ -814,75 +896,6 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       out->args.push_back(std::move(b));
       return ExprPtr(std::move(out));
     }
-    case ExprKind::kCast: {
-      if (!e.typmods.empty() &&
-          (e.name == "varchar" || e.name == "bpchar" || e.name == "numeric")) {
-        // varchar(n) truncates, numeric(p, s) rounds to s digits: the cast, then that.
-        OMEN_ASSIGN_OR_RETURN(ExprPtr inner, Bind(*e.args[0]));
-        auto to = exec::TypeFromName(e.name);
-        OMEN_ASSIGN_OR_RETURN(inner, IsUnknown(inner.get())
-                                         ? Coerce(std::move(inner), *to, e.location)
-                                         : Result<ExprPtr>(exec::MakeCast(std::move(inner), *to)));
-        std::vector<ExprPtr> args;
-        args.push_back(std::move(inner));
-        if (e.name == "numeric") {
-          if (e.typmods.size() < 2) {
-            args.push_back(exec::MakeConst(Value::Int(LType::kInt32, 0)));
-          } else {
-            args.push_back(exec::MakeConst(Value::Int(LType::kInt32, e.typmods[1])));
-          }
-          return exec::MakeCall(Fn::kRoundTo, LType::kNumeric, std::move(args));
-        }
-        args.push_back(exec::MakeConst(Value::Int(LType::kInt64, e.typmods[0])));
-        return exec::MakeCall(Fn::kLeft, LType::kText, std::move(args));
-      }
-      OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
-      auto to = exec::TypeFromName(e.name);
-      if (!to) {
-        return Status::NotSupported("type \"" + e.name + "\" is not supported")
-            .WithSqlState("42704");
-      }
-      if (*to == LType::kText && !e.typmods.empty() && e.name == "varchar") {
-        // varchar(n): truncation is PostgreSQL's explicit-cast behaviour; we keep the text.
-      }
-      if (a->kind == EK::kConst) {
-        Value v = a->value;
-        if (IsUnknown(a.get()) && IsTimestamp(*to) && AsciiLower(v.s) == "now") {
-          return exec::MakeConst(Value::Int(*to, q_->eval.now));
-        }
-        auto c = exec::CastValue(v, *to);
-        if (!c.ok()) {
-          const char* state = IsTimestamp(*to) || *to == LType::kDate || *to == LType::kInterval
-                                  ? "22007"
-                                  : "22P02";
-          Status s = c.status();
-          if (std::string(s.SqlState()) == "22003" || s.IsNotSupported()) return s;
-          if (s.code() == Status::Code::kDatatypeMismatch)
-            return Status::DatatypeMismatch(std::string(s.message()), e.location + 1)
-                .WithSqlState("42846");
-          return Status::InvalidArgument(std::string(s.message())).WithSqlState(state);
-        }
-        Value cv = *c;
-        cv.type = *to;
-        return exec::MakeConst(cv);
-      }
-      if (a->type == *to) return a;
-      // Explicit casts allow more than implicit ones.
-      const LType from = a->type;
-      const bool ok = from == LType::kNull || *to == LType::kText || from == LType::kText ||
-                      (IsNumeric(from) && IsNumeric(*to)) ||
-                      ((IsTimestamp(from) || from == LType::kDate) &&
-                       (IsTimestamp(*to) || *to == LType::kDate)) ||
-                      (from == LType::kBool && IsInteger(*to)) ||
-                      (IsInteger(from) && *to == LType::kBool);
-      if (!ok) {
-        return Status::DatatypeMismatch(std::string("cannot cast type ") + exec::TypeName(from) +
-                                            " to " + exec::TypeName(*to),
-                                        e.location + 1)
-            .WithSqlState("42846");
-      }
-      return exec::MakeCast(std::move(a), *to);
-    }
     case ExprKind::kCase: {
       std::vector<ExprPtr> conds, vals;
       ExprPtr subject;
@@ -1004,6 +1017,31 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       out->args.push_back(std::move(ab.second));
       return ExprPtr(std::move(out));
     }
+    case ExprKind::kCast:
+      return BindCast(e);
+    case ExprKind::kSubscript: {
+      OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
+      OMEN_ASSIGN_OR_RETURN(ExprPtr i, Bind(*e.args[1]));
+      return BindSubscript(Context(e.location), std::move(a), std::move(i));
+    }
+    case ExprKind::kField: {
+      OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
+      return BindField(Context(e.location), std::move(a), e.name);
+    }
+    case ExprKind::kArray: {
+      if (e.subquery) return SubqueryValue(e);
+      std::vector<ExprPtr> elements;
+      for (const auto& a : e.args) {
+        OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*a));
+        elements.push_back(std::move(b));
+      }
+      return BindArrayConstructor(Context(e.location), std::move(elements));
+    }
+    case ExprKind::kAny: {
+      OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
+      OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*e.args[1]));
+      return BindAnyAll(Context(e.location), e.name, e.all, std::move(a), std::move(b));
+    }
     case ExprKind::kSubquery:
     case ExprKind::kExists:
     case ExprKind::kInSubquery:
@@ -1014,6 +1052,81 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
   return Status::Internal("unhandled expression");
 }
 
+Result<ExprPtr> Binder::BindCast(const Expr& e) {
+  if (IsRegType(e.name)) {
+    OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
+    return BindRegCast(Context(e.location), e.name, std::move(a));
+  }
+  if (!e.typmods.empty() && (e.name == "varchar" || e.name == "bpchar" || e.name == "numeric")) {
+    // varchar(n) truncates, numeric(p, s) rounds to s digits: the cast, then that.
+    OMEN_ASSIGN_OR_RETURN(ExprPtr inner, Bind(*e.args[0]));
+    auto to = exec::TypeFromName(e.name);
+    OMEN_ASSIGN_OR_RETURN(inner, IsUnknown(inner.get())
+                                     ? Coerce(std::move(inner), *to, e.location)
+                                     : Result<ExprPtr>(exec::MakeCast(std::move(inner), *to)));
+    std::vector<ExprPtr> args;
+    args.push_back(std::move(inner));
+    if (e.name == "numeric") {
+      if (e.typmods.size() < 2) {
+        args.push_back(exec::MakeConst(Value::Int(LType::kInt32, 0)));
+      } else {
+        args.push_back(exec::MakeConst(Value::Int(LType::kInt32, e.typmods[1])));
+      }
+      return exec::MakeCall(Fn::kRoundTo, LType::kNumeric, std::move(args));
+    }
+    args.push_back(exec::MakeConst(Value::Int(LType::kInt64, e.typmods[0])));
+    return exec::MakeCall(Fn::kLeft, LType::kText, std::move(args));
+  }
+  OMEN_ASSIGN_OR_RETURN(ExprPtr a, Bind(*e.args[0]));
+  auto to = exec::TypeFromName(e.name);
+  if (!to) {
+    return Status::NotSupported("type \"" + e.name + "\" is not supported").WithSqlState("42704");
+  }
+  if (*to == LType::kText && !e.typmods.empty() && e.name == "varchar") {
+    // varchar(n): truncation is PostgreSQL's explicit-cast behaviour; we keep the text.
+  }
+  if (params.count(a.get()) > 0 && IsUnknown(a.get())) {
+    return Coerce(std::move(a), *to, e.location);  // Describe: $n::type is of that type
+  }
+  if (a->kind == EK::kConst) {
+    Value v = a->value;
+    if (IsUnknown(a.get()) && IsTimestamp(*to) && AsciiLower(v.s) == "now") {
+      return exec::MakeConst(Value::Int(*to, q_->eval.now));
+    }
+    auto c = exec::CastValue(v, *to);
+    if (!c.ok()) {
+      const char* state =
+          IsTimestamp(*to) || *to == LType::kDate || *to == LType::kInterval ? "22007" : "22P02";
+      Status s = c.status();
+      if (std::string(s.SqlState()) == "22003" || s.IsNotSupported()) return s;
+      if (s.code() == Status::Code::kDatatypeMismatch)
+        return Status::DatatypeMismatch(std::string(s.message()), e.location + 1)
+            .WithSqlState("42846");
+      return Status::InvalidArgument(std::string(s.message())).WithSqlState(state);
+    }
+    Value cv = *c;
+    cv.type = *to;
+    return exec::MakeConst(cv);
+  }
+  if (a->type == *to) return a;
+  // Explicit casts allow more than implicit ones.
+  const LType from = a->type;
+  const bool ok =
+      from == LType::kNull || *to == LType::kText || from == LType::kText ||
+      (IsNumeric(from) && IsNumeric(*to)) ||
+      ((IsTimestamp(from) || from == LType::kDate) && (IsTimestamp(*to) || *to == LType::kDate)) ||
+      (from == LType::kBool && IsInteger(*to)) || (IsInteger(from) && *to == LType::kBool) ||
+      ((IsInteger(from) || from == LType::kOid) && (IsInteger(*to) || *to == LType::kOid)) ||
+      (exec::IsArray(from) && exec::IsArray(*to));
+  if (!ok) {
+    return Status::DatatypeMismatch(std::string("cannot cast type ") + exec::TypeName(from) +
+                                        " to " + exec::TypeName(*to),
+                                    e.location + 1)
+        .WithSqlState("42846");
+  }
+  return exec::MakeCast(std::move(a), *to);
+}
+
 Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
   if (!allow_agg) {
     return GroupingError("aggregate functions are not allowed in " + std::string(clause),
@@ -1021,9 +1134,9 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
   }
   // Inputs are bound over source rows; nested aggregates are an error.
   AggCall call;
-  call.fp = Fingerprint(e) + (fill_mode == AggCall::kLocf          ? "#locf"
-                              : fill_mode == AggCall::kInterpolate ? "#interp"
-                                                                   : "");
+  call.fp = Fingerprint(e, src_) + (fill_mode == AggCall::kLocf          ? "#locf"
+                                    : fill_mode == AggCall::kInterpolate ? "#interp"
+                                                                         : "");
   call.fill = fill_mode;
   for (size_t k = 0; k < aggs.size(); ++k) {
     if (aggs[k].fp == call.fp) {
@@ -1074,13 +1187,17 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
     fn = AggFn::kBoolOr;
   else if (name == "percentile_cont")
     fn = AggFn::kPercentileCont;
+  else if (name == "array_agg")
+    fn = AggFn::kArrayAgg;
+  else if (name == "string_agg")
+    fn = AggFn::kStringAgg;
   else
     fn = AggFn::kPercentileDisc;
   call.spec.fn = fn;
   call.spec.distinct = e.distinct;
-  const size_t want = fn == AggFn::kCountStar                       ? 0
-                      : (fn == AggFn::kFirst || fn == AggFn::kLast) ? 2
-                                                                    : 1;
+  const size_t want = fn == AggFn::kCountStar                                                  ? 0
+                      : (fn == AggFn::kFirst || fn == AggFn::kLast || fn == AggFn::kStringAgg) ? 2
+                                                                                               : 1;
   if (fn == AggFn::kPercentileCont || fn == AggFn::kPercentileDisc) {
     if (e.args.size() != 1 || e.within_group.size() != 1) {
       return UndefinedFunction(name + " needs (fraction) WITHIN GROUP (ORDER BY x)", e.location);
@@ -1109,7 +1226,11 @@ Result<ExprPtr> Binder::BindAggregate(const Expr& e, const std::string& name) {
         OMEN_ASSIGN_OR_RETURN(call.arg, Coerce(std::move(call.arg), LType::kText, e.location));
       }
     }
-    if (want == 2) {
+    if (fn == AggFn::kStringAgg) {
+      OMEN_ASSIGN_OR_RETURN(call.arg, Coerce(std::move(call.arg), LType::kText, e.location));
+      OMEN_ASSIGN_OR_RETURN(call.arg2, Bind(*e.args[1]));
+      OMEN_ASSIGN_OR_RETURN(call.arg2, Coerce(std::move(call.arg2), LType::kText, e.location));
+    } else if (want == 2) {
       OMEN_ASSIGN_OR_RETURN(call.arg2, Bind(*e.args[1]));
       if (!IsTimestamp(call.arg2->type) && call.arg2->type != LType::kDate &&
           !IsNumeric(call.arg2->type)) {
@@ -1147,7 +1268,7 @@ Result<ExprPtr> Binder::BindWindow(const Expr& e, const std::string& name) {
     return GroupingError("window functions are not allowed in " + std::string(clause), e.location);
   }
   WinCall w;
-  w.fp = Fingerprint(e);
+  w.fp = Fingerprint(e, src_);
   for (size_t k = 0; k < windows.size(); ++k) {
     if (windows[k].fp == w.fp) {
       return exec::MakeColumn(window_base + static_cast<int>(k), windows[k].spec.type);
@@ -1265,6 +1386,7 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     }
     return std::move(*inner);
   }
+  if (IsSetReturningFunction(name)) return BindSetReturning(e, name);
   std::vector<ExprPtr> args;
   for (const auto& a : e.args) {
     OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*a));
@@ -1576,7 +1698,24 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   if (name == "version") {
     return exec::MakeConst(Value::Text("PostgreSQL 15.0 (OmenDB)"));
   }
-  return UndefinedFunction("function " + name + " does not exist", e.location);
+  return BindSystemFunction(Context(e.location), name, std::move(args));
+}
+
+Result<ExprPtr> Binder::BindSetReturning(const Expr& e, const std::string& name) {
+  if (!allow_srf) {
+    return Status::NotSupported("set-returning function " + name + " is not allowed in " +
+                                std::string(clause) + " (use it in FROM or a plain select list)")
+        .WithSqlState("0A000");
+  }
+  std::vector<ExprPtr> args;
+  for (const auto& a : e.args) {
+    OMEN_ASSIGN_OR_RETURN(ExprPtr b, BindRowExpr(*a));
+    args.push_back(std::move(b));
+  }
+  OMEN_ASSIGN_OR_RETURN(SetFunction f, BindSetFunction(Context(e.location), name, &args));
+  const LType type = f.type;
+  srfs.push_back(SrfCall{std::move(f), std::move(args)});
+  return exec::MakeColumn(srf_base + static_cast<int>(srfs.size()) - 1, type);
 }
 
 // Narrows [*lo, *hi) by `time <fn> t`.
@@ -1710,6 +1849,47 @@ bool TagConjunct(const exec::Expr& c, const Source& src, int* col,
   return true;
 }
 
+// Each row of base repeated once per row of its longest set-returning function (the shorter
+// ones padded with NULLs), the functions' rows appended as columns (PostgreSQL's ProjectSet).
+Result<Chunk> ExpandSetFunctions(const Chunk& base, const std::vector<SrfCall>& srfs,
+                                 const exec::EvalContext& eval, QueryRunner::Impl* q) {
+  std::vector<std::vector<Vector>> args(srfs.size());
+  for (size_t f = 0; f < srfs.size(); ++f) {
+    for (const auto& a : srfs[f].args) {
+      OMEN_ASSIGN_OR_RETURN(Vector v, exec::Evaluate(*a, base, eval));
+      args[f].push_back(std::move(v));
+    }
+  }
+  std::vector<uint32_t> source;  // the base row of each output row
+  std::vector<exec::VectorBuilder> cols;
+  for (const SrfCall& c : srfs) cols.emplace_back(c.fn.type);
+  std::vector<Vector> rows(srfs.size());
+  for (int64_t r = 0; r < base.size; ++r) {
+    if ((r & 1023) == 0) OMEN_RETURN_IF_ERROR(q->CheckCancel());
+    int64_t n = 0;
+    for (size_t f = 0; f < srfs.size(); ++f) {
+      std::vector<Value> values;
+      for (const Vector& v : args[f]) values.push_back(v.Get(r));
+      OMEN_ASSIGN_OR_RETURN(rows[f], srfs[f].fn.rows(values));
+      n = std::max(n, rows[f].size);
+    }
+    for (int64_t k = 0; k < n; ++k) {
+      source.push_back(static_cast<uint32_t>(r));
+      for (size_t f = 0; f < srfs.size(); ++f) {
+        if (k < rows[f].size) {
+          cols[f].AppendFrom(rows[f], k);
+        } else {
+          cols[f].AppendNull();
+        }
+      }
+    }
+  }
+  OMEN_RETURN_IF_ERROR(q->Charge(static_cast<int64_t>(source.size()) * 16));
+  Chunk out = exec::GatherChunk(base, source.data(), static_cast<int64_t>(source.size()));
+  for (auto& c : cols) out.cols.push_back(c.Finish());
+  return out;
+}
+
 struct OutputItem {
   const Expr* ast = nullptr;
   int source_col = -1;  // for a star expansion
@@ -1726,13 +1906,20 @@ std::string DefaultName(const Expr& e) {
       if (n == "extract") return "extract";
       return n;
     }
-    case ExprKind::kCast:
-      if (e.args[0]->kind == ExprKind::kLiteral || e.args[0]->kind == ExprKind::kOperator) {
-        std::string t = e.name;
-        if (t == "int4") return "int4";
-        return t;
-      }
-      return DefaultName(*e.args[0]);
+    case ExprKind::kCast: {
+      // Named after the argument when that has a name of its own (PostgreSQL's
+      // FigureColname), else after the type.
+      const Expr* a = e.args[0].get();
+      while (a->kind == ExprKind::kSubscript) a = a->args[0].get();
+      const bool named = a->kind == ExprKind::kColumn || a->kind == ExprKind::kFunc ||
+                         a->kind == ExprKind::kField || a->kind == ExprKind::kArray ||
+                         a->kind == ExprKind::kCoalesce || a->kind == ExprKind::kMinMax ||
+                         a->kind == ExprKind::kNullIf || a->kind == ExprKind::kExists;
+      if (named) return DefaultName(*e.args[0]);
+      std::string t = e.name;
+      if (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) t.resize(t.size() - 2);
+      return t;
+    }
     case ExprKind::kCase:
       return "case";
     case ExprKind::kCoalesce:
@@ -1745,6 +1932,12 @@ std::string DefaultName(const Expr& e) {
       return "?column?";
     case ExprKind::kExists:
       return "exists";
+    case ExprKind::kSubscript:
+      return DefaultName(*e.args[0]);
+    case ExprKind::kField:
+      return e.name;
+    case ExprKind::kArray:
+      return "array";
     default:
       return "?column?";
   }
@@ -1753,116 +1946,6 @@ std::string DefaultName(const Expr& e) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-
-Result<std::shared_ptr<Relation>> QueryRunner::Impl::InfoSchema(const std::string& name) {
-  auto rel = std::make_shared<Relation>();
-  std::vector<exec::VectorBuilder> b;
-  auto text = [&](const std::string& n) {
-    rel->names.push_back(n);
-    rel->types.push_back(LType::kText);
-    b.emplace_back(LType::kText);
-  };
-  auto integer = [&](const std::string& n) {
-    rel->names.push_back(n);
-    rel->types.push_back(LType::kInt32);
-    b.emplace_back(LType::kInt32);
-  };
-  auto tables = db->Tables();
-  std::sort(tables.begin(), tables.end(),
-            [](const auto& x, const auto& y) { return x->name < y->name; });
-  if (name == "tables") {
-    text("table_catalog");
-    text("table_schema");
-    text("table_name");
-    text("table_type");
-    for (const auto& t : tables) {
-      b[0].AppendStr("omendb");
-      b[1].AppendStr("public");
-      b[2].AppendStr(t->name);
-      b[3].AppendStr("BASE TABLE");
-    }
-  } else if (name == "columns") {
-    text("table_catalog");
-    text("table_schema");
-    text("table_name");
-    text("column_name");
-    integer("ordinal_position");
-    text("data_type");
-    text("is_nullable");
-    integer("character_maximum_length");
-    for (const auto& t : tables) {
-      for (size_t c = 0; c < t->columns.size(); ++c) {
-        const auto& col = t->columns[c];
-        b[0].AppendStr("omendb");
-        b[1].AppendStr("public");
-        b[2].AppendStr(t->name);
-        b[3].AppendStr(col.name);
-        b[4].AppendInt(static_cast<int64_t>(c) + 1);
-        b[5].AppendStr(col.type == storage::SqlType::kVarchar ? "character varying"
-                                                              : storage::SqlTypeName(col.type));
-        b[6].AppendStr(col.nullable ? "YES" : "NO");
-        if (col.max_length >= 0)
-          b[7].AppendInt(col.max_length);
-        else
-          b[7].AppendNull();
-      }
-    }
-  } else {
-    return Status::NotFound("relation \"information_schema." + name + "\" does not exist");
-  }
-  for (auto& x : b) rel->chunk.cols.push_back(x.Finish());
-  rel->chunk.size = rel->chunk.cols.empty() ? 0 : rel->chunk.cols[0].size;
-  return rel;
-}
-
-Result<Source> QueryRunner::Impl::ResolveFrom(const SelectStmt& s) {
-  Source src;
-  if (s.from.empty()) {
-    src.rel = std::make_shared<Relation>();
-    src.rel->chunk.size = 1;
-    return src;
-  }
-  if (s.from.size() > 1) return Status::NotSupported("joins are not supported");
-  const TableRef& t = s.from[0];
-  const std::string qual = t.alias.empty() ? t.name : t.alias;
-  auto from_rel = [&](std::shared_ptr<Relation> rel) {
-    src.rel = std::move(rel);
-    src.names = src.rel->names;
-    src.types = src.rel->types;
-    src.quals.assign(src.names.size(), qual);
-  };
-  if (t.subquery) {
-    OMEN_ASSIGN_OR_RETURN(Relation r, Run(*t.subquery));
-    from_rel(std::make_shared<Relation>(std::move(r)));
-    return src;
-  }
-  if (t.schema == "information_schema") {
-    OMEN_ASSIGN_OR_RETURN(auto rel, InfoSchema(t.name));
-    from_rel(rel);
-    return src;
-  }
-  if (!t.schema.empty() && t.schema != "public") {
-    return Status::NotFound("relation \"" + t.schema + "." + t.name + "\" does not exist");
-  }
-  if (t.schema.empty()) {
-    auto it = ctes.find(t.name);
-    if (it != ctes.end()) {
-      from_rel(it->second);
-      return src;
-    }
-  }
-  auto def = db->FindTable(t.name);
-  if (def == nullptr) {
-    return Status::NotFound("relation \"" + t.name + "\" does not exist");
-  }
-  src.table = def;
-  for (const auto& c : def->columns) {
-    src.names.push_back(c.name);
-    src.quals.push_back(qual);
-    src.types.push_back(exec::TypeOfArrow(storage::ArrowTypeOf(c.type)));
-  }
-  return src;
-}
 
 Result<Relation> QueryRunner::Impl::Run(const SelectStmt& s) {
   // CTEs are visible to this statement and its subqueries.
@@ -2042,8 +2125,10 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         if (s.from.empty())
           return Status::SyntaxError("SELECT * with no tables specified is not valid",
                                      it.expr->location + 1);
-        for (int c = 0; c < nsrc; ++c)
+        for (int c = 0; c < nsrc; ++c) {
+          if (src.Hidden(static_cast<size_t>(c))) continue;
           items.push_back(OutputItem{nullptr, c, src.names[static_cast<size_t>(c)]});
+        }
       }
       continue;
     }
@@ -2115,7 +2200,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
           binder.gapfill.key < 0) {
         binder.gapfill.key = static_cast<int>(binder.keys.size());
       }
-      binder.key_fps.push_back(Fingerprint(*ge));
+      binder.key_fps.push_back(Fingerprint(*ge, &src));
       binder.keys.push_back(std::move(k));
     }
   }
@@ -2128,6 +2213,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       ref.kind = ExprKind::kColumn;
       ref.name = src.names[static_cast<size_t>(binder.keys[static_cast<size_t>(k)]->column)];
       col_key_fps.emplace_back(Fingerprint(ref), k);
+      col_key_fps.emplace_back(Fingerprint(ref, &src), k);
     }
   }
 
@@ -2144,13 +2230,16 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
 
   std::vector<ExprPtr> outputs;
   binder.clause = "SELECT";
+  // Set-returning functions of a plain select list: their rows follow the source columns.
+  binder.allow_srf = !aggregated;
+  binder.srf_base = nsrc;
   for (const OutputItem& it : items) {
     if (it.ast == nullptr) {
       if (aggregated) {
         Expr ref;
         ref.kind = ExprKind::kColumn;
         ref.name = src.names[static_cast<size_t>(it.source_col)];
-        ref.qualifier = "";
+        ref.qualifier = src.quals[static_cast<size_t>(it.source_col)];
         OMEN_ASSIGN_OR_RETURN(ExprPtr b, binder.Bind(ref));
         outputs.push_back(std::move(b));
       } else {
@@ -2165,6 +2254,11 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       OMEN_ASSIGN_OR_RETURN(b, binder.Coerce(std::move(b), LType::kText, it.ast->location));
     }
     outputs.push_back(std::move(b));
+  }
+  binder.allow_srf = false;
+  if (!binder.srfs.empty() && !binder.windows.empty()) {
+    return Status::NotSupported("set-returning functions and window functions in one select list")
+        .WithSqlState("0A000");
   }
   const int nvisible = static_cast<int>(outputs.size());
   ExprPtr having;
@@ -2207,10 +2301,10 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       if (hits >= 1) return Status::OK();
     }
     // Same expression as an output item.
-    const std::string fp = Fingerprint(e);
+    const std::string fp = Fingerprint(e, &src);
     for (int c = 0; c < nvisible; ++c) {
       const OutputItem& it = items[static_cast<size_t>(c)];
-      if (it.ast != nullptr && Fingerprint(*it.ast) == fp) {
+      if (it.ast != nullptr && Fingerprint(*it.ast, &src) == fp) {
         *col = c;
         return Status::OK();
       }
@@ -2343,12 +2437,12 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       pushed += spec.series_edge == storage::ScanSpec::SeriesEdge::kLast ? ", last row per series"
                                                                          : ", first row per series";
     }
-  } else {
+  } else if (!src.filtered) {
     residual = std::move(filter);
   }
 
   // ---- Plan description.
-  const bool project_early = !aggregated && binder.windows.empty();
+  const bool project_early = !aggregated && binder.windows.empty() && binder.srfs.empty();
   if (explain != nullptr) {
     const int d0 = depth;
     if (limit >= 0 || offset > 0) {
@@ -2397,6 +2491,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     }
     if (src.table != nullptr) {
       Plan("Scan " + src.table->name + " (" + pushed + ")");
+    } else if (!src.plan.empty()) {
+      Plan(src.plan);
     } else if (!s.from.empty()) {
       Plan("Scan materialized " + (s.from[0].alias.empty() ? s.from[0].name : s.from[0].alias) +
            " (" + std::to_string(src.rel->chunk.size) + " rows)");
@@ -2572,8 +2668,10 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       }
     };
     auto run_tasks = [&]() {
-      int threads = options.threads > 0 ? options.threads
-                                        : static_cast<int>(std::thread::hardware_concurrency());
+      // hardware_concurrency() reads sysfs on every call: once per process is enough.
+      static const int kCores = static_cast<int>(std::thread::hardware_concurrency());
+      int threads = options.threads > 0 ? options.threads : kCores;
+      if (serial) threads = 1;  // a correlated subquery re-enters this runner
       threads = std::max(1, std::min<int>(threads, static_cast<int>(ntasks)));
       parts.assign(ntasks, Chunk());
       local.clear();
@@ -2702,6 +2800,11 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     std::vector<LType> types = key_types;
     for (const auto& sp : specs) types.push_back(sp.type);
     OMEN_ASSIGN_OR_RETURN(base, exec::GapFill(base, types, g));
+  }
+
+  // ---- Set-returning functions of the select list.
+  if (!binder.srfs.empty()) {
+    OMEN_ASSIGN_OR_RETURN(base, ExpandSetFunctions(base, binder.srfs, eval, this));
   }
 
   // ---- Windows.
@@ -2873,6 +2976,32 @@ Result<ExprPtr> BindPredicate(QueryRunner::Impl* q, const Source& src, const Exp
 }
 
 }  // namespace
+
+Result<ExprPtr> BindScalar(QueryRunner::Impl* q, const Source& src, const Expr& e, LType want,
+                           const char* clause) {
+  Binder b(q, &src);
+  b.clause = clause;
+  OMEN_ASSIGN_OR_RETURN(ExprPtr x, b.Bind(e));
+  if (want != LType::kNull || b.IsUnknown(x.get()) || x->type == LType::kNull) {
+    OMEN_ASSIGN_OR_RETURN(
+        x, b.Coerce(std::move(x), want == LType::kNull ? LType::kText : want, e.location));
+  }
+  return x;
+}
+
+Result<BoundSetFunction> BindTableFunction(QueryRunner::Impl* q, const Expr& call) {
+  Source none;
+  Binder b(q, &none);
+  b.clause = "FROM";
+  std::vector<ExprPtr> args;
+  for (const auto& a : call.args) {
+    OMEN_ASSIGN_OR_RETURN(ExprPtr x, b.BindRowExpr(*a));
+    args.push_back(std::move(x));
+  }
+  OMEN_ASSIGN_OR_RETURN(SetFunction fn,
+                        BindSetFunction(b.Context(call.location), AsciiLower(call.name), &args));
+  return BoundSetFunction{std::move(fn), std::move(args)};
+}
 
 Result<QueryRunner::TableFilter> QueryRunner::AnalyzeDelete(const storage::TableDef& def,
                                                             const Expr* where) {

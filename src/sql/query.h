@@ -5,8 +5,10 @@
 // storage scan, aggregate/window/sort/limit stages, EXPLAIN text) and
 // execution (morsel-parallel scan -> filter -> project or aggregate over
 // the scan's tasks on every core, then window, having, distinct, sort/top-k,
-// limit over the materialized result). Subqueries in FROM, CTEs, UNION [ALL]
-// and uncorrelated scalar/IN/EXISTS subqueries are materialized first.
+// limit over the materialized result). Subqueries in FROM, CTEs, UNION [ALL],
+// functions in FROM, the pg_catalog/information_schema relations and joins
+// (from_clause.cc) are materialized first; uncorrelated scalar/IN/EXISTS/ARRAY
+// subqueries run once, correlated ones per distinct outer values (subquery.h).
 // One QueryRunner per statement; it may use many threads internally.
 
 #ifndef OMENDB_SQL_QUERY_H_
@@ -22,6 +24,7 @@
 #include "exec/types.h"
 #include "omendb/status.h"
 #include "sql/ast.h"
+#include "sql/settings.h"
 #include "storage/database.h"
 
 namespace omen::sql {
@@ -40,6 +43,11 @@ struct QueryOptions {
   // When set (not the epoch): the query fails with 57014 once this time has passed
   // (statement_timeout).
   std::chrono::steady_clock::time_point deadline{};
+  // The session's settings, read by current_setting(), pg_settings, current_user and
+  // current_schemas() (null: the built-in defaults). Must outlive the query.
+  const SessionSettings* settings = nullptr;
+  // pg_backend_pid(): the server fills in the session's process id (0 when embedded).
+  int32_t backend_pid = 0;
 };
 
 class QueryRunner {
