@@ -121,6 +121,12 @@ void MessageWriter::Int16(int16_t v) { PutBE(static_cast<uint16_t>(v), 2, out_);
 void MessageWriter::Int32(int32_t v) { PutBE(static_cast<uint32_t>(v), 4, out_); }
 
 void MessageWriter::CString(std::string_view s) {
+  // An embedded NUL would end the field early and shift every later field of the message.
+  for (size_t nul = s.find('\0'); nul != std::string_view::npos; nul = s.find('\0')) {
+    out_->append(s.substr(0, nul));
+    out_->append("\\x00");
+    s.remove_prefix(nul + 1);
+  }
   out_->append(s);
   out_->push_back('\0');
 }
@@ -147,6 +153,12 @@ PgType PgTypeOfName(std::string_view n) {
   if (n == "bytea") return {kOidBytea, -1};
   if (n == "name") return {kOidName, 64};
   if (n == "oid") return {kOidOid, 4};
+  // One-dimensional arrays (catalog queries return them; text format only).
+  if (n == "text[]") return {1009, -1};
+  if (n == "smallint[]") return {1005, -1};
+  if (n == "integer[]") return {1007, -1};
+  if (n == "bigint[]") return {1016, -1};
+  if (n == "oid[]") return {1028, -1};
   return {kOidText, -1};
 }
 
@@ -179,7 +191,7 @@ std::string CastNameOfOid(int32_t oid) {
     case kOidInterval:
       return "interval";
     case kOidOid:
-      return "bigint";
+      return "oid";
     default:
       return "";
   }

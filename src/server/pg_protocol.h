@@ -25,6 +25,9 @@ inline constexpr int32_t kGssEncRequest = 80877104;
 inline constexpr int32_t kCancelRequest = 80877102;
 inline constexpr size_t kMaxStartupBytes = 10000;  // PostgreSQL's limit
 inline constexpr size_t kMaxMessageBytes = 256u << 20;
+// Column counts (RowDescription, DataRow, CopyIn/OutResponse) and parameter counts (Parse,
+// Bind, ParameterDescription) are Int16 fields.
+inline constexpr size_t kMaxFields = 32767;
 
 // Reads fields of one message body; every read is bounds-checked (a short message is a
 // protocol violation, 08P01).
@@ -52,6 +55,8 @@ class MessageWriter {
   void Byte(uint8_t v) { out_->push_back(static_cast<char>(v)); }
   void Int16(int16_t v);
   void Int32(int32_t v);
+  // s and a NUL; NULs inside s (client bytes quoted in an error message) are written as the
+  // four characters \x00, so that the field ends where the client expects.
   void CString(std::string_view s);
   void Bytes(std::string_view s) { out_->append(s); }
   void End();  // patches the length of the message begun last

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <map>
+#include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "common/env.h"
 #include "server/pg_session.h"
@@ -147,6 +150,47 @@ class SessionTest : public ::testing::Test {
     return out;
   }
 
+  // The bodies of the messages of this type in out, in order.
+  static std::vector<std::string> Bodies(const std::string& out, char type) {
+    std::vector<std::string> bodies;
+    size_t p = 0;
+    while (p + 5 <= out.size()) {
+      MessageReader r(std::string_view(out).substr(p + 1, 4));
+      const size_t len = static_cast<size_t>(r.Int32().value());
+      if (out[p] == type) bodies.push_back(out.substr(p + 5, len - 4));
+      p += 1 + len;
+    }
+    return bodies;
+  }
+  // The fields of an ErrorResponse body by code; empty when they do not end exactly at the
+  // body's final NUL (a field with a NUL inside ends early and shifts the others).
+  static std::map<char, std::string> ErrorFields(const std::string& body) {
+    std::map<char, std::string> fields;
+    MessageReader r(body);
+    while (true) {
+      auto code = r.Byte();
+      if (!code.ok()) return {};
+      if (*code == 0) break;
+      auto value = r.CString();
+      if (!value.ok() || fields.count(static_cast<char>(*code)) > 0) return {};
+      fields[static_cast<char>(*code)] = std::string(*value);
+    }
+    if (r.remaining() != 0 || fields.count('S') == 0 || fields.count('C') == 0) return {};
+    return fields;
+  }
+  // A session after a trust startup, with table t (time, host, v) created.
+  std::unique_ptr<PgSession> ReadySessionWithTable() {
+    sql::SqlEngine engine(db_.get());
+    EXPECT_TRUE(
+        engine.Execute("CREATE TABLE t (time timestamptz NOT NULL, host text, v double precision)")
+            .ok());
+    auto s = std::make_unique<PgSession>(&config_);
+    std::string out;
+    s->Feed(Startup("omendb"), &out);
+    EXPECT_EQ(Types(out).back(), 'Z');
+    return s;
+  }
+
   std::string dir_;
   std::unique_ptr<storage::Database> db_;
   CancelRegistry cancels_;
@@ -203,6 +247,76 @@ TEST_F(SessionTest, UnknownUserAndMalformedStartupAreFatal) {
   t.Feed(bad, &out);
   EXPECT_TRUE(t.closed());
   EXPECT_NE(out.find("08P01"), std::string::npos);
+}
+
+// pg_session_fuzz: COPY data with NUL bytes failed with an error quoting the line, and the NULs
+// inside the message field ended it early, so the client read the rest of the message as
+// further fields (and found no terminator where the message ended).
+TEST_F(SessionTest, NulInQuotedClientDataKeepsErrorFieldsIntact) {
+  auto s = ReadySessionWithTable();
+  std::string out;
+  s->Feed(Message('Q', std::string("COPY t FROM STDIN\0", 18)), &out);
+  s->Feed(Message('d', std::string("2023-01-02\0\0\0\0\0\0\0\x0f0Z\tc\t3\n", 25)), &out);
+  s->Feed(Message('c', ""), &out);
+  EXPECT_EQ(Types(out), "GEZ");
+  const auto errors = Bodies(out, 'E');
+  ASSERT_EQ(errors.size(), 1u);
+  const auto fields = ErrorFields(errors[0]);
+  ASSERT_FALSE(fields.empty()) << errors[0];
+  EXPECT_EQ(fields.at('C'), "22P04");
+  EXPECT_NE(fields.at('M').find("2023-01-02\\x00\\x00"), std::string::npos) << fields.at('M');
+  EXPECT_FALSE(s->closed());
+
+  std::string written;
+  MessageWriter w(&written);
+  w.CString(std::string("a\0b", 3));
+  EXPECT_EQ(written, std::string("a\\x00b\0", 7));
+}
+
+// Found with pg_session_fuzz: a statement using $40000 was described with a ParameterDescription
+// whose Int16 count wrapped negative (and could never be bound).
+TEST_F(SessionTest, ParametersBeyondTheProtocolsCountAreRefused) {
+  auto s = ReadySessionWithTable();
+  std::string out;
+  const std::string parse = std::string("q") + '\0' + "SELECT $40000" + std::string(3, '\0');
+  s->Feed(Message('P', parse) + Message('D', std::string("Sq\0", 3)) + Message('S', ""), &out);
+  EXPECT_EQ(Types(out), "EZ");
+  const auto errors = Bodies(out, 'E');
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(ErrorFields(errors[0])['C'], "54023");
+}
+
+// Found with pg_session_fuzz: SELECT *,*,... with 32769 columns wrapped the Int16 column count of
+// RowDescription and DataRow negative. Refused in the simple and the extended protocol and in
+// COPY TO STDOUT; a portal that failed so fails again when executed after Sync.
+TEST_F(SessionTest, ResultsWiderThanTheProtocolsCountAreRefused) {
+  auto s = ReadySessionWithTable();
+  std::string select = "SELECT *";
+  for (int i = 1; i < 10923; ++i) select += ",*";  // t has 3 columns: 32769 in all
+  select += " FROM t";
+  std::string out;
+  s->Feed(Message('Q', select + '\0'), &out);
+  EXPECT_EQ(Types(out), "EZ");
+  auto errors = Bodies(out, 'E');
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(ErrorFields(errors[0])['C'], "54011");
+
+  out.clear();
+  s->Feed(Message('Q', "COPY (" + select + ") TO STDOUT" + '\0'), &out);
+  EXPECT_EQ(Types(out), "EZ");
+
+  out.clear();
+  const std::string bind = std::string("p\0\0\0\0\0\0\0\0", 9);  // portal p, no params
+  const std::string execute = std::string("p\0\0\0\0\0", 6);
+  s->Feed(Message('P', '\0' + select + std::string(3, '\0')) + Message('B', bind) +
+              Message('E', execute) + Message('S', "") + Message('E', execute) + Message('S', ""),
+          &out);
+  EXPECT_EQ(Types(out), "12EZEZ");
+  errors = Bodies(out, 'E');
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(ErrorFields(errors[0])['C'], "54011");
+  EXPECT_EQ(ErrorFields(errors[1])['C'], "54011");
+  EXPECT_FALSE(s->closed());
 }
 
 TEST_F(SessionTest, RandomBytesNeverCrashOrHang) {

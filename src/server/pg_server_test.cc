@@ -141,6 +141,17 @@ TEST_F(PgServerTest, ScramSimpleAndExtendedQueries) {
     PQclear(r);
   }
 
+  // DEALLOCATE drops a prepared statement (SQLSTATE 26000 for an unknown one).
+  r = PQexec(c, "DEALLOCATE by_host");
+  EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQresultErrorMessage(r);
+  PQclear(r);
+  r = PQexecPrepared(c, "by_host", 1, std::vector<const char*>{"a"}.data(), nullptr, nullptr, 0);
+  EXPECT_EQ(State(r), "26000");
+  PQclear(r);
+  r = PQexec(c, "DEALLOCATE by_host");
+  EXPECT_EQ(State(r), "26000");
+  PQclear(r);
+
   // Untyped parameters are described with the types their context gives them, and a binary
   // value of the inferred type is then accepted (what pgx and JDBC rely on).
   r = PQprepare(c, "typed",

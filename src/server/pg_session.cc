@@ -92,6 +92,15 @@ int64_t TagRows(std::string_view tag) {
   return n;
 }
 
+// A result of `columns` columns fits the Int16 column counts of the protocol's messages.
+Status CheckWidth(size_t columns) {
+  if (columns <= kMaxFields) return Status::OK();
+  return Status::InvalidArgument("a result of " + std::to_string(columns) +
+                                 " columns does not fit the protocol (at most " +
+                                 std::to_string(kMaxFields) + ")")
+      .WithSqlState("54011");
+}
+
 Result<std::vector<int16_t>> ReadFormats(MessageReader* r) {
   OMEN_ASSIGN_OR_RETURN(int16_t n, r->Int16());
   if (n < 0) return Violation("negative format count");
@@ -364,6 +373,7 @@ void PgSession::FinishStartup(std::string* out) {
   if (config_->cancels != nullptr) {
     std::tie(pid_, secret_) = config_->cancels->Register(cancel_);
   }
+  engine_->options().backend_pid = pid_;  // pg_backend_pid()
   w.Begin('K');
   w.Int32(pid_);
   w.Int32(secret_);
@@ -569,11 +579,22 @@ void PgSession::RunSimpleQueue(std::string* out) {
       }
       continue;
     }
+    if (const auto* d = std::get_if<sql::DeallocateStmt>(&st.node); d != nullptr) {
+      Status s = Deallocate(*d);
+      if (!s.ok()) {
+        SendError(s, out);
+        break;
+      }
+    }
     const auto start = std::chrono::steady_clock::now();
     auto result = engine_->ExecuteStatement(st);
     Observe(st, start, result.ok() ? result->command_tag : std::string());
     if (!result.ok()) {
       SendError(result.status(), out);
+      break;
+    }
+    if (Status s = CheckWidth(result->column_names.size()); !s.ok()) {
+      SendError(s, out);
       break;
     }
     if (!result->column_names.empty()) {
@@ -599,6 +620,11 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
   MessageWriter w(out);
   if (copy.is_from) {
     OMEN_ASSIGN_OR_RETURN(copy_in_, engine_->CopyFromClient(st));
+    if (Status s = CheckWidth(static_cast<size_t>(copy_in_->num_columns())); !s.ok()) {
+      (void)engine_->FinishCopyFromClient(copy_in_.get(), s);
+      copy_in_.reset();
+      return s;
+    }
     copy_in_rows_ = 0;
     copy_in_start_ = std::chrono::steady_clock::now();
     copy_in_table_ = std::get<sql::CopyStmt>(st.node).table;
@@ -612,6 +638,7 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
   const auto start = std::chrono::steady_clock::now();
   OMEN_ASSIGN_OR_RETURN(sql::CopyOutData data, engine_->CopyToClient(st));
   Observe(st, start, "");
+  OMEN_RETURN_IF_ERROR(CheckWidth(static_cast<size_t>(data.num_columns)));
   w.Begin('H');  // CopyOutResponse
   w.Byte(0);
   w.Int16(static_cast<int16_t>(data.num_columns));
@@ -713,8 +740,13 @@ Status PgSession::Parse(std::string_view body, std::string* out) {
     return Status::SyntaxError("cannot insert multiple commands into a prepared statement")
         .WithSqlState("42601");
   }
-  p.param_oids.resize(
-      std::max<size_t>(static_cast<size_t>(CountParams(p.sql)), p.param_oids.size()), 0);
+  const size_t used = static_cast<size_t>(CountParams(p.sql));
+  if (used > kMaxFields) {  // neither Bind nor ParameterDescription could carry them
+    return Status::InvalidArgument("statement uses parameter $" + std::to_string(used) +
+                                   "; at most " + std::to_string(kMaxFields) + " are supported")
+        .WithSqlState("54023");
+  }
+  p.param_oids.resize(std::max(used, p.param_oids.size()), 0);
   statements_[std::string(name)] = std::move(p);
   MessageWriter w(out);
   w.Begin('1');
@@ -778,7 +810,7 @@ Status PgSession::Bind(std::string_view body, std::string* out) {
 }
 
 Status PgSession::RunPortal(Portal* p) {
-  if (p->executed) return Status::OK();
+  if (p->executed) return p->error;
   OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(p->sql));
   p->executed = true;
   if (parsed.empty()) return Status::OK();
@@ -786,17 +818,25 @@ Status PgSession::RunPortal(Portal* p) {
     p->copy = std::move(parsed[0]);
     return Status::OK();
   }
+  if (const auto* d = std::get_if<sql::DeallocateStmt>(&parsed[0].node); d != nullptr) {
+    OMEN_RETURN_IF_ERROR(Deallocate(*d));
+  }
   cancel_->store(false);
   const auto start = std::chrono::steady_clock::now();
   auto result = engine_->ExecuteStatement(parsed[0]);
   Observe(parsed[0], start, result.ok() ? result->command_tag : std::string());
-  OMEN_ASSIGN_OR_RETURN(p->result, std::move(result));
-  if (p->result_formats.size() > 1 && p->result_formats.size() != p->result.column_names.size()) {
-    return Violation("bind message has " + std::to_string(p->result_formats.size()) +
-                     " result formats but query has " +
-                     std::to_string(p->result.column_names.size()) + " columns");
+  if (!result.ok()) {
+    p->error = result.status();
+    return p->error;
   }
-  return Status::OK();
+  const size_t columns = result->column_names.size();
+  p->error = CheckWidth(columns);
+  if (p->error.ok() && p->result_formats.size() > 1 && p->result_formats.size() != columns) {
+    p->error = Violation("bind message has " + std::to_string(p->result_formats.size()) +
+                         " result formats but query has " + std::to_string(columns) + " columns");
+  }
+  if (p->error.ok()) p->result = std::move(*result);
+  return p->error;
 }
 
 Status PgSession::Describe(std::string_view body, std::string* out) {
@@ -831,6 +871,7 @@ Status PgSession::Describe(std::string_view body, std::string* out) {
         OMEN_ASSIGN_OR_RETURN(desc, engine_->Describe(parsed[0]));
       }
     }
+    OMEN_RETURN_IF_ERROR(CheckWidth(desc.column_names.size()));
     w.Begin('t');
     w.Int16(static_cast<int16_t>(p.param_oids.size()));
     for (size_t i = 0; i < p.param_oids.size(); ++i) {
@@ -914,6 +955,18 @@ Status PgSession::Execute(std::string_view body, std::string* out) {
     w.End();
   }
   SendParameterStatusChanges(out);
+  return Status::OK();
+}
+
+Status PgSession::Deallocate(const sql::DeallocateStmt& d) {
+  if (d.name.empty()) {
+    statements_.clear();
+    return Status::OK();
+  }
+  if (statements_.erase(d.name) == 0) {
+    return Status::NotFound("prepared statement \"" + d.name + "\" does not exist")
+        .WithSqlState("26000");
+  }
   return Status::OK();
 }
 

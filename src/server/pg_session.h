@@ -101,6 +101,7 @@ class PgSession {
     std::string sql;  // parameters substituted
     std::vector<int16_t> result_formats;
     bool executed = false;
+    Status error;  // why it failed when executed: later Describes and Executes repeat it
     std::optional<sql::Statement> copy;  // a COPY to or from the client: runs at Execute
     sql::QueryResult result;
     size_t next_row = 0;
@@ -126,6 +127,8 @@ class PgSession {
   Status Describe(std::string_view body, std::string* out);
   Status Execute(std::string_view body, std::string* out);
   Status Close(std::string_view body, std::string* out);
+  // DEALLOCATE name | ALL (SQL): drops prepared statements (the unnamed one is never named).
+  Status Deallocate(const sql::DeallocateStmt& d);
   // Runs the portal's statement once (on first Describe or Execute).
   Status RunPortal(Portal* p);
   void SendError(const Status& s, std::string* out, bool fatal = false);

@@ -219,9 +219,15 @@ struct TransactionStmt {
   std::string tag;  // the command tag PostgreSQL answers with
 };
 
+// DEALLOCATE [PREPARE] name | ALL: prepared statements live in the wire protocol session,
+// which removes them; the engine only answers the command tag.
+struct DeallocateStmt {
+  std::string name;  // empty: ALL
+};
+
 struct Statement {
   std::variant<SelectStmt, CreateTableStmt, DropTableStmt, AddColumnStmt, InsertStmt, DeleteStmt,
-               ExplainStmt, CopyStmt, SetStmt, ShowStmt, TransactionStmt>
+               ExplainStmt, CopyStmt, SetStmt, ShowStmt, TransactionStmt, DeallocateStmt>
       node;
   int location = 0;  // offset of the statement in the text given to Parse
   int length = 0;    // 0: to the end

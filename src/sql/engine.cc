@@ -688,6 +688,10 @@ Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions&
     r = RunSet(&settings_, *s);
   } else if (const auto* s = std::get_if<ShowStmt>(&st.node)) {
     r = RunShow(settings_, *s);
+  } else if (const auto* s = std::get_if<DeallocateStmt>(&st.node)) {
+    QueryResult q;
+    q.command_tag = s->name.empty() ? "DEALLOCATE ALL" : "DEALLOCATE";
+    r = std::move(q);
   } else if (const auto* s = std::get_if<TransactionStmt>(&st.node)) {
     QueryResult q;
     q.command_tag = s->tag;

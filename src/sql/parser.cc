@@ -191,6 +191,10 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
     v.name = AsciiLower(f->value("name", std::string()));
     if (v.name == "time zone") v.name = "timezone";
     st.node = std::move(v);
+  } else if (type == "DeallocateStmt") {
+    DeallocateStmt d;
+    d.name = f->value("name", std::string());
+    st.node = std::move(d);
   } else if (type == "TransactionStmt") {
     TransactionStmt t;
     const std::string kind = f->value("kind", std::string());
