@@ -15,6 +15,7 @@
 #include "common/logging.h"
 #include "ingest/ilp_parser.h"
 #include "ingest/ilp_writer.h"
+#include "sql/copy.h"
 #include "sql/engine.h"
 #include "sql/parser.h"
 
@@ -204,18 +205,7 @@ void HttpServer::Impl::Query(const httplib::Request& req, httplib::Response& res
   }
   std::string out;
   if (format == "csv") {
-    auto field = [&](std::string_view v) {
-      if (v.find_first_of(",\"\r\n") == std::string_view::npos && !v.empty()) {
-        out += v;
-        return;
-      }
-      out += '"';
-      for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-      }
-      out += '"';
-    };
+    auto field = [&](std::string_view v) { sql::AppendCsvField(&out, v, ','); };
     for (size_t c = 0; c < last.column_names.size(); ++c) {
       if (c > 0) out += ',';
       field(last.column_names[c]);

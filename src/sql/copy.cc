@@ -495,24 +495,27 @@ Result<int64_t> CopyInStream::Finish() {
   return rows_;
 }
 
+void AppendCsvField(std::string* out, std::string_view v, char delimiter) {
+  const char specials[] = {delimiter, '"', '\n', '\r', '\0'};
+  if (!v.empty() && v.find_first_of(specials) == std::string_view::npos) {
+    out->append(v);
+    return;
+  }
+  out->push_back('"');
+  for (char c : v) {
+    if (c == '"') out->push_back('"');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
 std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
                             std::vector<size_t>* row_ends) {
   std::string out;
   const bool csv = o.format == "csv";
   auto put = [&](std::string_view v) {
     if (csv) {
-      bool quote = v.empty() || v.find_first_of(std::string(1, o.delimiter) + "\"\n\r") !=
-                                    std::string_view::npos;
-      if (!quote) {
-        out += v;
-        return;
-      }
-      out += '"';
-      for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-      }
-      out += '"';
+      AppendCsvField(&out, v, o.delimiter);
       return;
     }
     for (char c : v) {

@@ -89,6 +89,9 @@ Result<arrow::RecordBatch> RelationToArrow(const Relation& rel);
 Result<std::string> ArrowStreamOf(const Relation& rel);
 // Writes rel to path in the given format. Returns rows written.
 Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const CopyOptions& o);
+// Appends v as one CSV field (RFC 4180): quoted, quotes doubled, when it is empty or holds the
+// delimiter, a quote or a line break.
+void AppendCsvField(std::string* out, std::string_view v, char delimiter);
 // The text of rel in csv/text format (COPY ... TO STDOUT); with row_ends, the end offset of
 // each line (the header line included).
 std::string FormatDelimited(const Relation& rel, const CopyOptions& o,

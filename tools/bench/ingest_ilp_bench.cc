@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "bench/process_stats.h"
 #include "common/env.h"
 #include "load/ilp_load.h"
 #include "server/http_server.h"
@@ -19,16 +20,6 @@
 
 namespace omen::bench {
 namespace {
-
-// The process's peak resident memory (VmHWM), bytes.
-int64_t PeakRss() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-  }
-  return 0;
-}
 
 int64_t Count(storage::Database* db, const std::string& table) {
   if (db->FindTable(table) == nullptr) return 0;

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/process_stats.h"
 #include "server/pg_server.h"
 #include "storage/database.h"
 
@@ -52,16 +53,6 @@ using PgConn = std::unique_ptr<PGconn, ConnCloser>;
 using PgResult = std::unique_ptr<PGresult, ResultClearer>;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-// The process's peak resident memory (VmHWM), bytes.
-int64_t PeakRss() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-  }
-  return 0;
-}
 
 // ---- Data
 
