@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -167,6 +169,43 @@ TEST_F(HttpServerTest, HealthQueryFormatsAndMetrics) {
       << r->body;
   EXPECT_NE(r->body.find("omendb_wal_bytes_written_total"), std::string::npos);
   EXPECT_NE(r->body.find("omendb_memory_resident_bytes"), std::string::npos);
+}
+
+// The /query?format=arrow stream, read by the reference JS implementation (npm apache-arrow,
+// installed in test/js by scripts/setup): every value as the engine returned it.
+TEST_F(HttpServerTest, ArrowStreamReadsInApacheArrowJs) {
+  const std::string js = std::string(OMENDB_SOURCE_DIR) + "/test/js";
+  if (std::system("node --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "node is not on PATH";
+  if (!Env::Default()->FileExists(js + "/node_modules/apache-arrow/package.json")) {
+    GTEST_SKIP() << "test/js/node_modules is missing (scripts/setup runs npm ci there)";
+  }
+  StartHttp(/*auth=*/false);
+  auto c = Client();
+  auto r = c.Post("/query",
+                  "CREATE TABLE t (time TIMESTAMPTZ NOT NULL, host TEXT, v DOUBLE PRECISION, n "
+                  "BIGINT, ok BOOLEAN); INSERT INTO t VALUES ('2024-01-01Z', 'a', 1.5, 7, true), "
+                  "('2024-01-01 00:00:01Z', NULL, NULL, -2, false)",
+                  "text/plain");
+  ASSERT_EQ(r->status, 200) << r->body;
+  r = c.Get("/query?format=arrow&q=SELECT%20*%20FROM%20t%20ORDER%20BY%20time");
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string file = dir_ + "/result.arrows";
+  {
+    FILE* f = std::fopen(file.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(r->body.data(), 1, r->body.size(), f), r->body.size());
+    std::fclose(f);
+  }
+  const std::string cmd = "node " + js + "/read_arrow.mjs '" + file + "' 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  ASSERT_EQ(::pclose(p), 0) << out;
+  EXPECT_NE(out.find("[\"1704067200000000\",\"a\",1.5,\"7\",true]"), std::string::npos) << out;
+  EXPECT_NE(out.find("[\"1704067201000000\",null,null,\"-2\",false]"), std::string::npos) << out;
 }
 
 TEST_F(HttpServerTest, InfluxWritesWithAuthPartialWritesGzipAndLimits) {
