@@ -319,6 +319,23 @@ TEST_F(SessionTest, ResultsWiderThanTheProtocolsCountAreRefused) {
   EXPECT_FALSE(s->closed());
 }
 
+// A portal whose DEALLOCATE failed fails the same way when executed again after Sync (it was
+// taken as run, and a second Execute completed with EmptyQueryResponse).
+TEST_F(SessionTest, FailedDeallocatePortalRepeatsItsError) {
+  auto s = ReadySessionWithTable();
+  std::string out;
+  const std::string execute = std::string(5, '\0');  // unnamed portal, no row limit
+  s->Feed(Message('P', '\0' + std::string("DEALLOCATE nosuch") + std::string(3, '\0')) +
+              Message('B', std::string(8, '\0')) + Message('E', execute) + Message('S', "") +
+              Message('E', execute) + Message('S', ""),
+          &out);
+  EXPECT_EQ(Types(out), "12EZEZ");
+  const auto errors = Bodies(out, 'E');
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(ErrorFields(errors[0])['C'], "26000");
+  EXPECT_EQ(ErrorFields(errors[1])['C'], "26000");
+}
+
 TEST_F(SessionTest, RandomBytesNeverCrashOrHang) {
   std::mt19937_64 rng(7);
   const std::string startup = Startup("omendb");

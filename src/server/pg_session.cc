@@ -819,7 +819,8 @@ Status PgSession::RunPortal(Portal* p) {
     return Status::OK();
   }
   if (const auto* d = std::get_if<sql::DeallocateStmt>(&parsed[0].node); d != nullptr) {
-    OMEN_RETURN_IF_ERROR(Deallocate(*d));
+    p->error = Deallocate(*d);
+    if (!p->error.ok()) return p->error;
   }
   cancel_->store(false);
   const auto start = std::chrono::steady_clock::now();

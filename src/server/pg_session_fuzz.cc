@@ -14,8 +14,9 @@
 // on a crash, a sanitizer report, or an answer that is not a sequence of well-formed messages
 // (framing, and the field layout of each backend message type). Should an input change the
 // database (DDL, INSERT, COPY, DELETE), it is reopened fresh so that every input starts from
-// the same state. Inputs over 64 KiB are skipped, and so are those with a string starting
-// with '/' (COPY to or from an absolute server-side path).
+// the same state. With SCRAM, the client-final-message gets the server's random nonce (see
+// PatchScramNonce) when it comes in a later Feed call. Inputs over 64 KiB are skipped, and so are
+// those with a string starting with '/' (COPY to or from an absolute server-side path).
 //
 // With OMENDB_FUZZ_VERBOSE set in the environment, each backend message is printed (type and
 // body) to stderr, e.g. to see what a seed or a crashing input does.
@@ -118,6 +119,32 @@ Fixture* GetFixture() {
     std::atexit(RemoveDatabase);
   }
   return &f;
+}
+
+// Stands in for a SCRAM client: once out holds the server-first-message (r=client+server
+// nonce), the first "r=<client nonce>" in the input not yet fed is followed by as many bytes
+// as the full nonce has: they are overwritten with it, so that a client-final-message can
+// match the random server nonce (24 characters: 18 bytes in base64, scram.cc) and the
+// decoding of the proof after it is fuzzed too. True once done.
+bool PatchScramNonce(const std::string& out, size_t fed, std::string* input) {
+  static constexpr std::string_view kServerFirst("\0\0\0\x0br=", 6);  // AuthenticationSASLContinue
+  constexpr size_t kServerNonceChars = 24;
+  const size_t at = out.find(kServerFirst);
+  if (at == std::string::npos) {
+    return false;
+  }
+  const size_t begin = at + kServerFirst.size();
+  const size_t end = out.find(',', begin);
+  if (end == std::string::npos || end - begin <= kServerNonceChars) {
+    return true;
+  }
+  const std::string_view nonce = std::string_view(out).substr(begin, end - begin);
+  const std::string client = "r=" + std::string(nonce.substr(0, nonce.size() - kServerNonceChars));
+  const size_t pos = input->find(client, fed);
+  if (pos != std::string::npos && input->size() - pos - 2 >= nonce.size()) {
+    input->replace(pos + 2, nonce.size(), nonce);
+  }
+  return true;
 }
 
 // The session's configuration from the mode byte: bits 0-2 the authentication method (0-4
@@ -296,7 +323,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   // The input is copied so that ASan sees reads past its exact end.
-  const std::string input(reinterpret_cast<const char*>(data + header), size - header);
+  std::string input(reinterpret_cast<const char*>(data + header), size - header);
   // COPY to and from server-side files is SQL, not protocol: keep the fuzzer from writing or
   // reading absolute paths (run it from a scratch directory for relative ones).
   if (input.find("'/") != std::string::npos || input.find("$/") != std::string::npos) {
@@ -320,6 +347,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       session.Feed(Startup(), &out);
     }
     size_t begin = 0;
+    bool nonce_patched = config.auth.method != AuthConfig::Method::kScramSha256;
     for (size_t end : cuts) {
       if (session.closed()) {
         break;
@@ -329,6 +357,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         session.TlsStarted();  // as if the handshake succeeded
       }
       begin = end;
+      if (!nonce_patched) {
+        nonce_patched = PatchScramNonce(out, begin, &input);
+      }
     }
     CheckOutput(out, f->verbose);
   }

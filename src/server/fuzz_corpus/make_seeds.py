@@ -84,6 +84,9 @@ def copy_fail(reason):
 # 2024-01-01 00:00:00+00 in microseconds since 2000-01-01.
 TS_2024 = (8766 * 86400) * 1000000
 
+SCRAM_FIRST = msg("p", cstr("SCRAM-SHA-256") + struct.pack(">i", 32) +
+                  b"n,,n=,r=rOprNGfwEbeRWgbNEkqO%hvY")
+
 SEEDS = {
     "simple_query": (TRUST, [], query(
         "SELECT * FROM t ORDER BY time; SELECT count(*), avg(v) FROM t WHERE host = 'a'") +
@@ -120,6 +123,9 @@ SEEDS = {
                         parse("", "SELECT $1 + 1", [OID_INT4]) +
                         bind("", "", [b"\x00\x01"], [1]) + SYNC + msg("F", b"\0\0\0\0") +
                         query("BEGIN; SELECT 1/0; COMMIT") + FLUSH + SYNC),
+    "deallocate": (TRUST, [], parse("a", "SELECT 1") + parse("b", "SELECT 2") + SYNC +
+                   query("DEALLOCATE a") + parse("", "DEALLOCATE b") + bind("", "", []) +
+                   execute("") + execute("") + SYNC + query("DEALLOCATE ALL")),
     "copy_in_text": (TRUST, [], query("COPY t FROM STDIN") +
                      copy_data(b"2024-01-02 00:00:00Z\tc\t3\n2024-01-02 00:00:01Z\t\\N\t4\n") +
                      COPY_DONE + query("SELECT count(*) FROM t")),
@@ -144,11 +150,10 @@ SEEDS = {
                          startup([("user", "omendb")]) + query("SELECT count(*) FROM t")),
     "tls_plaintext_injected": (RAW | TLS, [], struct.pack(">ii", 8, 80877103) +
                                startup([("user", "omendb")])),
-    "scram_client_first": (SCRAM, [], msg("p", cstr("SCRAM-SHA-256") +
-                                          struct.pack(">i", 32) +
-                                          b"n,,n=,r=rOprNGfwEbeRWgbNEkqO%hvY") +
-                           msg("p", b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvY,p=dHzbZapWIk4jUhN+Ute9ytag9"
-                               b"zjfMHgsqmmiz7AndVQ=")),
+    # The harness overwrites the 24 X's with the server's nonce (they come in a later Feed).
+    "scram_client_first": (SCRAM, [len(SCRAM_FIRST)], SCRAM_FIRST + msg(
+        "p", b"c=biws,r=rOprNGfwEbeRWgbNEkqO%hvY" + b"X" * 24 +
+        b",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=")),
     "md5_password": (MD5, [], msg("p", cstr("md5" + "0123456789abcdef" * 2)) + query("SELECT 1")),
     "cleartext_password": (PASSWORD, [], msg("p", cstr("pencil")) + query("SELECT v FROM t")),
 }
