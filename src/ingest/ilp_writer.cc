@@ -351,33 +351,54 @@ Result<int64_t> IlpWriter::Append(const ParsedBatch& batch, int64_t now_us,
   return added;
 }
 
-Status IlpWriter::FlushTable(TableState* t) {
-  if (t->builder == nullptr || t->builder->num_rows() == 0) return Status::OK();
-  const int64_t rows = t->builder->num_rows();
-  pending_rows_ -= rows;
-  t->series.clear();  // the codes were the finished batch's
-  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, t->builder->Finish());
+Status InsertBatch(storage::Database* db, PendingBatch* b) {
+  const int64_t rows = b->batch.num_rows;
   for (int attempt = 0;; ++attempt) {
-    auto def = db_->FindTable(t->name);
-    if (def == nullptr) return Status::NotFound("table \"" + t->name + "\" was dropped");
+    auto def = db->FindTable(b->table);
+    if (def == nullptr) return Status::NotFound("table \"" + b->table + "\" was dropped");
     // Columns added by another writer since the batch was begun: NULL in these rows.
-    if (def->columns.size() > batch.columns.size()) {
+    if (def->columns.size() > b->batch.columns.size()) {
       auto schema = def->ArrowSchema();
-      for (size_t c = batch.columns.size(); c < def->columns.size(); ++c) {
-        batch.columns.push_back(storage::MakeNullArray(schema->fields[c].type, rows));
+      for (size_t c = b->batch.columns.size(); c < def->columns.size(); ++c) {
+        b->batch.columns.push_back(storage::MakeNullArray(schema->fields[c].type, rows));
       }
-      batch.schema = schema;
+      b->batch.schema = schema;
     }
-    Status s = db_->Insert(t->name, batch);
-    if (s.ok()) written_[t->name] += rows;
+    Status s = db->Insert(b->table, b->batch);
     // A column added between FindTable and Insert (AddColumn holds the table while it flushes,
     // so the window is wide): once more with the new schema. Each retry follows another
     // writer's progress, and columns are finite; the bound is a backstop.
     if (s.ok() || attempt >= 1000 || s.code() != Status::Code::kInvalidArgument ||
-        db_->FindTable(t->name) == def) {
+        db->FindTable(b->table) == def) {
       return s;
     }
   }
+}
+
+Result<std::optional<PendingBatch>> IlpWriter::TakeTable(TableState* t) {
+  if (t->builder == nullptr || t->builder->num_rows() == 0) return std::optional<PendingBatch>();
+  pending_rows_ -= t->builder->num_rows();
+  t->series.clear();  // the codes were the finished batch's
+  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, t->builder->Finish());
+  return std::optional<PendingBatch>(PendingBatch{t->name, std::move(batch)});
+}
+
+Status IlpWriter::FlushTable(TableState* t) {
+  OMEN_ASSIGN_OR_RETURN(std::optional<PendingBatch> b, TakeTable(t));
+  if (!b.has_value()) return Status::OK();
+  OMEN_RETURN_IF_ERROR(InsertBatch(db_, &*b));
+  written_[b->table] += b->batch.num_rows;
+  return Status::OK();
+}
+
+Result<std::vector<PendingBatch>> IlpWriter::TakeBatches() {
+  std::vector<PendingBatch> out;
+  for (auto& [name, t] : tables_) {
+    OMEN_ASSIGN_OR_RETURN(std::optional<PendingBatch> b, TakeTable(t.get()));
+    if (b.has_value()) out.push_back(std::move(*b));
+  }
+  pending_rows_ = 0;
+  return out;
 }
 
 Status IlpWriter::Flush() {

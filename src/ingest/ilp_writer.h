@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +36,16 @@
 #include "storage/database.h"
 
 namespace omen::ingest {
+
+// The rows of one table taken out of a writer, to be inserted by any thread.
+struct PendingBatch {
+  std::string table;
+  arrow::RecordBatch batch;
+};
+
+// Inserts a taken batch: columns added to the table since it was built are NULL in its rows,
+// and a concurrent ADD COLUMN is retried. Thread-safe (the Database is).
+Status InsertBatch(storage::Database* db, PendingBatch* b);
 
 class IlpWriter {
  public:
@@ -50,6 +61,9 @@ class IlpWriter {
   Result<int64_t> Append(const ParsedBatch& batch, int64_t now_us, std::vector<LineError>* errors);
   // Inserts every pending batch. On error the pending rows of the failed table are dropped.
   Status Flush();
+  // The pending rows as one batch per table, for InsertBatch on another thread (so that the
+  // caller goes on parsing while they are inserted). Their rows are not in TakeWritten.
+  Result<std::vector<PendingBatch>> TakeBatches();
   int64_t pending_rows() const { return pending_rows_; }
   // Rows inserted into storage per table since the last call (for metrics); resets.
   std::map<std::string, int64_t> TakeWritten() { return std::exchange(written_, {}); }
@@ -76,6 +90,7 @@ class IlpWriter {
   std::string CheckSlots(TableState* t, const ParsedBatch& batch);
   Status Reload(TableState* t, std::shared_ptr<const storage::TableDef> def);
   Status FlushTable(TableState* t);
+  Result<std::optional<PendingBatch>> TakeTable(TableState* t);
 
   storage::Database* db_;
   std::unordered_map<std::string, std::unique_ptr<TableState>, StringHash, std::equal_to<>> tables_;

@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "common/logging.h"
 #include "ingest/ilp_parser.h"
@@ -22,10 +26,79 @@ int64_t NowMicros() {
       .count();
 }
 
+// Inserts a connection's committed batches on a thread of its own, so that the connection goes
+// on reading and parsing meanwhile. At most kMaxQueued commits wait: beyond that Push blocks,
+// and the connection stops reading (back-pressure reaches the sender through TCP).
+class Committer {
+ public:
+  Committer(storage::Database* db, Metrics* metrics)
+      : db_(db), metrics_(metrics), thread_([this] { Loop(); }) {}
+  ~Committer() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  // Queues a commit; false once an insert has failed (the connection should close).
+  bool Push(std::vector<ingest::PendingBatch> batches) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return queue_.size() < kMaxQueued || !error_.ok(); });
+    if (!error_.ok()) return false;
+    queue_.push_back(std::move(batches));
+    cv_.notify_all();
+    return true;
+  }
+  // Waits until every queued commit is in storage; the first insert error.
+  Status Drain() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return (queue_.empty() && !busy_) || !error_.ok(); });
+    return error_;
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 2;
+
+  void Loop() {
+    std::unique_lock<std::mutex> l(mu_);
+    while (true) {
+      cv_.wait(l, [&] { return !queue_.empty() || stop_; });
+      if (queue_.empty()) return;  // stopping, nothing left
+      std::vector<ingest::PendingBatch> batches = std::move(queue_.front());
+      queue_.pop_front();
+      busy_ = true;
+      l.unlock();
+      Status first;
+      for (ingest::PendingBatch& b : batches) {
+        Status s = ingest::InsertBatch(db_, &b);
+        if (s.ok() && metrics_ != nullptr) {
+          metrics_->AddRowsIngested(b.table, "ilp-tcp", b.batch.num_rows);
+        }
+        if (!s.ok() && first.ok()) first = s;
+      }
+      l.lock();
+      busy_ = false;
+      if (!first.ok() && error_.ok()) error_ = first;
+      cv_.notify_all();
+    }
+  }
+
+  storage::Database* const db_;
+  Metrics* const metrics_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<ingest::PendingBatch>> queue_;  // GUARDED_BY(mu_)
+  bool busy_ = false;                                    // GUARDED_BY(mu_)
+  bool stop_ = false;                                    // GUARDED_BY(mu_)
+  Status error_;                                         // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
 class IlpConnection {
  public:
   IlpConnection(const IlpServerOptions* o, TcpConnection* conn)
-      : o_(o), conn_(conn), writer_(o->db) {}
+      : o_(o), conn_(conn), writer_(o->db), committer_(o->db, o->metrics) {}
 
   void Serve() {
     using Clock = std::chrono::steady_clock;
@@ -67,6 +140,7 @@ class IlpConnection {
     }
     if (used_ > 0) Parse(/*final=*/true);
     Commit();
+    Finish();
   }
 
  private:
@@ -105,23 +179,31 @@ class IlpConnection {
     return true;
   }
 
+  // Hands the pending rows to the committer; false once a commit has failed.
   bool Commit() {
-    Status s = writer_.Flush();
-    if (o_->metrics != nullptr) {
+    if (o_->metrics != nullptr) {  // rows inserted early by schema changes
       for (const auto& [table, rows] : writer_.TakeWritten()) {
         o_->metrics->AddRowsIngested(table, "ilp-tcp", rows);
       }
     }
+    auto batches = writer_.TakeBatches();
+    if (batches.ok() && (batches->empty() || committer_.Push(std::move(*batches)))) return true;
+    Finish();
+    return false;
+  }
+
+  // Waits for the committer; logs a failed commit.
+  void Finish() {
+    Status s = committer_.Drain();
     if (!s.ok()) {
       Log(LogLevel::kWarn, "ilp: commit failed: %s; closing the connection", s.ToString().c_str());
-      return false;
     }
-    return true;
   }
 
   const IlpServerOptions* o_;
   TcpConnection* conn_;
   ingest::IlpWriter writer_;
+  Committer committer_;
   ingest::ParsedBatch batch_;
   std::vector<ingest::LineError> errors_;
   std::vector<char> buf_;
