@@ -3,9 +3,16 @@
 #include "common/datetime.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 
 namespace omen {
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 namespace {
 
 constexpr int64_t kMicrosPerSecond = 1000000;

@@ -17,6 +17,9 @@
 
 namespace omen {
 
+// The wall clock: microseconds since the Unix epoch (UTC).
+int64_t NowMicros();
+
 // a / b rounded toward negative infinity. REQUIRES: b != 0.
 int64_t FloorDiv(int64_t a, int64_t b);
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/datetime.h"
 #include "common/logging.h"
 #include "ingest/ilp_parser.h"
 #include "ingest/ilp_writer.h"
@@ -19,12 +20,6 @@ namespace {
 
 constexpr size_t kReadBytes = 256 * 1024;
 constexpr int kLoggedErrors = 5;  // bad lines logged per connection
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Inserts a connection's committed batches on a thread of its own, so that the connection goes
 // on reading and parsing meanwhile. At most kMaxQueued commits wait: beyond that Push blocks,

@@ -40,12 +40,6 @@ using EK = exec::Expr::Kind;
 constexpr int64_t kMinTime = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMaxTime = std::numeric_limits<int64_t>::max();
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Status GroupingError(const std::string& msg, int loc) {
   return Status::SyntaxError(msg, loc + 1).WithSqlState("42803");
 }
