@@ -22,12 +22,6 @@
 namespace omen::server {
 namespace {
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void AppendJsonString(std::string* out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   out->push_back('"');
@@ -198,7 +192,7 @@ void HttpServer::Impl::Query(const httplib::Request& req, httplib::Response& res
     if (!r.ok()) return fail(r.status());
     if (options.metrics != nullptr) {
       options.metrics->ObserveStatement(
-          std::holds_alternative<sql::SelectStmt>(st.node) ? "select" : "other",
+          StatementKind(st),
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     last = std::move(*r);

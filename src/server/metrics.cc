@@ -53,6 +53,25 @@ int64_t ResidentBytes() {
 
 }  // namespace
 
+const char* StatementKind(const sql::Statement& st) {
+  const auto& n = st.node;
+  if (std::holds_alternative<sql::SelectStmt>(n)) return "select";
+  if (std::holds_alternative<sql::InsertStmt>(n)) return "insert";
+  if (std::holds_alternative<sql::CopyStmt>(n)) return "copy";
+  if (std::holds_alternative<sql::DeleteStmt>(n)) return "delete";
+  if (std::holds_alternative<sql::CreateTableStmt>(n) ||
+      std::holds_alternative<sql::DropTableStmt>(n) ||
+      std::holds_alternative<sql::AddColumnStmt>(n)) {
+    return "ddl";
+  }
+  if (std::holds_alternative<sql::SetStmt>(n) || std::holds_alternative<sql::ShowStmt>(n)) {
+    return "set";
+  }
+  if (std::holds_alternative<sql::ExplainStmt>(n)) return "explain";
+  if (std::holds_alternative<sql::TransactionStmt>(n)) return "transaction";
+  return "other";
+}
+
 void Metrics::ConnectionOpened(std::string_view protocol) {
   std::lock_guard<std::mutex> l(mu_);
   ++open_[std::string(protocol)];

@@ -19,9 +19,14 @@
 #include <string>
 #include <string_view>
 
+#include "sql/ast.h"
 #include "storage/database.h"
 
 namespace omen::server {
+
+// The kind a statement is counted by ("select", "insert", "copy", "delete", "ddl", "set",
+// "explain", "transaction", "other").
+const char* StatementKind(const sql::Statement& st);
 
 class Metrics {
  public:

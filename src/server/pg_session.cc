@@ -51,26 +51,6 @@ bool IsClientCopy(const sql::Statement& st) {
   return c != nullptr && c->filename.empty();
 }
 
-// The statement kind metrics count by.
-const char* StatementKind(const sql::Statement& st) {
-  const auto& n = st.node;
-  if (std::holds_alternative<sql::SelectStmt>(n)) return "select";
-  if (std::holds_alternative<sql::InsertStmt>(n)) return "insert";
-  if (std::holds_alternative<sql::CopyStmt>(n)) return "copy";
-  if (std::holds_alternative<sql::DeleteStmt>(n)) return "delete";
-  if (std::holds_alternative<sql::CreateTableStmt>(n) ||
-      std::holds_alternative<sql::DropTableStmt>(n) ||
-      std::holds_alternative<sql::AddColumnStmt>(n)) {
-    return "ddl";
-  }
-  if (std::holds_alternative<sql::SetStmt>(n) || std::holds_alternative<sql::ShowStmt>(n)) {
-    return "set";
-  }
-  if (std::holds_alternative<sql::ExplainStmt>(n)) return "explain";
-  if (std::holds_alternative<sql::TransactionStmt>(n)) return "transaction";
-  return "other";
-}
-
 // The table an INSERT or COPY FROM writes to (empty for other statements).
 std::string IngestTable(const sql::Statement& st) {
   if (const auto* i = std::get_if<sql::InsertStmt>(&st.node)) return i->table;
@@ -562,6 +542,16 @@ void PgSession::Observe(const sql::Statement& st, std::chrono::steady_clock::tim
   if (!table.empty()) config_->metrics->AddRowsIngested(table, "pgwire", TagRows(tag));
 }
 
+Result<sql::QueryResult> PgSession::RunStatement(const sql::Statement& st) {
+  if (const auto* d = std::get_if<sql::DeallocateStmt>(&st.node); d != nullptr) {
+    OMEN_RETURN_IF_ERROR(Deallocate(*d));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto result = engine_->ExecuteStatement(st);
+  Observe(st, start, result.ok() ? result->command_tag : std::string());
+  return result;
+}
+
 void PgSession::RunSimpleQueue(std::string* out) {
   MessageWriter w(out);
   while (simple_next_ < simple_queue_.size()) {
@@ -579,16 +569,7 @@ void PgSession::RunSimpleQueue(std::string* out) {
       }
       continue;
     }
-    if (const auto* d = std::get_if<sql::DeallocateStmt>(&st.node); d != nullptr) {
-      Status s = Deallocate(*d);
-      if (!s.ok()) {
-        SendError(s, out);
-        break;
-      }
-    }
-    const auto start = std::chrono::steady_clock::now();
-    auto result = engine_->ExecuteStatement(st);
-    Observe(st, start, result.ok() ? result->command_tag : std::string());
+    auto result = RunStatement(st);
     if (!result.ok()) {
       SendError(result.status(), out);
       break;
@@ -818,14 +799,8 @@ Status PgSession::RunPortal(Portal* p) {
     p->copy = std::move(parsed[0]);
     return Status::OK();
   }
-  if (const auto* d = std::get_if<sql::DeallocateStmt>(&parsed[0].node); d != nullptr) {
-    p->error = Deallocate(*d);
-    if (!p->error.ok()) return p->error;
-  }
   cancel_->store(false);
-  const auto start = std::chrono::steady_clock::now();
-  auto result = engine_->ExecuteStatement(parsed[0]);
-  Observe(parsed[0], start, result.ok() ? result->command_tag : std::string());
+  auto result = RunStatement(parsed[0]);
   if (!result.ok()) {
     p->error = result.status();
     return p->error;

@@ -138,6 +138,9 @@ class PgSession {
   Status SendRows(const sql::QueryResult& r, size_t begin, size_t end,
                   const std::vector<int16_t>& formats, std::string* out);
   void SendParameterStatusChanges(std::string* out);
+  // Runs one statement that is not a client COPY (DEALLOCATE also drops the prepared
+  // statement here), with its metrics.
+  Result<sql::QueryResult> RunStatement(const sql::Statement& st);
   // Metrics for one statement that began at start and ended with command tag `tag`.
   void Observe(const sql::Statement& st, std::chrono::steady_clock::time_point start,
                const std::string& tag);
