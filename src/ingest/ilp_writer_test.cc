@@ -17,24 +17,15 @@
 
 #include "common/env.h"
 #include "sql/engine.h"
+#include "storage/test_database.h"
 
 namespace omen::ingest {
 namespace {
 
-class IlpWriterTest : public ::testing::Test {
+class IlpWriterTest : public storage::DatabaseTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "omen_ilpw_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    (void)Env::Default()->RemoveAll(dir_);
-    storage::StorageOptions o;
-    o.sync = false;
-    db_ = std::move(storage::Database::Open(dir_, o)).value();
-  }
-  void TearDown() override {
-    db_.reset();
-    (void)Env::Default()->RemoveAll(dir_);
-  }
+  IlpWriterTest() : DatabaseTest("omen_ilpw_") {}
+  void TearDown() override { DatabaseTest::TearDown(); }
   // Parses and writes `text`; returns the rejected lines' errors.
   std::vector<LineError> Write(const std::string& text, int64_t now_us = 1000) {
     ParsedBatch batch;
@@ -58,9 +49,6 @@ class IlpWriterTest : public ::testing::Test {
     for (const auto& v : r.rows.at(i)) out.push_back(v ? *v : "NULL");
     return out;
   }
-
-  std::string dir_;
-  std::unique_ptr<storage::Database> db_;
 };
 
 TEST_F(IlpWriterTest, EveryFieldTypeRoundTrips) {

@@ -24,25 +24,18 @@
 #include "common/env.h"
 #include "server/ilp_server.h"
 #include "sql/engine.h"
+#include "storage/test_database.h"
 
 namespace omen::server {
 namespace {
 
-class HttpServerTest : public ::testing::Test {
+class HttpServerTest : public storage::DatabaseTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "omen_http_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    (void)Env::Default()->RemoveAll(dir_);
-    storage::StorageOptions o;
-    o.sync = false;
-    db_ = std::move(storage::Database::Open(dir_, o)).value();
-  }
+  HttpServerTest() : DatabaseTest("omen_http_") {}
   void TearDown() override {
     ilp_.reset();
     http_.reset();
-    db_.reset();
-    (void)Env::Default()->RemoveAll(dir_);
+    DatabaseTest::TearDown();
   }
   void StartHttp(bool auth, size_t max_body = size_t{1} << 20) {
     HttpServerOptions o;
@@ -106,8 +99,6 @@ class HttpServerTest : public ::testing::Test {
     return false;
   }
 
-  std::string dir_;
-  std::unique_ptr<storage::Database> db_;
   Metrics metrics_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<IlpServer> ilp_;

@@ -18,24 +18,17 @@
 #include <vector>
 
 #include "common/env.h"
+#include "storage/test_database.h"
 
 namespace omen::server {
 namespace {
 
-class PgServerTest : public ::testing::Test {
+class PgServerTest : public storage::DatabaseTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "omen_pgserver_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    (void)Env::Default()->RemoveAll(dir_);
-    storage::StorageOptions o;
-    o.sync = false;
-    db_ = std::move(storage::Database::Open(dir_, o)).value();
-  }
+  PgServerTest() : DatabaseTest("omen_pgserver_") {}
   void TearDown() override {
     server_.reset();
-    db_.reset();
-    (void)Env::Default()->RemoveAll(dir_);
+    DatabaseTest::TearDown();
   }
   void StartServer(AuthConfig::Method method, const std::string& tls_cert = "",
                    const std::string& tls_key = "") {
@@ -64,8 +57,6 @@ class PgServerTest : public ::testing::Test {
     return s == nullptr ? "" : s;
   }
 
-  std::string dir_;
-  std::unique_ptr<storage::Database> db_;
   std::unique_ptr<PgServer> server_;
 };
 

@@ -10,31 +10,29 @@
 #include <string>
 
 #include "common/env.h"
+#include "storage/test_database.h"
 
 namespace omen::sql {
 namespace {
 
-class EngineTest : public ::testing::Test {
+class EngineTest : public storage::DatabaseTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "omen_engine_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    (void)Env::Default()->RemoveAll(dir_);
-    storage::StorageOptions o;
-    o.sync = false;
+  static storage::StorageOptions NoBackground() {
+    storage::StorageOptions o = Unsynced();
     o.background = false;
-    db_ = std::move(storage::Database::Open(dir_, o)).value();
+    return o;
+  }
+  EngineTest() : DatabaseTest("omen_engine_", NoBackground()) {}
+  void SetUp() override {
+    DatabaseTest::SetUp();
     engine_ = std::make_unique<SqlEngine>(db_.get());
   }
   void TearDown() override {
     engine_.reset();
-    db_.reset();
-    (void)Env::Default()->RemoveAll(dir_);
+    DatabaseTest::TearDown();
   }
   Result<std::vector<QueryResult>> Run(const std::string& sql) { return engine_->Execute(sql); }
 
-  std::string dir_;
-  std::unique_ptr<storage::Database> db_;
   std::unique_ptr<SqlEngine> engine_;
 };
 
