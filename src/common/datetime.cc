@@ -3,6 +3,7 @@
 #include "common/datetime.h"
 
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -195,30 +196,67 @@ std::string FormatDate(int32_t days) {
   return buf;
 }
 
-std::string FormatTimestamp(int64_t micros, bool with_zone) {
+namespace {
+
+// n as exactly `width` digits (0 <= n < 10^width).
+char* PutDigits(char* p, int64_t n, int width) {
+  for (int k = width - 1; k >= 0; --k) {
+    p[k] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  }
+  return p + width;
+}
+
+}  // namespace
+
+void AppendTimestamp(int64_t micros, bool with_zone, std::string* out) {
   const int64_t days = FloorDiv(micros, kMicrosPerDay);
-  int64_t rem = micros - days * kMicrosPerDay;
-  const int64_t frac = rem % kMicrosPerSecond;
-  int64_t secs = rem / kMicrosPerSecond;
+  const int64_t rem = micros - days * kMicrosPerDay;
+  int64_t frac = rem % kMicrosPerSecond;
+  const int64_t secs = rem / kMicrosPerSecond;
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
-  char buf[64];
   const bool bc = y <= 0;
-  int n = std::snprintf(buf, sizeof(buf), "%04lld-%02u-%02u %02lld:%02lld:%02lld",
-                        static_cast<long long>(bc ? 1 - y : y), m, d,
-                        static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                        static_cast<long long>(secs % 60));
-  std::string out(buf, static_cast<size_t>(n));
-  if (frac != 0) {
-    char f[16];
-    std::snprintf(f, sizeof(f), ".%06lld", static_cast<long long>(frac));
-    std::string fs(f);
-    while (fs.back() == '0') fs.pop_back();
-    out += fs;
+  const int64_t year = bc ? 1 - y : y;
+  char buf[64];
+  char* p = buf;
+  if (year < 10000) {
+    p = PutDigits(p, year, 4);
+  } else {
+    p = std::to_chars(p, buf + 24, year).ptr;
   }
-  if (with_zone) out += "+00";
-  if (bc) out += " BC";
+  *p++ = '-';
+  p = PutDigits(p, m, 2);
+  *p++ = '-';
+  p = PutDigits(p, d, 2);
+  *p++ = ' ';
+  p = PutDigits(p, secs / 3600, 2);
+  *p++ = ':';
+  p = PutDigits(p, secs / 60 % 60, 2);
+  *p++ = ':';
+  p = PutDigits(p, secs % 60, 2);
+  if (frac != 0) {  // trailing zeros trimmed
+    int width = 6;
+    while (frac % 10 == 0) {
+      frac /= 10;
+      --width;
+    }
+    *p++ = '.';
+    p = PutDigits(p, frac, width);
+  }
+  if (with_zone) {
+    *p++ = '+';
+    *p++ = '0';
+    *p++ = '0';
+  }
+  out->append(buf, static_cast<size_t>(p - buf));
+  if (bc) out->append(" BC");
+}
+
+std::string FormatTimestamp(int64_t micros, bool with_zone) {
+  std::string out;
+  AppendTimestamp(micros, with_zone, &out);
   return out;
 }
 

@@ -38,6 +38,8 @@ Result<int32_t> ParseDate(std::string_view text);
 // "2024-01-31 13:45:00.25+00" (timestamptz, UTC) or "2024-01-31 13:45:00.25" (timestamp);
 // fractional seconds only when non-zero, trailing zeros trimmed; " BC" before year 1.
 std::string FormatTimestamp(int64_t micros, bool with_zone);
+// FormatTimestamp appended to *out (no allocation of its own: the wire protocol's hot path).
+void AppendTimestamp(int64_t micros, bool with_zone, std::string* out);
 std::string FormatDate(int32_t days);
 
 }  // namespace omen

@@ -794,6 +794,60 @@ std::optional<std::string> FormatValue(const Vector& v, int64_t r) {
   return std::nullopt;
 }
 
+bool AppendText(const Vector& v, int64_t r, std::string* out) {
+  if (v.IsNull(r)) return false;
+  char buf[32];
+  switch (v.type) {
+    case LType::kNull:
+      return false;
+    case LType::kBool:
+      out->push_back(v.I(r) ? 't' : 'f');
+      return true;
+    case LType::kInt16:
+    case LType::kInt32:
+    case LType::kInt64:
+    case LType::kOid: {
+      char* end = std::to_chars(buf, buf + sizeof(buf), v.I(r)).ptr;
+      out->append(buf, static_cast<size_t>(end - buf));
+      return true;
+    }
+    case LType::kFloat32:
+    case LType::kFloat64:
+    case LType::kNumeric: {
+      const double d = v.F(r);
+      if (!std::isfinite(d) || d == 0) {
+        out->append(FormatDouble(d, v.type == LType::kFloat32));
+        return true;
+      }
+      char* end = v.type == LType::kFloat32
+                      ? std::to_chars(buf, buf + sizeof(buf), static_cast<float>(d)).ptr
+                      : std::to_chars(buf, buf + sizeof(buf), d).ptr;
+      out->append(buf, static_cast<size_t>(end - buf));
+      return true;
+    }
+    case LType::kTimestamp:
+    case LType::kTimestampTz:
+      AppendTimestamp(v.I(r), v.type == LType::kTimestampTz, out);
+      return true;
+    case LType::kText:
+    case LType::kTextArray:
+    case LType::kInt16Array:
+    case LType::kInt32Array:
+    case LType::kInt64Array:
+    case LType::kOidArray:
+      out->append(v.S(r));
+      return true;
+    case LType::kDate:
+    case LType::kInterval: {
+      std::optional<std::string> s = FormatValue(v, r);
+      if (!s) return false;
+      out->append(*s);
+      return true;
+    }
+  }
+  return false;
+}
+
 int CompareRows(const Vector& a, int64_t ra, const Vector& b, int64_t rb) {
   const Phys pa = PhysOf(a.type), pb = PhysOf(b.type);
   if (pa == Phys::kInt && pb == Phys::kInt) {

@@ -252,6 +252,8 @@ Chunk ConcatChunks(const std::vector<Chunk>& parts, const std::vector<LType>& ty
 
 // PostgreSQL's text output of row r (nullopt for NULL).
 std::optional<std::string> FormatValue(const Vector& v, int64_t r);
+// FormatValue appended to *out without a string of its own; false (nothing appended) for NULL.
+bool AppendText(const Vector& v, int64_t r, std::string* out);
 std::string FormatDouble(double d, bool single);
 
 // Total order used by ORDER BY / DISTINCT / grouping of equal values (NULLs handled by callers).

@@ -21,7 +21,9 @@ Status Short() {
 }
 
 void PutBE(uint64_t v, int bytes, std::string* out) {
-  for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+  char b[8];
+  for (int i = 0; i < bytes; ++i) b[i] = static_cast<char>((v >> (8 * (bytes - 1 - i))) & 0xff);
+  out->append(b, static_cast<size_t>(bytes));
 }
 
 uint64_t GetBE(std::string_view b) {
@@ -194,6 +196,62 @@ std::string CastNameOfOid(int32_t oid) {
       return "oid";
     default:
       return "";
+  }
+}
+
+bool AppendBinary(const exec::Vector& v, int64_t r, int32_t oid, std::string* out) {
+  using exec::LType;
+  switch (oid) {
+    case kOidBool:
+      if (v.type != LType::kBool) return false;
+      out->push_back(v.I(r) != 0 ? 1 : 0);
+      return true;
+    case kOidInt2:
+      if (v.type != LType::kInt16) return false;
+      PutBE(static_cast<uint64_t>(v.I(r)), 2, out);
+      return true;
+    case kOidInt4:
+    case kOidOid:
+      if (v.type != LType::kInt32 && v.type != LType::kOid) return false;
+      PutBE(static_cast<uint64_t>(v.I(r)), 4, out);
+      return true;
+    case kOidInt8:
+      if (v.type != LType::kInt64) return false;
+      PutBE(static_cast<uint64_t>(v.I(r)), 8, out);
+      return true;
+    case kOidFloat4: {
+      if (v.type != LType::kFloat32) return false;
+      const float f = static_cast<float>(v.F(r));
+      uint32_t bits;
+      std::memcpy(&bits, &f, 4);
+      PutBE(bits, 4, out);
+      return true;
+    }
+    case kOidFloat8: {
+      if (v.type != LType::kFloat64) return false;
+      const double d = v.F(r);
+      uint64_t bits;
+      std::memcpy(&bits, &d, 8);
+      PutBE(bits, 8, out);
+      return true;
+    }
+    case kOidTimestamp:
+    case kOidTimestampTz:
+      if (v.type != LType::kTimestamp && v.type != LType::kTimestampTz) return false;
+      PutBE(static_cast<uint64_t>(v.I(r) - kPgEpochMicros), 8, out);
+      return true;
+    case kOidDate:
+      if (v.type != LType::kDate) return false;
+      PutBE(static_cast<uint32_t>(v.I(r) - kPgEpochDays), 4, out);
+      return true;
+    case kOidText:
+    case kOidVarchar:
+    case kOidName:
+      if (v.type != LType::kText) return false;
+      out->append(v.S(r));
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -447,6 +505,31 @@ int CountParams(std::string_view sql) {
   int most = 0;
   ScanParams(sql, [&](size_t, size_t, int num) { most = std::max(most, num); });
   return most;
+}
+
+int CountParamRefs(std::string_view sql) {
+  int refs = 0;
+  ScanParams(sql, [&](size_t, size_t, int) { ++refs; });
+  return refs;
+}
+
+std::string ParserTypeOfOid(int32_t oid) {
+  switch (oid) {
+    case kOidBool:
+      return "bool";
+    case kOidInt2:
+      return "int2";
+    case kOidInt4:
+      return "int4";
+    case kOidInt8:
+      return "int8";
+    case kOidFloat4:
+      return "float4";
+    case kOidFloat8:
+      return "float8";
+    default:
+      return CastNameOfOid(oid);
+  }
 }
 
 Result<std::string> SubstituteParams(std::string_view sql,

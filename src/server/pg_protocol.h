@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "exec/types.h"
 #include "omendb/status.h"
 
 namespace omen::server {
@@ -84,6 +85,9 @@ std::string CastNameOfOid(int32_t oid);
 // A text value (PostgreSQL output form) in the binary format of oid. NotSupported for types
 // without a binary form here (numeric).
 Result<std::string> TextToBinary(int32_t oid, std::string_view text);
+// Row r of v (not NULL) in the binary format of oid, appended to *out, straight from the
+// column; false (nothing appended) where the pair has no direct encoding (go through text).
+bool AppendBinary(const exec::Vector& v, int64_t r, int32_t oid, std::string* out);
 // A binary parameter value of oid as text that the SQL parser reads as that type.
 Result<std::string> BinaryToText(int32_t oid, std::string_view bytes);
 
@@ -98,6 +102,11 @@ Result<std::string> SubstituteParams(std::string_view sql,
                                      bool keep_untyped_nulls = false);
 // The highest $n in the text (outside strings and comments); 0 when none.
 int CountParams(std::string_view sql);
+// How many $n the text holds (outside strings and comments), each occurrence counted.
+int CountParamRefs(std::string_view sql);
+// The SQL parser's name of the type CastNameOfOid casts to ("int8" for bigint, ...); empty
+// where CastNameOfOid is.
+std::string ParserTypeOfOid(int32_t oid);
 
 }  // namespace omen::server
 

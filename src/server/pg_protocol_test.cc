@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <random>
@@ -12,7 +14,9 @@
 #include <vector>
 
 #include "common/env.h"
+#include "exec/types.h"
 #include "server/pg_session.h"
+#include "sql/parser.h"
 
 namespace omen::server {
 namespace {
@@ -111,6 +115,90 @@ std::string Startup(const std::string& user) {
   f.Int32(static_cast<int32_t>(body.size() + 4));
   out += body;
   return out;
+}
+
+// Result columns are encoded straight from the executor's vectors: every value must read as
+// FormatValue's text, and its binary form must be what TextToBinary makes of that text.
+TEST(PgProtocol, ColumnsEncodeAsTheirTextWould) {
+  using exec::LType;
+  struct Case {
+    LType type;
+    int32_t oid;
+    std::vector<exec::Value> values;
+  };
+  auto ints = [](std::vector<int64_t> v) {
+    std::vector<exec::Value> out;
+    for (int64_t x : v) out.push_back(exec::Value::Int(LType::kInt64, x));
+    return out;
+  };
+  auto floats = [](std::vector<double> v) {
+    std::vector<exec::Value> out;
+    for (double x : v) out.push_back(exec::Value::Float(LType::kFloat64, x));
+    return out;
+  };
+  const std::vector<Case> cases = {
+      {LType::kBool, kOidBool, ints({0, 1})},
+      {LType::kInt16, kOidInt2, ints({0, -32768, 32767})},
+      {LType::kInt32, kOidInt4, ints({0, -2147483648LL, 2147483647})},
+      {LType::kInt64, kOidInt8, ints({0, INT64_MIN, INT64_MAX, -7})},
+      {LType::kFloat32, kOidFloat4, floats({0.0, -0.0, 1.5, 0.1, 3.4e38, -1e-30})},
+      {LType::kFloat64, kOidFloat8,
+       floats({0.0, -0.0, 0.1, 1e300, -2.5e-300, 1.0 / 0.0, -1.0 / 0.0, 0.0 / 0.0})},
+      {LType::kTimestampTz, kOidTimestampTz,
+       ints({0, -1, 1704067200250000LL, 253402300800000000LL, -62135596800000000LL})},
+      {LType::kTimestamp, kOidTimestamp, ints({0, 1704067200000001LL, -86400000000LL})},
+      {LType::kDate, kOidDate, ints({0, 19783, -719162})},
+      {LType::kOid, kOidOid, ints({0, 4294967295LL})},
+  };
+  for (const Case& c : cases) {
+    exec::VectorBuilder b(c.type);
+    for (const auto& v : c.values) b.Append(v);
+    b.AppendNull();
+    const exec::Vector v = b.Finish();
+    for (int64_t r = 0; r < v.size; ++r) {
+      std::string text;
+      const bool present = exec::AppendText(v, r, &text);
+      const auto want = exec::FormatValue(v, r);
+      ASSERT_EQ(present, want.has_value()) << exec::TypeName(c.type) << " row " << r;
+      if (!present) continue;
+      EXPECT_EQ(text, *want) << exec::TypeName(c.type) << " row " << r;
+      std::string bin;
+      ASSERT_TRUE(AppendBinary(v, r, c.oid, &bin)) << exec::TypeName(c.type);
+      auto via_text = TextToBinary(c.oid, *want);
+      ASSERT_TRUE(via_text.ok()) << *want << ": " << via_text.status().ToString();
+      if (c.type == LType::kFloat64 && std::isnan(v.F(r))) continue;  // NaN bits may differ
+      EXPECT_EQ(bin, *via_text) << exec::TypeName(c.type) << " " << *want;
+    }
+  }
+  // Text: the bytes as they are, in text and binary.
+  exec::VectorBuilder t(LType::kText);
+  t.AppendStr("h\xc3\xa9llo 'x'");
+  t.AppendStr("");
+  const exec::Vector tv = t.Finish();
+  std::string text, bin;
+  EXPECT_TRUE(exec::AppendText(tv, 1, &text));
+  EXPECT_EQ(text, "");
+  EXPECT_TRUE(AppendBinary(tv, 0, kOidText, &bin));
+  EXPECT_EQ(bin, "h\xc3\xa9llo 'x'");
+  // A type without a direct encoding, or a column/oid mismatch: the caller goes through text.
+  EXPECT_FALSE(AppendBinary(tv, 0, kOidNumeric, &bin));
+  EXPECT_FALSE(AppendBinary(tv, 0, kOidInt8, &bin));
+}
+
+// Prepared statements bind values into the parsed tree, which must type them exactly as the
+// substituted text would be: the cast names have to be the parser's own.
+TEST(PgProtocol, ParserTypeOfOidIsTheParsersCastName) {
+  for (int32_t oid :
+       {kOidBool, kOidInt2, kOidInt4, kOidInt8, kOidFloat4, kOidFloat8, kOidNumeric, kOidText,
+        kOidVarchar, kOidName, kOidTimestamp, kOidTimestampTz, kOidDate, kOidInterval, kOidOid}) {
+    auto parsed = sql::Parse("SELECT ('1'::" + CastNameOfOid(oid) + ")");
+    ASSERT_TRUE(parsed.ok()) << oid;
+    const auto& item = std::get<sql::SelectStmt>((*parsed)[0].node).items[0];
+    ASSERT_EQ(item.expr->kind, sql::ExprKind::kCast);
+    EXPECT_EQ(item.expr->name, ParserTypeOfOid(oid)) << oid;
+  }
+  EXPECT_EQ(ParserTypeOfOid(0), "");
+  EXPECT_EQ(CountParamRefs("SELECT $1, '$2', $1 -- $3\n, $10"), 3);
 }
 
 class SessionTest : public ::testing::Test {
@@ -334,6 +422,120 @@ TEST_F(SessionTest, FailedDeallocatePortalRepeatsItsError) {
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(ErrorFields(errors[0])['C'], "26000");
   EXPECT_EQ(ErrorFields(errors[1])['C'], "26000");
+}
+
+// A prepared statement parsed once runs with each Bind's values: in the select list, WHERE,
+// a scalar subquery and LIMIT, typed or not, NULL, with quotes, in text and binary.
+TEST_F(SessionTest, PreparedStatementsBindNewValuesEachTime) {
+  auto s = ReadySessionWithTable();
+  std::string out;
+  s->Feed(Message('Q', std::string("INSERT INTO t VALUES ('2024-01-01 00:00:00+00', 'a', 1), "
+                                   "('2024-01-01 00:00:10+00', 'b', 2), "
+                                   "('2024-01-01 00:00:20+00', 'a''x', 3)") +
+                           '\0'),
+          &out);
+  ASSERT_EQ(Types(out), "CZ");
+  std::string parse;
+  MessageWriter pw(&parse);
+  pw.CString("q");
+  pw.CString(
+      "SELECT host, v + $1, (SELECT $1::int * 2) FROM t WHERE host = $2 OR $2 IS NULL "
+      "ORDER BY time LIMIT $3");
+  pw.Int16(3);
+  pw.Int32(kOidInt4);
+  pw.Int32(0);
+  pw.Int32(0);
+  out.clear();
+  s->Feed(Message('P', parse), &out);
+  ASSERT_EQ(Types(out), "1");
+  auto run = [&](const std::vector<std::optional<std::string>>& values, int16_t result_format) {
+    std::string bind;
+    MessageWriter w(&bind);
+    w.CString("");
+    w.CString("q");
+    w.Int16(0);
+    w.Int16(static_cast<int16_t>(values.size()));
+    for (const auto& v : values) {
+      if (!v) {
+        w.Int32(-1);
+        continue;
+      }
+      w.Int32(static_cast<int32_t>(v->size()));
+      w.Bytes(*v);
+    }
+    w.Int16(1);
+    w.Int16(result_format);
+    std::string o;
+    s->Feed(Message('B', bind) + Message('E', std::string(5, '\0')) + Message('S', ""), &o);
+    std::vector<std::string> rows;
+    for (const std::string& body : Bodies(o, 'D')) {
+      MessageReader r(body);
+      const int n = r.Int16().value();
+      std::string row;
+      for (int c = 0; c < n; ++c) {
+        const int32_t len = r.Int32().value();
+        if (c > 0) row += "|";
+        row += len < 0 ? "NULL" : std::string(r.Bytes(static_cast<size_t>(len)).value());
+      }
+      rows.push_back(row);
+    }
+    EXPECT_EQ(Types(o).back(), 'Z') << Types(o);
+    for (const std::string& e : Bodies(o, 'E')) ADD_FAILURE() << ErrorFields(e)['M'];
+    return rows;
+  };
+  EXPECT_EQ(run({"10", "a", "5"}, 0), (std::vector<std::string>{"a|11|20"}));
+  EXPECT_EQ(run({"-1", "a'x", "5"}, 0), (std::vector<std::string>{"a'x|2|-2"}));
+  EXPECT_EQ(run({"0", std::nullopt, "2"}, 0), (std::vector<std::string>{"a|1|0", "b|2|0"}));
+  EXPECT_EQ(run({std::nullopt, std::nullopt, "1"}, 0), (std::vector<std::string>{"a|NULL|NULL"}));
+  // Binary results: host as its bytes, the double and the int in network order.
+  const auto bin = run({"1", "b", "1"}, 1);
+  ASSERT_EQ(bin.size(), 1u);
+  EXPECT_EQ(bin[0], std::string("b|\x40\x08\0\0\0\0\0\0|\0\0\0\x02", 15));
+  // A value with a NUL byte is refused as PostgreSQL does.
+  std::string bad;
+  MessageWriter w(&bad);
+  w.CString("");
+  w.CString("q");
+  w.Int16(0);
+  w.Int16(3);
+  w.Int32(1);
+  w.Bytes("1");
+  w.Int32(3);
+  w.Bytes(std::string("a\0b", 3));
+  w.Int32(1);
+  w.Bytes("1");
+  w.Int16(0);
+  out.clear();
+  s->Feed(Message('B', bad) + Message('S', ""), &out);
+  ASSERT_EQ(Types(out), "EZ");
+  EXPECT_EQ(ErrorFields(Bodies(out, 'E')[0])['C'], "22021");
+}
+
+// A large result leaves through the flush callback while it is encoded, not all at once; a
+// flush that fails (the client went away) ends the statement and the session.
+TEST_F(SessionTest, LargeResultsAreFlushedWhileEncoded) {
+  auto s = ReadySessionWithTable();
+  size_t flushes = 0, flushed = 0, largest = 0;
+  s->set_flush([&](std::string* out) {
+    ++flushes;
+    flushed += out->size();
+    largest = std::max(largest, out->size());
+    return true;
+  });
+  std::string out;
+  s->Feed(
+      Message('Q', std::string("SELECT g, 'row ' || g FROM generate_series(1, 200000) g") + '\0'),
+      &out);
+  EXPECT_GT(flushes, 5u);
+  EXPECT_LT(largest, 2 * PgSession::kFlushBytes);
+  EXPECT_LT(out.size(), 2 * PgSession::kFlushBytes);
+  EXPECT_EQ(Types(out).back(), 'Z');
+  EXPECT_NE(out.find("SELECT 200000"), std::string::npos);
+  EXPECT_GT(flushed, 200000u * 10);
+  s->set_flush([](std::string*) { return false; });
+  out.clear();
+  s->Feed(Message('Q', std::string("SELECT g FROM generate_series(1, 200000) g") + '\0'), &out);
+  EXPECT_TRUE(s->closed());
 }
 
 TEST_F(SessionTest, RandomBytesNeverCrashOrHang) {

@@ -25,6 +25,7 @@ namespace {
 
 void Serve(const SessionConfig* config, SSL_CTX* tls, TcpConnection* conn) {
   PgSession session(config);
+  session.set_flush([conn](std::string* out) { return conn->Write(*out); });
   std::vector<char> buf(64 * 1024);
   std::string out;
   while (!session.closed() && !conn->stopping()) {

@@ -125,6 +125,7 @@ PgSession::PgSession(const SessionConfig* config)
   sql::QueryOptions options = config_->query;
   options.cancel = cancel_.get();
   engine_ = std::make_unique<sql::SqlEngine>(config_->db, options);
+  engine_->set_columnar_results(true);
 }
 
 PgSession::~PgSession() {
@@ -426,33 +427,69 @@ void PgSession::SendRowDescription(const sql::QueryResult& r, const std::vector<
 
 Status PgSession::SendRows(const sql::QueryResult& r, size_t begin, size_t end,
                            const std::vector<int16_t>& formats, std::string* out) {
+  const size_t ncols = r.column_names.size();
   std::vector<int32_t> oids;
-  bool binary = false;
-  for (size_t c = 0; c < r.column_names.size(); ++c) {
+  std::vector<bool> binary;
+  for (size_t c = 0; c < ncols; ++c) {
     oids.push_back(PgTypeOfName(c < r.column_types.size() ? r.column_types[c] : "text").oid);
-    binary |= FormatOf(formats, c) == 1;
+    binary.push_back(FormatOf(formats, c) == 1);
   }
+  const exec::Chunk* chunk = r.relation != nullptr ? &r.relation->chunk : nullptr;
+  std::string text;  // a value on its way to binary
   MessageWriter w(out);
   for (size_t i = begin; i < end; ++i) {
-    const auto& row = r.rows[i];
+    if ((i - begin) % 1024 == 1023) OMEN_RETURN_IF_ERROR(FlushRows(out));
     w.Begin('D');
-    w.Int16(static_cast<int16_t>(row.size()));
-    for (size_t c = 0; c < row.size(); ++c) {
-      if (!row[c]) {
-        w.Int32(-1);
-        continue;
-      }
-      if (binary && FormatOf(formats, c) == 1) {
-        OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oids[c], *row[c]));
-        w.Int32(static_cast<int32_t>(b.size()));
-        w.Bytes(b);
+    w.Int16(static_cast<int16_t>(ncols));
+    for (size_t c = 0; c < ncols; ++c) {
+      const size_t len_at = out->size();
+      out->append(4, '\0');
+      bool null;
+      if (chunk != nullptr) {
+        const exec::Vector& v = chunk->cols[c];
+        const auto row = static_cast<int64_t>(i);
+        if (!binary[c]) {
+          null = !exec::AppendText(v, row, out);
+        } else {
+          null = v.IsNull(row);
+          if (!null && !AppendBinary(v, row, oids[c], out)) {
+            text.clear();
+            exec::AppendText(v, row, &text);
+            OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oids[c], text));
+            out->append(b);
+          }
+        }
       } else {
-        w.Int32(static_cast<int32_t>(row[c]->size()));
-        w.Bytes(*row[c]);
+        const auto& cell = r.rows[i][c];
+        null = !cell.has_value();
+        if (!null && binary[c]) {
+          OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oids[c], *cell));
+          out->append(b);
+        } else if (!null) {
+          out->append(*cell);
+        }
+      }
+      const uint32_t len = null ? 0xffffffffu : static_cast<uint32_t>(out->size() - len_at - 4);
+      if (null) out->resize(len_at + 4);
+      for (int k = 0; k < 4; ++k) {
+        (*out)[len_at + static_cast<size_t>(k)] = static_cast<char>(len >> (8 * (3 - k)));
       }
     }
     w.End();
   }
+  return Status::OK();
+}
+
+Status PgSession::FlushRows(std::string* out) {
+  if (cancel_->load(std::memory_order_relaxed)) {
+    return Status::Aborted("canceling statement due to user request").WithSqlState("57014");
+  }
+  if (flush_ == nullptr || out->size() < kFlushBytes) return Status::OK();
+  if (!flush_(out)) {
+    closed_ = true;
+    return Status::IOError("could not send data to client").WithSqlState("08006");
+  }
+  out->clear();
   return Status::OK();
 }
 
@@ -580,7 +617,7 @@ void PgSession::RunSimpleQueue(std::string* out) {
     }
     if (!result->column_names.empty()) {
       SendRowDescription(*result, {}, out);
-      Status s = SendRows(*result, 0, result->rows.size(), {}, out);
+      Status s = SendRows(*result, 0, static_cast<size_t>(result->num_rows()), {}, out);
       if (!s.ok()) {
         SendError(s, out);
         break;
@@ -728,6 +765,22 @@ Status PgSession::Parse(std::string_view body, std::string* out) {
         .WithSqlState("54023");
   }
   p.param_oids.resize(std::max(used, p.param_oids.size()), 0);
+  if (parsed.size() == 1 && !IsClientCopy(parsed[0]) &&
+      (std::holds_alternative<sql::SelectStmt>(parsed[0].node) ||
+       std::holds_alternative<sql::InsertStmt>(parsed[0].node) ||
+       std::holds_alternative<sql::DeleteStmt>(parsed[0].node) ||
+       std::holds_alternative<sql::ExplainStmt>(parsed[0].node))) {
+    auto tree = std::make_shared<sql::Statement>(std::move(parsed[0]));
+    std::vector<sql::Expr*> params = sql::CollectParams(tree.get());
+    bool usable = params.size() == static_cast<size_t>(CountParamRefs(p.sql));
+    for (const sql::Expr* e : params) {
+      usable &= e->param_index >= 1 && static_cast<size_t>(e->param_index) <= p.param_oids.size();
+    }
+    if (usable) {
+      p.parsed = std::move(tree);
+      p.params = std::move(params);
+    }
+  }
   statements_[std::string(name)] = std::move(p);
   MessageWriter w(out);
   w.Begin('1');
@@ -781,7 +834,20 @@ Status PgSession::Bind(std::string_view body, std::string* out) {
   }
   OMEN_ASSIGN_OR_RETURN(std::vector<int16_t> result_formats, ReadFormats(&r));
   Portal portal;
-  OMEN_ASSIGN_OR_RETURN(portal.sql, SubstituteParams(p.sql, values, p.param_oids));
+  if (p.parsed != nullptr) {
+    for (const auto& v : values) {
+      if (v.has_value() && v->find('\0') != std::string::npos) {
+        return Status::InvalidArgument("invalid byte sequence for encoding \"UTF8\": 0x00")
+            .WithSqlState("22021");
+      }
+    }
+    portal.parsed = p.parsed;
+    portal.params = p.params;
+    for (int32_t oid : p.param_oids) portal.casts.push_back(ParserTypeOfOid(oid));
+    portal.values = std::move(values);
+  } else {
+    OMEN_ASSIGN_OR_RETURN(portal.sql, SubstituteParams(p.sql, values, p.param_oids));
+  }
   portal.result_formats = std::move(result_formats);
   portals_[std::string(portal_name)] = std::move(portal);
   MessageWriter w(out);
@@ -792,15 +858,26 @@ Status PgSession::Bind(std::string_view body, std::string* out) {
 
 Status PgSession::RunPortal(Portal* p) {
   if (p->executed) return p->error;
-  OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(p->sql));
+  std::vector<sql::Statement> parsed;
+  const sql::Statement* st = nullptr;
+  if (p->parsed != nullptr) {
+    for (sql::Expr* e : p->params) {
+      const auto k = static_cast<size_t>(e->param_index - 1);
+      sql::BindParam(e, p->values[k], p->casts[k]);
+    }
+    st = p->parsed.get();
+  } else {
+    OMEN_ASSIGN_OR_RETURN(parsed, sql::Parse(p->sql));
+    if (!parsed.empty()) st = &parsed[0];
+  }
   p->executed = true;
-  if (parsed.empty()) return Status::OK();
-  if (IsClientCopy(parsed[0])) {
+  if (st == nullptr) return Status::OK();
+  if (parsed.size() == 1 && IsClientCopy(parsed[0])) {
     p->copy = std::move(parsed[0]);
     return Status::OK();
   }
   cancel_->store(false);
-  auto result = RunStatement(parsed[0]);
+  auto result = RunStatement(*st);
   if (!result.ok()) {
     p->error = result.status();
     return p->error;
@@ -910,7 +987,7 @@ Status PgSession::Execute(std::string_view body, std::string* out) {
     return Status::OK();
   }
   if (!p.result.column_names.empty()) {
-    const size_t total = p.result.rows.size();
+    const auto total = static_cast<size_t>(p.result.num_rows());
     size_t end = total;
     if (max_rows > 0) end = std::min(total, p.next_row + static_cast<size_t>(max_rows));
     OMEN_RETURN_IF_ERROR(SendRows(p.result, p.next_row, end, p.result_formats, out));

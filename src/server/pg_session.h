@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -90,15 +91,30 @@ class PgSession {
   // Feed returned, run the TLS handshake, then call TlsStarted and feed decrypted bytes.
   bool TakeTlsRequest() { return std::exchange(tls_requested_, false); }
   void TlsStarted() { tls_ = true; }
+  // Large results go out while they are encoded: once *out holds kFlushBytes, flush writes it
+  // to the client (true) and the session clears it, or fails (false: the client is gone, the
+  // statement stops and the session closes). Unset: everything accumulates in *out.
+  void set_flush(std::function<bool(std::string*)> flush) { flush_ = std::move(flush); }
+  static constexpr size_t kFlushBytes = 256 * 1024;
 
  private:
   enum class Phase { kStartup, kPassword, kScramFirst, kScramFinal, kReady };
   struct Prepared {
     std::string sql;
     std::vector<int32_t> param_oids;  // one per parameter; 0: not declared
+    // Parsed once at Parse when every $n of the text is a placeholder node of the tree:
+    // portals write their values into those nodes instead of parsing substituted text.
+    std::shared_ptr<sql::Statement> parsed;
+    std::vector<sql::Expr*> params;  // the placeholder nodes of *parsed
   };
   struct Portal {
-    std::string sql;  // parameters substituted
+    // The prepared statement's tree with the values to write into its placeholders and their
+    // casts (parser type names); when null, sql is parsed instead.
+    std::shared_ptr<sql::Statement> parsed;
+    std::vector<sql::Expr*> params;
+    std::vector<std::optional<std::string>> values;
+    std::vector<std::string> casts;
+    std::string sql;  // parameters substituted (when parsed is null)
     std::vector<int16_t> result_formats;
     bool executed = false;
     Status error;  // why it failed when executed: later Describes and Executes repeat it
@@ -137,6 +153,9 @@ class PgSession {
                           std::string* out);
   Status SendRows(const sql::QueryResult& r, size_t begin, size_t end,
                   const std::vector<int16_t>& formats, std::string* out);
+  // Between rows: fails the statement once it is cancelled, and writes out *out through
+  // flush_ once it is large.
+  Status FlushRows(std::string* out);
   void SendParameterStatusChanges(std::string* out);
   // Runs one statement that is not a client COPY (DEALLOCATE also drops the prepared
   // statement here), with its metrics.
@@ -146,6 +165,7 @@ class PgSession {
                const std::string& tag);
 
   const SessionConfig* config_;
+  std::function<bool(std::string*)> flush_;
   std::unique_ptr<sql::SqlEngine> engine_;
   std::shared_ptr<std::atomic<bool>> cancel_;
   Phase phase_ = Phase::kStartup;

@@ -661,7 +661,16 @@ Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions&
   } else if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
     QueryRunner runner(db_, options);
     auto rel = runner.Run(*s);
-    if (rel.ok()) {
+    if (rel.ok() && columnar_results_) {
+      QueryResult q;
+      q.column_names = rel->names;
+      for (exec::LType t : rel->types) {
+        q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
+      }
+      q.command_tag = "SELECT " + std::to_string(rel->chunk.size);
+      q.relation = std::make_shared<const Relation>(std::move(*rel));
+      r = std::move(q);
+    } else if (rel.ok()) {
       r = ToResult(*rel);
     } else {
       r = rel.status();

@@ -10,6 +10,7 @@
 #ifndef OMENDB_SQL_ENGINE_H_
 #define OMENDB_SQL_ENGINE_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,12 @@ struct QueryResult {
   std::vector<std::string> column_names;  // empty for commands without rows
   std::vector<std::string> column_types;  // PostgreSQL type names ("bigint", ...)
   std::vector<std::vector<std::optional<std::string>>> rows;  // text values; nullopt = NULL
+  // A SELECT run by an engine with columnar_results(): the rows as columns (rows stays empty),
+  // for a caller that encodes them itself (the wire protocol) without a string per value.
+  std::shared_ptr<const Relation> relation;
+  int64_t num_rows() const {
+    return relation != nullptr ? relation->chunk.size : static_cast<int64_t>(rows.size());
+  }
   // Describe only: the inferred types of the $n parameters (index n-1), PostgreSQL names.
   std::vector<std::string> param_types;
 };
@@ -69,6 +76,8 @@ class SqlEngine {
   // The options every statement runs with (the server sets backend_pid once it is known).
   QueryOptions& options() { return options_; }
   const SessionSettings& settings() const { return settings_; }
+  // SELECT results carry their rows in QueryResult::relation instead of text (default off).
+  void set_columnar_results(bool on) { columnar_results_ = on; }
   // PostgreSQL's ReadyForQuery status: 'I' idle, 'T' in a BEGIN block, 'E' in a failed block
   // (statements other than COMMIT/ROLLBACK fail with 25P02 until it ends). Every statement
   // still commits on its own: a block groups nothing and ROLLBACK undoes nothing.
@@ -94,6 +103,7 @@ class SqlEngine {
   QueryOptions options_;
   SessionSettings settings_;
   char txn_status_ = 'I';
+  bool columnar_results_ = false;
 };
 
 }  // namespace omen::sql

@@ -8,6 +8,7 @@
 
 #include <pg_query.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -1025,6 +1026,97 @@ Result<std::vector<Statement>> Parse(std::string_view sql) {
   } catch (const std::exception& e) {  // a JSON field of an unexpected type
     return Status::Internal(std::string("parse tree: ") + e.what());
   }
+}
+
+namespace {
+
+void CollectSelect(SelectStmt* s, std::vector<Expr*>* out);
+
+void CollectExpr(Expr* e, std::vector<Expr*>* out) {
+  if (e == nullptr) return;
+  if (e->kind == ExprKind::kParam) {
+    out->push_back(e);
+    return;
+  }
+  for (auto& a : e->args) CollectExpr(a.get(), out);
+  CollectExpr(e->filter.get(), out);
+  for (auto& o : e->within_group) CollectExpr(o.expr.get(), out);
+  for (auto& p : e->partition_by) CollectExpr(p.get(), out);
+  for (auto& o : e->window_order) CollectExpr(o.expr.get(), out);
+  CollectExpr(e->case_arg.get(), out);
+  CollectExpr(e->else_expr.get(), out);
+  CollectSelect(e->subquery.get(), out);
+}
+
+void CollectTableRef(TableRef* t, std::vector<Expr*>* out) {
+  CollectSelect(t->subquery.get(), out);
+  CollectExpr(t->function.get(), out);
+  if (t->left != nullptr) CollectTableRef(t->left.get(), out);
+  if (t->right != nullptr) CollectTableRef(t->right.get(), out);
+  CollectExpr(t->on.get(), out);
+}
+
+void CollectSelect(SelectStmt* s, std::vector<Expr*>* out) {
+  if (s == nullptr) return;
+  for (auto& [name, cte] : s->ctes) CollectSelect(cte.get(), out);
+  CollectSelect(s->larg.get(), out);
+  CollectSelect(s->rarg.get(), out);
+  for (auto& e : s->distinct_on) CollectExpr(e.get(), out);
+  for (auto& i : s->items) CollectExpr(i.expr.get(), out);
+  for (auto& t : s->from) CollectTableRef(&t, out);
+  CollectExpr(s->where.get(), out);
+  for (auto& e : s->group_by) CollectExpr(e.get(), out);
+  CollectExpr(s->having.get(), out);
+  for (auto& o : s->order_by) CollectExpr(o.expr.get(), out);
+  CollectExpr(s->limit.get(), out);
+  CollectExpr(s->offset.get(), out);
+}
+
+}  // namespace
+
+std::vector<Expr*> CollectParams(Statement* st) {
+  std::vector<Expr*> out;
+  if (auto* s = std::get_if<SelectStmt>(&st->node)) {
+    CollectSelect(s, &out);
+  } else if (auto* s = std::get_if<InsertStmt>(&st->node)) {
+    for (auto& row : s->rows) {
+      for (auto& e : row) CollectExpr(e.get(), &out);
+    }
+    CollectSelect(s->select.get(), &out);
+  } else if (auto* s = std::get_if<DeleteStmt>(&st->node)) {
+    CollectExpr(s->where.get(), &out);
+  } else if (auto* s = std::get_if<ExplainStmt>(&st->node)) {
+    CollectSelect(s->query.get(), &out);
+  } else if (auto* s = std::get_if<CopyStmt>(&st->node)) {
+    CollectSelect(s->query.get(), &out);
+  }
+  // A subtree shared by two parents (shared_ptr) is listed once.
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void BindParam(Expr* node, const std::optional<std::string>& value, const std::string& cast_type) {
+  Literal lit;
+  if (value.has_value()) {
+    lit.kind = Literal::Kind::kString;
+    lit.text = *value;
+  }
+  node->args.clear();
+  if (cast_type.empty()) {
+    node->kind = ExprKind::kLiteral;
+    node->literal = std::move(lit);
+    node->name.clear();
+    return;
+  }
+  auto arg = std::make_unique<Expr>();
+  arg->kind = ExprKind::kLiteral;
+  arg->location = node->location;
+  arg->literal = std::move(lit);
+  node->kind = ExprKind::kCast;
+  node->name = cast_type;
+  node->literal = Literal();
+  node->args.push_back(std::move(arg));
 }
 
 }  // namespace omen::sql

@@ -9,6 +9,8 @@
 #ifndef OMENDB_SQL_PARSER_H_
 #define OMENDB_SQL_PARSER_H_
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +21,18 @@ namespace omen::sql {
 
 // Every statement of `sql` (several may be separated by semicolons; empty input yields none).
 Result<std::vector<Statement>> Parse(std::string_view sql);
+
+// Every $n placeholder (ExprKind::kParam) of a parsed statement, each node once, so that a
+// statement parsed once can run many times with values written into those nodes (the wire
+// protocol's prepared statements). Placeholders outside expressions (none today) are missed:
+// compare the count with the $n in the text before relying on it.
+std::vector<Expr*> CollectParams(Statement* st);
+
+// Writes a parameter's value into a node CollectParams returned (a kParam node, or one this
+// function wrote before): `value` as a string literal (NULL when absent), cast to `cast_type`
+// (the parser's name for the type, e.g. "int8"; empty: left an untyped literal, as PostgreSQL
+// takes an unknown-typed parameter). The node keeps its param_index.
+void BindParam(Expr* node, const std::optional<std::string>& value, const std::string& cast_type);
 
 }  // namespace omen::sql
 

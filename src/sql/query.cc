@@ -3,6 +3,7 @@
 #include "sql/query.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -1969,6 +1970,28 @@ int64_t ConstLimit(const Expr* e, const char* what, Status* st) {
       if (e->name == "*") return x * y;
       if (e->name == "-" && x >= y) return x - y;
     }
+  }
+  // A bound parameter: '5' (unknown type, which PostgreSQL takes as bigint here) or '5'::int4.
+  if (e->kind == ExprKind::kCast && e->args.size() == 1 &&
+      (e->name == "int2" || e->name == "int4" || e->name == "int8" || e->name == "numeric")) {
+    return ConstLimit(e->args[0].get(), what, st);
+  }
+  if (e->kind == ExprKind::kLiteral && e->literal.kind == Literal::Kind::kString) {
+    std::string_view t = e->literal.text;
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    int64_t v = 0;
+    const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (t.empty() || ec != std::errc() || p != t.data() + t.size()) {
+      *st = Status::InvalidArgument("invalid input syntax for type bigint: \"" + e->literal.text +
+                                    "\"")
+                .WithSqlState("22P02");
+      return -1;
+    }
+    Expr lit;
+    lit.literal.kind = Literal::Kind::kInt;
+    lit.literal.i = v;
+    return ConstLimit(&lit, what, st);
   }
   if (e->kind == ExprKind::kLiteral && e->literal.kind == Literal::Kind::kNull) return -1;
   if (e->kind != ExprKind::kLiteral || e->literal.kind != Literal::Kind::kInt) {
