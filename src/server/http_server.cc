@@ -98,7 +98,9 @@ struct HttpServer::Impl {
   int port = 0;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  bool Authorized(const httplib::Request& req) const;
+  // The user the request authenticates as (the server's own user under trust); nullopt when
+  // it does not.
+  std::optional<std::string> Authorized(const httplib::Request& req) const;
   void Unauthorized(httplib::Response& res) const;
   void Query(const httplib::Request& req, httplib::Response& res);
   enum class Api { kV1, kV2, kV3 };
@@ -108,11 +110,14 @@ struct HttpServer::Impl {
              const httplib::ContentReader& reader, Api api);
 };
 
-bool HttpServer::Impl::Authorized(const httplib::Request& req) const {
+std::optional<std::string> HttpServer::Impl::Authorized(const httplib::Request& req) const {
   const AuthConfig& a = options.auth;
-  if (a.method == AuthConfig::Method::kTrust) return true;
-  auto credentials_ok = [&](std::string_view user, std::string_view password) {
-    return SameSecret(user, a.user) && SameSecret(password, a.password);
+  if (a.method == AuthConfig::Method::kTrust) return a.user;
+  auto credentials_ok = [&](std::string_view user,
+                            std::string_view password) -> std::optional<std::string> {
+    const std::string name(user);
+    if (!CheckPassword(FindCredentials(a, options.db, name), name, password)) return std::nullopt;
+    return name;
   };
   const std::string h = req.get_header_value("Authorization");
   auto scheme = [&](std::string_view name) {
@@ -122,7 +127,7 @@ bool HttpServer::Impl::Authorized(const httplib::Request& req) const {
   if (scheme("Basic")) {
     const std::string decoded = Base64Decode(std::string_view(h).substr(6));
     const size_t colon = decoded.find(':');
-    if (colon == std::string::npos) return false;
+    if (colon == std::string::npos) return std::nullopt;
     return credentials_ok(std::string_view(decoded).substr(0, colon),
                           std::string_view(decoded).substr(colon + 1));
   }
@@ -130,15 +135,15 @@ bool HttpServer::Impl::Authorized(const httplib::Request& req) const {
     if (!scheme(name)) continue;
     std::string_view token = std::string_view(h).substr(name.size() + 1);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    if (SameSecret(token, a.password)) return true;
+    if (SameSecret(token, a.password)) return a.user;
     const size_t colon = token.find(':');  // InfluxDB 1.8's "Token user:password"
-    return colon != std::string_view::npos &&
-           credentials_ok(token.substr(0, colon), token.substr(colon + 1));
+    if (colon == std::string_view::npos) return std::nullopt;
+    return credentials_ok(token.substr(0, colon), token.substr(colon + 1));
   }
   if (req.has_param("u") || req.has_param("p")) {
     return credentials_ok(req.get_param_value("u"), req.get_param_value("p"));
   }
-  return false;
+  return std::nullopt;
 }
 
 void HttpServer::Impl::Unauthorized(httplib::Response& res) const {
@@ -155,7 +160,8 @@ void HttpServer::Impl::Query(const httplib::Request& req, httplib::Response& res
                     "application/json");
     if (options.metrics != nullptr) options.metrics->CountError(state);
   };
-  if (!Authorized(req)) return Unauthorized(res);
+  const std::optional<std::string> user = Authorized(req);
+  if (!user.has_value()) return Unauthorized(res);
   std::string sql = req.get_param_value("q");
   if (sql.empty() && req.method == "POST") sql = req.body;
   if (sql.empty()) {
@@ -173,6 +179,8 @@ void HttpServer::Impl::Query(const httplib::Request& req, httplib::Response& res
     return fail(Status::InvalidArgument("empty query").WithSqlState("42601"));
   }
   sql::SqlEngine engine(options.db, options.query);
+  (void)engine.settings().SetStartup("session_authorization", *user);
+  engine.set_password_encoder(EncodePassword);
   sql::QueryResult last;
   for (size_t i = 0; i < statements->size(); ++i) {
     const sql::Statement& st = (*statements)[i];
@@ -261,7 +269,7 @@ void HttpServer::Impl::Write(const httplib::Request& req, httplib::Response& res
                       "application/json");
     }
   };
-  if (!Authorized(req)) return Unauthorized(res);
+  if (!Authorized(req).has_value()) return Unauthorized(res);
   std::string body;
   bool too_large = req.has_header("Content-Length") &&
                    std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) >
@@ -349,6 +357,9 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
+  if (impl->options.db != nullptr) {
+    OMEN_RETURN_IF_ERROR(RegisterServerUser(impl->options.auth, impl->options.db));
+  }
   Impl* s = impl.get();
   httplib::Server& h = impl->http;
   h.set_payload_max_length(s->options.max_body_bytes);

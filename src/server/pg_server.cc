@@ -76,6 +76,9 @@ Result<std::unique_ptr<PgServer>> PgServer::Start(PgServerOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->options.session.cancels = &impl->cancels;
+  if (impl->options.session.db != nullptr) {
+    OMEN_RETURN_IF_ERROR(RegisterServerUser(impl->options.session.auth, impl->options.session.db));
+  }
   if (!impl->options.tls_cert.empty() || !impl->options.tls_key.empty()) {
     if (impl->options.tls_cert.empty() || impl->options.tls_key.empty()) {
       return Status::InvalidArgument("TLS needs both a certificate and a key");

@@ -274,6 +274,88 @@ TEST_F(PgServerTest, PasswordMethodsAndWrongPasswords) {
   }
 }
 
+// Roles made with SQL log in with every method, change their own password (plaintext or
+// pre-hashed, as psql's \password sends), need SUPERUSER for the rest, and survive a restart.
+TEST_F(PgServerTest, UsersCreatedAlteredAndDroppedWithSql) {
+  StartServer(AuthConfig::Method::kScramSha256);
+  auto exec = [](PGconn* c, const std::string& sql) {
+    PGresult* r = PQexec(c, sql.c_str());
+    std::string out = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK
+                          ? std::string(PQcmdStatus(r))
+                          : "ERROR " + State(r);
+    for (int i = 0; i < PQntuples(r); ++i) {
+      for (int j = 0; j < PQnfields(r); ++j)
+        out += std::string(j == 0 ? " " : ",") + PQgetvalue(r, i, j);
+    }
+    PQclear(r);
+    return out;
+  };
+  auto can_login = [&](const std::string& user, const std::string& password) {
+    PGconn* c = Connect(password, user);
+    const bool ok = PQstatus(c) == CONNECTION_OK;
+    PQfinish(c);
+    return ok;
+  };
+  PGconn* admin = Connect();
+  ASSERT_EQ(PQstatus(admin), CONNECTION_OK) << PQerrorMessage(admin);
+  EXPECT_EQ(exec(admin, "CREATE USER bob WITH PASSWORD 'pw1'"), "CREATE ROLE");
+  EXPECT_EQ(exec(admin, "CREATE USER bob"), "ERROR 42710");
+  EXPECT_EQ(exec(admin, "CREATE ROLE reader PASSWORD 'r'"), "CREATE ROLE");  // NOLOGIN
+  EXPECT_EQ(exec(admin, "SELECT rolname, rolsuper, rolcanlogin FROM pg_roles ORDER BY 1"),
+            "SELECT 3 bob,f,t omendb,t,t reader,f,f");
+  EXPECT_EQ(exec(admin, "ALTER USER omendb PASSWORD 'x'"), "ERROR 0A000");
+  EXPECT_EQ(exec(admin, "DROP USER omendb"), "ERROR 55006");
+  EXPECT_EQ(exec(admin, "ALTER USER nosuch PASSWORD 'x'"), "ERROR 42704");
+  EXPECT_TRUE(can_login("bob", "pw1"));
+  EXPECT_FALSE(can_login("bob", "pw2"));
+  EXPECT_FALSE(can_login("reader", "r"));
+
+  PGconn* bob = Connect("pw1", "bob");
+  ASSERT_EQ(PQstatus(bob), CONNECTION_OK) << PQerrorMessage(bob);
+  EXPECT_EQ(exec(bob, "SELECT current_user"), "SELECT 1 bob");
+  EXPECT_EQ(exec(bob, "CREATE USER eve"), "ERROR 42501");
+  EXPECT_EQ(exec(bob, "ALTER USER bob SUPERUSER"), "ERROR 42501");
+  EXPECT_EQ(exec(bob, "DROP USER reader"), "ERROR 42501");
+  EXPECT_EQ(exec(bob, "ALTER USER CURRENT_USER PASSWORD 'pw2'"), "ALTER ROLE");
+  PQfinish(bob);
+  EXPECT_FALSE(can_login("bob", "pw1"));
+  EXPECT_TRUE(can_login("bob", "pw2"));
+  // Pre-hashed passwords are stored as given: a SCRAM verifier, an md5 hash.
+  const std::string verifier = ScramVerifier::FromPassword("pw3").value().ToString();
+  EXPECT_EQ(exec(admin, "ALTER USER bob PASSWORD '" + verifier + "'"), "ALTER ROLE");
+  EXPECT_TRUE(can_login("bob", "pw3"));
+  EXPECT_EQ(exec(admin, "CREATE USER carl PASSWORD '" + Md5PasswordHash("pwc", "carl") + "'"),
+            "CREATE ROLE");
+  EXPECT_FALSE(can_login("carl", "pwc"));  // SCRAM cannot use an md5 hash (nor can PostgreSQL)
+  EXPECT_EQ(exec(admin, "ALTER ROLE reader LOGIN"), "ALTER ROLE");
+  EXPECT_TRUE(can_login("reader", "r"));
+  PQfinish(admin);
+
+  // md5: an md5-stored role answers the challenge; a SCRAM-stored one is asked for SCRAM.
+  server_.reset();
+  StartServer(AuthConfig::Method::kMd5);
+  EXPECT_TRUE(can_login("carl", "pwc"));
+  EXPECT_TRUE(can_login("bob", "pw3"));
+  EXPECT_FALSE(can_login("bob", "pw2"));
+  server_.reset();
+  StartServer(AuthConfig::Method::kPassword);
+  EXPECT_TRUE(can_login("carl", "pwc"));
+  EXPECT_TRUE(can_login("bob", "pw3"));
+  EXPECT_FALSE(can_login("carl", "pw3"));
+
+  // The roles are in the catalog: they survive a restart of the database.
+  server_.reset();
+  Reopen();
+  StartServer(AuthConfig::Method::kScramSha256);
+  EXPECT_TRUE(can_login("bob", "pw3"));
+  admin = Connect();
+  EXPECT_EQ(exec(admin, "DROP USER bob, carl"), "DROP ROLE");
+  EXPECT_EQ(exec(admin, "DROP USER IF EXISTS bob"), "DROP ROLE");
+  EXPECT_EQ(exec(admin, "DROP USER bob"), "ERROR 42704");
+  PQfinish(admin);
+  EXPECT_FALSE(can_login("bob", "pw3"));
+}
+
 TEST_F(PgServerTest, ManyConcurrentConnections) {
   StartServer(AuthConfig::Method::kTrust);
   std::vector<PGconn*> conns;

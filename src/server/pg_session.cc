@@ -118,6 +118,74 @@ bool CancelRegistry::Cancel(int32_t pid, int32_t secret) {
   return true;
 }
 
+// ---- Credentials
+
+Credentials FindCredentials(const AuthConfig& auth, const storage::Database* db,
+                            const std::string& user) {
+  Credentials c;
+  if (user == auth.user) {
+    c.exists = true;
+    c.plaintext = auth.password;
+    c.scram = auth.verifier;
+    c.md5 = Md5PasswordHash(auth.password, auth.user);
+    return c;
+  }
+  if (db == nullptr) return c;
+  auto u = db->users().Find(user);
+  if (!u.has_value() || !u->login) return c;
+  c.exists = true;
+  if (u->password.rfind("md5", 0) == 0) {
+    c.md5 = u->password;
+  } else if (auto v = ScramVerifier::Parse(u->password); v.ok()) {
+    c.scram = *v;
+  }
+  return c;
+}
+
+bool CheckPassword(const Credentials& c, std::string_view user, std::string_view password) {
+  if (!c.exists) return false;
+  if (!c.plaintext.empty() || (!c.scram.has_value() && c.md5.empty())) {
+    return !c.plaintext.empty() && password.size() == c.plaintext.size() &&
+           CRYPTO_memcmp(password.data(), c.plaintext.data(), password.size()) == 0;
+  }
+  if (c.scram.has_value()) {
+    const ScramVerifier v =
+        ScramVerifier::FromPasswordAndSalt(password, c.scram->salt, c.scram->iterations);
+    return v.stored_key.size() == c.scram->stored_key.size() && !v.stored_key.empty() &&
+           CRYPTO_memcmp(v.stored_key.data(), c.scram->stored_key.data(), v.stored_key.size()) == 0;
+  }
+  const std::string hash = Md5PasswordHash(password, user);
+  return hash.size() == c.md5.size() && CRYPTO_memcmp(hash.data(), c.md5.data(), hash.size()) == 0;
+}
+
+Status RegisterServerUser(const AuthConfig& auth, storage::Database* db) {
+  storage::UserStore& users = db->users();
+  for (const auto& u : users.List()) {
+    if (u.builtin && u.name != auth.user) OMEN_RETURN_IF_ERROR(users.Drop(u.name));
+  }
+  storage::UserRecord self;
+  self.name = auth.user;
+  self.superuser = true;
+  self.builtin = true;
+  if (auto old = users.Find(auth.user); old.has_value() && old->builtin) {
+    Credentials c;
+    c.exists = true;
+    if (auto stored = ScramVerifier::Parse(old->password); stored.ok()) c.scram = *stored;
+    if (CheckPassword(c, auth.user, auth.password)) self.password = old->password;
+  }
+  if (self.password.empty() && !auth.verifier.stored_key.empty()) {
+    self.password = auth.verifier.ToString();
+  } else if (self.password.empty()) {
+    OMEN_ASSIGN_OR_RETURN(self.password, EncodePassword(auth.user, auth.password));
+  }
+  return users.Put(std::move(self));
+}
+
+Result<std::string> EncodePassword(const std::string& /*user*/, const std::string& password) {
+  OMEN_ASSIGN_OR_RETURN(ScramVerifier v, ScramVerifier::FromPassword(password));
+  return v.ToString();
+}
+
 // ---- PgSession
 
 PgSession::PgSession(const SessionConfig* config)
@@ -126,6 +194,7 @@ PgSession::PgSession(const SessionConfig* config)
   options.cancel = cancel_.get();
   engine_ = std::make_unique<sql::SqlEngine>(config_->db, options);
   engine_->set_columnar_results(true);
+  engine_->set_password_encoder(EncodePassword);
 }
 
 PgSession::~PgSession() {
@@ -240,10 +309,25 @@ void PgSession::HandleStartup(std::string_view body, std::string* out) {
   }
   (void)engine_->settings().SetStartup("session_authorization", user_);
   const AuthConfig& auth = config_->auth;
+  credentials_ = FindCredentials(auth, config_->db, user_);
   MessageWriter w(out);
+  auto start_scram = [&] {
+    w.Begin('R');
+    w.Int32(10);
+    w.CString("SCRAM-SHA-256");
+    w.Byte(0);
+    w.End();
+    // Without a verifier the exchange runs against one no proof matches, so that the client
+    // cannot tell an unknown user from a wrong password (as PostgreSQL's mock authentication).
+    scram_ = std::make_unique<ScramServer>(
+        credentials_.scram.has_value()
+            ? *credentials_.scram
+            : ScramVerifier::FromPasswordAndSalt("", "omendb-mock-salt-" + user_, 4096));
+    phase_ = Phase::kScramFirst;
+  };
   switch (auth.method) {
     case AuthConfig::Method::kTrust:
-      if (user_ != auth.user) {
+      if (!credentials_.exists) {
         SendError(
             Status::InvalidArgument("role \"" + user_ + "\" does not exist").WithSqlState("28000"),
             out, true);
@@ -252,15 +336,14 @@ void PgSession::HandleStartup(std::string_view body, std::string* out) {
       FinishStartup(out);
       return;
     case AuthConfig::Method::kScramSha256:
-      w.Begin('R');
-      w.Int32(10);
-      w.CString("SCRAM-SHA-256");
-      w.Byte(0);
-      w.End();
-      scram_ = std::make_unique<ScramServer>(auth.verifier);
-      phase_ = Phase::kScramFirst;
+      start_scram();
       return;
     case AuthConfig::Method::kMd5: {
+      // A password stored only as a SCRAM verifier cannot answer md5: PostgreSQL then runs SCRAM.
+      if (credentials_.md5.empty() && credentials_.scram.has_value()) {
+        start_scram();
+        return;
+      }
       md5_salt_.resize(4);
       const int32_t salt = RandomInt32();
       std::memcpy(md5_salt_.data(), &salt, 4);
@@ -290,7 +373,7 @@ void PgSession::HandleAuth(char type, std::string_view body, std::string* out) {
   MessageReader r(body);
   MessageWriter w(out);
   // Every failure looks the same to the client (no hint whether the user exists).
-  const bool user_ok = user_ == auth.user;
+  const bool user_ok = credentials_.exists;
   if (phase_ == Phase::kScramFirst) {
     auto mech = r.CString();
     auto len = r.Int32();
@@ -332,10 +415,9 @@ void PgSession::HandleAuth(char type, std::string_view body, std::string* out) {
   }
   bool ok = false;
   if (auth.method == AuthConfig::Method::kMd5) {
-    ok = CheckMd5Response(Md5PasswordHash(auth.password, auth.user), md5_salt_, *password);
+    ok = !credentials_.md5.empty() && CheckMd5Response(credentials_.md5, md5_salt_, *password);
   } else {
-    ok = password->size() == auth.password.size() &&
-         CRYPTO_memcmp(password->data(), auth.password.data(), password->size()) == 0;
+    ok = CheckPassword(credentials_, user_, *password);
   }
   if (!ok || !user_ok) {
     SendError(AuthFailed(user_), out, true);

@@ -43,6 +43,28 @@ struct AuthConfig {
   ScramVerifier verifier;  // SCRAM-SHA-256 (derived from password at start)
 };
 
+// What a user authenticates with: the server's own user (AuthConfig) or a role of the
+// database's UserStore (CREATE USER). Unknown users and roles without LOGIN are not `exists`.
+struct Credentials {
+  bool exists = false;
+  std::string plaintext;  // the server's own user only
+  std::optional<ScramVerifier> scram;
+  std::string md5;  // "md5..." stored hash
+};
+Credentials FindCredentials(const AuthConfig& auth, const storage::Database* db,
+                            const std::string& user);
+// A plaintext password (cleartext authentication, HTTP Basic) against the user's credentials,
+// in constant time per form.
+bool CheckPassword(const Credentials& c, std::string_view user, std::string_view password);
+// Makes the server's own user (auth.user) a role of db's UserStore: a superuser whose password
+// is auth's at every start (the stored verifier is kept while it still matches), so that it
+// owns pg_roles' oid 10 and may CREATE USER. A role left by an earlier --user is dropped.
+// PgServer and HttpServer call it when they start.
+Status RegisterServerUser(const AuthConfig& auth, storage::Database* db);
+// The stored form of a new password (a fresh SCRAM-SHA-256 verifier): the SqlEngine's
+// PasswordEncoder for CREATE/ALTER USER.
+Result<std::string> EncodePassword(const std::string& user, const std::string& password);
+
 // Running queries by (process id, secret key), for CancelRequest from another connection.
 class CancelRegistry {
  public:
@@ -177,6 +199,7 @@ class PgSession {
   std::string user_;
   int32_t pid_ = 0, secret_ = 0;
   std::unique_ptr<ScramServer> scram_;
+  Credentials credentials_;  // of user_, found at startup
   std::string md5_salt_;
   std::map<std::string, std::string> reported_;  // ParameterStatus values sent
   std::map<std::string, Prepared> statements_;

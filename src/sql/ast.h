@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -225,9 +226,24 @@ struct DeallocateStmt {
   std::string name;  // empty: ALL
 };
 
+// CREATE USER|ROLE name [WITH] options, ALTER USER|ROLE name|CURRENT_USER [WITH] options,
+// DROP USER|ROLE [IF EXISTS] names. The options OmenDB honours: PASSWORD 'p' | NULL,
+// [NO]SUPERUSER, [NO]LOGIN; others (CREATEDB, VALID UNTIL, ...) are accepted and ignored.
+struct RoleStmt {
+  enum class Kind : uint8_t { kCreate, kAlter, kDrop };
+  Kind kind = Kind::kCreate;
+  bool is_user = true;             // CREATE USER (LOGIN by default) rather than CREATE ROLE
+  std::vector<std::string> names;  // one, except for DROP; "" for CURRENT_USER/SESSION_USER
+  bool if_exists = false;          // DROP ... IF EXISTS
+  bool set_password = false;       // PASSWORD given (password empty with it: PASSWORD NULL)
+  std::optional<std::string> password;
+  std::optional<bool> superuser;
+  std::optional<bool> login;
+};
+
 struct Statement {
   std::variant<SelectStmt, CreateTableStmt, DropTableStmt, AddColumnStmt, InsertStmt, DeleteStmt,
-               ExplainStmt, CopyStmt, SetStmt, ShowStmt, TransactionStmt, DeallocateStmt>
+               ExplainStmt, CopyStmt, SetStmt, ShowStmt, TransactionStmt, DeallocateStmt, RoleStmt>
       node;
   int location = 0;  // offset of the statement in the text given to Parse
   int length = 0;    // 0: to the end

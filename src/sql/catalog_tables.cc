@@ -225,15 +225,33 @@ std::shared_ptr<Relation> PgDatabase() {
   return b.Finish();
 }
 
-std::shared_ptr<Relation> PgRoles(const std::string& user, const std::string& which) {
+// The roles: the database's users (the server's own user as oid 10, the owner of everything),
+// and the session user when it is not one of them (embedded use).
+std::shared_ptr<Relation> PgRoles(const storage::Database* db, const std::string& user,
+                                  const std::string& which) {
+  struct Role {
+    std::string name;
+    uint32_t oid;
+    bool super, login;
+  };
+  std::vector<Role> roles;
+  bool have_user = false;
+  for (const storage::UserRecord& u : db->users().List()) {
+    roles.push_back({u.name, u.builtin ? kOidSessionRole : u.oid, u.superuser, u.login});
+    have_user |= u.name == user;
+  }
+  if (!have_user) roles.insert(roles.begin(), Role{user, kOidSessionRole, true, true});
   if (which == "pg_user") {
     RelBuilder b(
         "usename name, usesysid oid, usecreatedb bool, usesuper bool, userepl bool, usebypassrls "
         "bool, passwd text, valuntil timestamptz, useconfig text[]");
-    // clang-format off
-    b.Row({T(user), I(kOidSessionRole), B(true), B(true), B(true), B(true), T("********"), N(),
-          N()});
-    // clang-format on
+    for (const Role& r : roles) {
+      if (!r.login) continue;
+      // clang-format off
+      b.Row({T(r.name), I(r.oid), B(r.super), B(r.super), B(r.super), B(r.super), T("********"),
+            N(), N()});
+      // clang-format on
+    }
     return b.Finish();
   }
   const bool authid = which == "pg_authid";
@@ -245,16 +263,18 @@ std::shared_ptr<Relation> PgRoles(const std::string& user, const std::string& wh
                         "rolcreatedb bool, rolcanlogin bool, rolreplication bool, "
                         "rolconnlimit int4, rolpassword text, rolvaliduntil timestamptz, "
                         "rolbypassrls bool, rolconfig text[], oid oid");
-  if (authid) {
-    // clang-format off
-    b.Row({I(kOidSessionRole), T(user), B(true), B(true), B(true), B(true), B(true), B(true),
-          B(true), I(-1), N(), N(), N()});
-    // clang-format on
-  } else {
-    // clang-format off
-    b.Row({T(user), B(true), B(true), B(true), B(true), B(true), B(true), I(-1), T("********"), N(),
-          B(true), N(), I(kOidSessionRole)});
-    // clang-format on
+  for (const Role& r : roles) {
+    if (authid) {
+      // clang-format off
+      b.Row({I(r.oid), T(r.name), B(r.super), B(true), B(r.super), B(r.super), B(r.login),
+            B(r.super), B(r.super), I(-1), N(), N(), N()});
+      // clang-format on
+    } else {
+      // clang-format off
+      b.Row({T(r.name), B(r.super), B(true), B(r.super), B(r.super), B(r.login), B(r.super), I(-1),
+            T("********"), N(), B(r.super), N(), I(r.oid)});
+      // clang-format on
+    }
   }
   return b.Finish();
 }
@@ -560,7 +580,7 @@ Result<std::shared_ptr<Relation>> QueryRunner::Impl::CatalogRelation(const std::
   } else if (name == "pg_database") {
     rel = PgDatabase();
   } else if (name == "pg_roles" || name == "pg_user" || name == "pg_authid") {
-    rel = PgRoles(user, name);
+    rel = PgRoles(db, user, name);
   } else if (name == "pg_settings") {
     rel = PgSettings(settings());
   } else if (name == "pg_am") {

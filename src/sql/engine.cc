@@ -2,6 +2,8 @@
 
 #include "sql/engine.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -701,6 +703,8 @@ Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions&
     QueryResult q;
     q.command_tag = s->name.empty() ? "DEALLOCATE ALL" : "DEALLOCATE";
     r = std::move(q);
+  } else if (const auto* s = std::get_if<RoleStmt>(&st.node)) {
+    r = Role(*s);
   } else if (const auto* s = std::get_if<TransactionStmt>(&st.node)) {
     QueryResult q;
     q.command_tag = s->tag;
@@ -714,6 +718,97 @@ Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions&
     r = std::move(q);
   }
   return r;
+}
+
+namespace {
+
+// A password already in PostgreSQL's stored form: a SCRAM-SHA-256 verifier or md5 + 32 hex.
+bool IsHashedPassword(const std::string& p) {
+  if (p.rfind("SCRAM-SHA-256$", 0) == 0) return true;
+  if (p.size() != 35 || p.rfind("md5", 0) != 0) return false;
+  return std::all_of(p.begin() + 3, p.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+Status Denied(const std::string& what) {
+  return Status::InvalidArgument("permission denied to " + what).WithSqlState("42501");
+}
+
+}  // namespace
+
+Result<QueryResult> SqlEngine::Role(const RoleStmt& s) {
+  storage::UserStore& users = db_->users();
+  std::string me;
+  if (auto a = settings_.Get("session_authorization"); a.ok()) me = *a;
+  const auto self = me.empty() ? std::nullopt : users.Find(me);
+  const bool superuser = me.empty() || (self.has_value() && self->superuser);
+  QueryResult q;
+  if (s.kind == RoleStmt::Kind::kDrop) {
+    q.command_tag = "DROP ROLE";
+    if (!superuser) return Denied("drop role");
+    for (const std::string& name : s.names) {
+      auto u = users.Find(name);
+      if (!u.has_value()) {
+        if (s.if_exists) continue;
+        return Status::NotFound("role \"" + name + "\" does not exist").WithSqlState("42704");
+      }
+      if (name == me) {
+        return Status::InvalidArgument("current user cannot be dropped").WithSqlState("55006");
+      }
+      if (u->builtin) {
+        return Status::InvalidArgument("role \"" + name +
+                                       "\" is the server's own user (--user) and cannot be dropped")
+            .WithSqlState("55006");
+      }
+      OMEN_RETURN_IF_ERROR(users.Drop(name));
+    }
+    return q;
+  }
+  std::string name = s.names.empty() ? std::string() : s.names[0];
+  if (name.empty()) name = me;  // ALTER USER CURRENT_USER
+  if (name.empty()) {
+    return Status::InvalidArgument("there is no current user here").WithSqlState("42704");
+  }
+  std::string stored;
+  if (s.set_password && s.password.has_value() && !s.password->empty()) {
+    if (IsHashedPassword(*s.password)) {
+      stored = *s.password;
+    } else if (password_encoder_ == nullptr) {
+      return Status::NotSupported("passwords cannot be hashed here; give a SCRAM-SHA-256 verifier")
+          .WithSqlState("0A000");
+    } else {
+      OMEN_ASSIGN_OR_RETURN(stored, password_encoder_(name, *s.password));
+    }
+  }
+  if (s.kind == RoleStmt::Kind::kCreate) {
+    q.command_tag = "CREATE ROLE";
+    if (!superuser) return Denied("create role");
+    storage::UserRecord u;
+    u.name = name;
+    u.password = stored;
+    u.superuser = s.superuser.value_or(false);
+    u.login = s.login.value_or(s.is_user);
+    OMEN_RETURN_IF_ERROR(users.Create(std::move(u)));
+    return q;
+  }
+  q.command_tag = "ALTER ROLE";
+  auto u = users.Find(name);
+  if (!u.has_value()) {
+    return Status::NotFound("role \"" + name + "\" does not exist").WithSqlState("42704");
+  }
+  const bool only_own_password = name == me && !s.superuser.has_value() && !s.login.has_value();
+  if (!superuser && !only_own_password) return Denied("alter role");
+  if (u->builtin) {
+    return Status::NotSupported("role \"" + name +
+                                "\" is the server's own user: its password and attributes come "
+                                "from --user/--password (or OMENDB_PASSWORD)")
+        .WithSqlState("0A000");
+  }
+  if (s.set_password) u->password = stored;
+  if (s.superuser.has_value()) u->superuser = *s.superuser;
+  if (s.login.has_value()) u->login = *s.login;
+  OMEN_RETURN_IF_ERROR(users.Update(std::move(*u)));
+  return q;
 }
 
 }  // namespace omen::sql

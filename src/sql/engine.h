@@ -10,6 +10,7 @@
 #ifndef OMENDB_SQL_ENGINE_H_
 #define OMENDB_SQL_ENGINE_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,11 @@ struct CopyOutData {
   int64_t rows = 0;  // data rows (the header line not counted)
 };
 
+// The stored form of a plaintext password (PostgreSQL's rolpassword, e.g. a SCRAM-SHA-256
+// verifier) for CREATE/ALTER USER ... PASSWORD; the server supplies it (cryptography lives there).
+using PasswordEncoder =
+    std::function<Result<std::string>(const std::string& user, const std::string& password)>;
+
 class SqlEngine {
  public:
   explicit SqlEngine(storage::Database* db, QueryOptions options = {})
@@ -76,6 +82,9 @@ class SqlEngine {
   // The options every statement runs with (the server sets backend_pid once it is known).
   QueryOptions& options() { return options_; }
   const SessionSettings& settings() const { return settings_; }
+  // CREATE/ALTER USER ... PASSWORD 'plaintext' needs one (a pre-hashed SCRAM or md5 password,
+  // as psql's \password sends, does not). Unset: such statements fail with 0A000.
+  void set_password_encoder(PasswordEncoder encoder) { password_encoder_ = std::move(encoder); }
   // SELECT results carry their rows in QueryResult::relation instead of text (default off).
   void set_columnar_results(bool on) { columnar_results_ = on; }
   // PostgreSQL's ReadyForQuery status: 'I' idle, 'T' in a BEGIN block, 'E' in a failed block
@@ -91,6 +100,10 @@ class SqlEngine {
   Result<QueryResult> Dispatch(const Statement& st, const QueryOptions& options);
   // 25P02 inside a failed BEGIN block (for statements other than COMMIT/ROLLBACK).
   Status CheckBlock(const Statement& st) const;
+  // CREATE/ALTER/DROP USER|ROLE against the database's UserStore, with PostgreSQL's privilege
+  // rules: the session user (session_authorization; none when embedded, which may do anything)
+  // needs SUPERUSER, except to change its own password.
+  Result<QueryResult> Role(const RoleStmt& s);
   QueryOptions StatementOptions() const;
   // A failed statement fails the BEGIN block it runs in.
   template <typename T>
@@ -104,6 +117,7 @@ class SqlEngine {
   SessionSettings settings_;
   char txn_status_ = 'I';
   bool columnar_results_ = false;
+  PasswordEncoder password_encoder_;
 };
 
 }  // namespace omen::sql

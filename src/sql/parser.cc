@@ -30,6 +30,7 @@ class Transformer {
  private:
   Result<Statement> TransformStatement(const Json& raw);
   Result<SetStmt> VariableSet(const Json& f);
+  Result<RoleStmt> Role(const std::string& type, const Json& f);
   Result<SelectStmt> Select(const Json& s);
   Result<CreateTableStmt> CreateTable(const Json& s);
   Result<DropTableStmt> DropTable(const Json& s);
@@ -196,6 +197,9 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
     DeallocateStmt d;
     d.name = f->value("name", std::string());
     st.node = std::move(d);
+  } else if (type == "CreateRoleStmt" || type == "AlterRoleStmt" || type == "DropRoleStmt") {
+    OMEN_ASSIGN_OR_RETURN(RoleStmt r, Role(type, *f));
+    st.node = std::move(r);
   } else if (type == "TransactionStmt") {
     TransactionStmt t;
     const std::string kind = f->value("kind", std::string());
@@ -225,6 +229,57 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
     return Status::NotSupported("statement " + name + " is not supported");
   }
   return st;
+}
+
+Result<RoleStmt> Transformer::Role(const std::string& type, const Json& f) {
+  RoleStmt r;
+  // A RoleSpec: a name, or CURRENT_USER/SESSION_USER (""); PUBLIC and CURRENT_ROLE refused.
+  auto role_name = [](const Json& spec) -> Result<std::string> {
+    const std::string kind = spec.value("roletype", std::string());
+    if (kind == "ROLESPEC_CSTRING") return spec.value("rolename", std::string());
+    if (kind == "ROLESPEC_CURRENT_USER" || kind == "ROLESPEC_SESSION_USER") return std::string();
+    return Status::NotSupported("this role specification is not supported");
+  };
+  if (type == "DropRoleStmt") {
+    r.kind = RoleStmt::Kind::kDrop;
+    r.if_exists = f.value("missing_ok", false);
+    for (const Json& item : f.value("roles", Json::array())) {
+      std::string it;
+      const Json* spec;
+      if (!Unwrap(item, &it, &spec) || it != "RoleSpec") return Status::Internal("bad role");
+      OMEN_ASSIGN_OR_RETURN(std::string name, role_name(*spec));
+      if (name.empty()) return Status::NotSupported("DROP USER CURRENT_USER is not supported");
+      r.names.push_back(std::move(name));
+    }
+    return r;
+  }
+  if (type == "CreateRoleStmt") {
+    r.kind = RoleStmt::Kind::kCreate;
+    r.is_user = f.value("stmt_type", std::string()) == "ROLESTMT_USER";
+    r.names.push_back(f.value("role", std::string()));
+  } else {
+    r.kind = RoleStmt::Kind::kAlter;
+    OMEN_ASSIGN_OR_RETURN(std::string name, role_name(f.value("role", Json::object())));
+    r.names.push_back(std::move(name));
+  }
+  for (const Json& o : f.value("options", Json::array())) {
+    std::string ot;
+    const Json* of;
+    if (!Unwrap(o, &ot, &of) || ot != "DefElem") continue;
+    const std::string name = of->value("defname", std::string());
+    std::string at;
+    const Json* af = nullptr;
+    const bool has_arg = of->contains("arg") && Unwrap((*of)["arg"], &at, &af);
+    if (name == "password") {
+      r.set_password = true;
+      if (has_arg && at == "String") r.password = af->value("sval", std::string());
+    } else if (name == "superuser" && has_arg && at == "Boolean") {
+      r.superuser = af->value("boolval", false);
+    } else if (name == "canlogin" && has_arg && at == "Boolean") {
+      r.login = af->value("boolval", false);
+    }
+  }
+  return r;
 }
 
 Result<SetStmt> Transformer::VariableSet(const Json& f) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 
@@ -228,6 +229,62 @@ TEST(Parser, MalformedInputNeverCrashes) {
       EXPECT_NE(r.status().code(), Status::Code::kInternal) << r.status().ToString();
     }
   }
+}
+
+TEST(Parser, RoleStatements) {
+  auto r = Parse(
+      "CREATE USER bob WITH PASSWORD 'x' SUPERUSER CREATEDB; CREATE ROLE r; "
+      "ALTER USER CURRENT_USER PASSWORD NULL; ALTER ROLE bob NOLOGIN; DROP USER IF EXISTS a, b");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 5u);
+  const auto& create = std::get<RoleStmt>((*r)[0].node);
+  EXPECT_EQ(create.kind, RoleStmt::Kind::kCreate);
+  EXPECT_TRUE(create.is_user);
+  EXPECT_EQ(create.names, std::vector<std::string>{"bob"});
+  EXPECT_TRUE(create.set_password);
+  EXPECT_EQ(create.password, std::optional<std::string>("x"));
+  EXPECT_EQ(create.superuser, std::optional<bool>(true));
+  EXPECT_FALSE(create.login.has_value());
+  EXPECT_FALSE(std::get<RoleStmt>((*r)[1].node).is_user);
+  const auto& self = std::get<RoleStmt>((*r)[2].node);
+  EXPECT_EQ(self.kind, RoleStmt::Kind::kAlter);
+  EXPECT_EQ(self.names, std::vector<std::string>{""});
+  EXPECT_TRUE(self.set_password);
+  EXPECT_FALSE(self.password.has_value());
+  EXPECT_EQ(std::get<RoleStmt>((*r)[3].node).login, std::optional<bool>(false));
+  const auto& drop = std::get<RoleStmt>((*r)[4].node);
+  EXPECT_EQ(drop.kind, RoleStmt::Kind::kDrop);
+  EXPECT_TRUE(drop.if_exists);
+  EXPECT_EQ(drop.names, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(Parse("ALTER ROLE PUBLIC PASSWORD 'x'").status().IsNotSupported());
+}
+
+// CollectParams finds every placeholder of a statement, wherever the tree holds it.
+TEST(Parser, CollectParamsFindsEveryPlaceholder) {
+  auto r = Parse(
+      "WITH c AS (SELECT $1 AS a) SELECT $2 + a, (SELECT $3) FROM c JOIN generate_series(1, $4) "
+      "g ON g = $5 WHERE a IN ($6, $7) AND EXISTS (SELECT 1 WHERE $8) GROUP BY 1, 2 HAVING "
+      "count(*) FILTER (WHERE $9) > 0 ORDER BY sum($10) OVER (PARTITION BY $11) LIMIT $12 "
+      "OFFSET $13");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<int> seen;
+  for (Expr* e : CollectParams(&(*r)[0])) seen.push_back(e->param_index);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}));
+  auto ins = Parse("INSERT INTO t VALUES ($1, $2), ($3, now())");
+  ASSERT_TRUE(ins.ok());
+  EXPECT_EQ(CollectParams(&(*ins)[0]).size(), 3u);
+  auto del = Parse("DELETE FROM t WHERE time < $1");
+  ASSERT_TRUE(del.ok());
+  Expr* p = CollectParams(&(*del)[0]).at(0);
+  BindParam(p, std::string("2024-01-01"), "timestamptz");
+  EXPECT_EQ(p->kind, ExprKind::kCast);
+  EXPECT_EQ(p->name, "timestamptz");
+  EXPECT_EQ(p->args.at(0)->literal.text, "2024-01-01");
+  BindParam(p, std::nullopt, "");  // a node bound before is bound again
+  EXPECT_EQ(p->kind, ExprKind::kLiteral);
+  EXPECT_EQ(p->literal.kind, Literal::Kind::kNull);
+  EXPECT_EQ(p->param_index, 1);
 }
 
 }  // namespace

@@ -61,6 +61,7 @@ Status Database::Recover() {
     }
   }
   OMEN_ASSIGN_OR_RETURN(catalog_, Catalog::Open(env_, dir_ + "/catalog"));
+  OMEN_ASSIGN_OR_RETURN(users_, UserStore::Open(env_, dir_ + "/catalog"));
   const std::string tables_dir = dir_ + "/tables";
   OMEN_RETURN_IF_ERROR(env_->CreateDirs(tables_dir));
   uint64_t max_seq = 0;

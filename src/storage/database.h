@@ -4,6 +4,7 @@
 //
 //   DATA/LOCK               held while open: a second process is refused
 //   DATA/catalog/CATALOG    table definitions (Catalog)
+//   DATA/catalog/USERS      roles and their password hashes (UserStore)
 //   DATA/wal/*.wal          write-ahead log (WalWriter / ReplayWal)
 //   DATA/tables/<t>/MANIFEST, <partition>/<id>.arrow|.idx   (Table, Segment)
 //   DATA/quarantine/        segments that failed their checksums
@@ -34,6 +35,7 @@
 #include "common/env.h"
 #include "storage/catalog.h"
 #include "storage/table.h"
+#include "storage/users.h"
 #include "storage/wal_writer.h"
 
 namespace omen::storage {
@@ -91,6 +93,8 @@ class Database {
   std::shared_ptr<const TableDef> FindTable(const std::string& name) const;
   std::vector<std::shared_ptr<const TableDef>> Tables() const;
   const Catalog& catalog() const { return *catalog_; }
+  // The roles that may connect (CREATE/ALTER/DROP USER; the server's authentication).
+  UserStore& users() const { return *users_; }
 
   // Appends a batch in the table's column order (see storage/batch.h). Returns after the WAL
   // record is durable (or written, with sync off). On error nothing of the batch is applied.
@@ -136,6 +140,7 @@ class Database {
   Env* const env_;
   std::unique_ptr<FileLock> lock_;
   std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<UserStore> users_;
   std::unique_ptr<WalWriter> wal_;
 
   mutable std::mutex tables_mu_;

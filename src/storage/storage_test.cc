@@ -20,10 +20,12 @@
 #include "common/env.h"
 #include "storage/batch.h"
 #include "storage/catalog.h"
+#include "storage/checksummed_file.h"
 #include "storage/database.h"
 #include "storage/partition.h"
 #include "storage/segment_format.h"
 #include "storage/table.h"
+#include "storage/users.h"
 
 namespace omen::storage {
 namespace {
@@ -218,6 +220,56 @@ TEST(Catalog, PersistsAndRejectsCorruption) {
   EXPECT_TRUE(Catalog::Open(Env::Default(), dir).status().IsCorruption());
   ASSERT_TRUE(WriteFileAtomic(Env::Default(), dir + "/CATALOG", bytes.substr(0, 10)).ok());
   EXPECT_TRUE(Catalog::Open(Env::Default(), dir).status().IsCorruption());
+}
+
+TEST(UserStore, PersistsAndRejectsCorruption) {
+  std::string dir = TestDir("users");
+  ASSERT_TRUE(Env::Default()->CreateDirs(dir).ok());
+  uint32_t bob_oid = 0;
+  {
+    auto users = UserStore::Open(Env::Default(), dir);
+    ASSERT_TRUE(users.ok());
+    EXPECT_TRUE((*users)->List().empty());
+    UserRecord bob;
+    bob.name = "bob";
+    bob.password = "SCRAM-SHA-256$4096:c2FsdA==$a:b";
+    ASSERT_TRUE((*users)->Create(bob).ok());
+    EXPECT_STREQ((*users)->Create(bob).SqlState(), "42710");
+    bob_oid = (*users)->Find("bob")->oid;
+    EXPECT_GE(bob_oid, UserStore::kFirstOid);
+    UserRecord amy{"amy", "", true, false, true, 0};
+    ASSERT_TRUE((*users)->Put(amy).ok());
+    amy.password = "md5" + std::string(32, 'a');
+    ASSERT_TRUE((*users)->Put(amy).ok());
+    EXPECT_STREQ((*users)->Update(UserRecord{"nobody", "", false, true, false, 0}).SqlState(),
+                 "42704");
+    EXPECT_STREQ((*users)->Drop("nobody").SqlState(), "42704");
+  }
+  {
+    auto users = UserStore::Open(Env::Default(), dir);
+    ASSERT_TRUE(users.ok());
+    const auto list = (*users)->List();
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0].name, "amy");
+    EXPECT_TRUE(list[0].superuser && !list[0].login && list[0].builtin);
+    EXPECT_EQ(list[0].password, "md5" + std::string(32, 'a'));
+    EXPECT_EQ(list[1].name, "bob");
+    EXPECT_EQ(list[1].oid, bob_oid);
+    EXPECT_EQ(list[1].password, "SCRAM-SHA-256$4096:c2FsdA==$a:b");
+    ASSERT_TRUE((*users)->Drop("bob").ok());
+    UserRecord carl;
+    carl.name = "carl";
+    ASSERT_TRUE((*users)->Create(carl).ok());
+    EXPECT_GT((*users)->Find("carl")->oid, bob_oid);  // oids are never reused
+  }
+  std::string bytes = *Env::Default()->ReadFile(dir + "/USERS");
+  bytes[bytes.size() / 2] ^= 0x20;
+  ASSERT_TRUE(WriteFileAtomic(Env::Default(), dir + "/USERS", bytes).ok());
+  EXPECT_TRUE(UserStore::Open(Env::Default(), dir).status().IsCorruption());
+  ASSERT_TRUE(WriteFileAtomic(Env::Default(), dir + "/USERS",
+                              FrameChecksummed("OMENUSR1", R"({"format":1,"users":[{"name":1}]})"))
+                  .ok());
+  EXPECT_TRUE(UserStore::Open(Env::Default(), dir).status().IsCorruption());
 }
 
 TEST(Catalog, ValidatesDefinitions) {

@@ -43,6 +43,13 @@ class DatabaseTest : public ::testing::Test {
     db_.reset();
     (void)Env::Default()->RemoveAll(dir_);
   }
+  // Closes and opens the database again (what a restart sees).
+  void Reopen() {
+    db_.reset();
+    auto db = Database::Open(dir_, options_);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    db_ = std::move(db).value();
+  }
 
   std::string dir_;
   std::unique_ptr<Database> db_;

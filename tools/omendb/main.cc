@@ -127,6 +127,7 @@ int Sql(const std::string& data, const std::string& sql, const std::string& form
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
   omen::sql::SqlEngine engine(db->get(), query_options);
+  engine.set_password_encoder(omen::server::EncodePassword);
   auto results = engine.Execute(sql);
   int rc = 0;
   if (!results.ok()) {
