@@ -5,9 +5,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "common/datetime.h"
 #include "exec/types.h"
+#include "sql/copy.h"
 
 namespace omen::server {
 namespace {
@@ -415,6 +417,103 @@ Result<std::string> BinaryToText(int32_t oid, std::string_view b) {
       return Status::NotSupported("binary format for parameter type " + std::to_string(oid))
           .WithSqlState("0A000");
   }
+}
+
+// ---- Binary COPY
+
+namespace {
+
+constexpr char kCopySignature[] = "PGCOPY\n\377\r\n";  // and a NUL: 11 bytes
+
+Status BadCopy(const std::string& what) {
+  return Status::InvalidArgument(what).WithSqlState("22P04");
+}
+
+}  // namespace
+
+std::string BinaryCopyHeader() {
+  std::string h(kCopySignature, 11);
+  h.append(8, '\0');  // flags, header extension length
+  return h;
+}
+
+Status BinaryCopyDecoder::Feed(std::string_view data, std::string* csv) {
+  pending_.append(data);
+  std::string_view p = pending_;
+  size_t used = 0;
+  auto take = [&](size_t n) -> std::optional<std::string_view> {
+    if (p.size() - used < n) return std::nullopt;
+    std::string_view v = p.substr(used, n);
+    used += n;
+    return v;
+  };
+  if (!header_done_) {
+    if (p.size() < 19) return Status::OK();
+    if (p.substr(0, 11) != std::string_view(kCopySignature, 11)) {
+      return BadCopy("COPY file signature not recognized");
+    }
+    const uint64_t flags = GetBE(p.substr(11, 4));
+    if ((flags & 0xffff0000u) != 0 || (flags & (1u << 16)) != 0) {
+      return BadCopy("unrecognized critical flags in COPY file header");
+    }
+    const uint64_t ext = GetBE(p.substr(15, 4));
+    if (ext > (1u << 30)) return BadCopy("invalid COPY file header (wrong length)");
+    if (p.size() < 19 + ext) return Status::OK();
+    used = 19 + ext;
+    header_done_ = true;
+  }
+  std::string text;
+  while (!ended_) {
+    const size_t row_start = used;
+    auto count = take(2);
+    if (!count) break;
+    const auto n = static_cast<int16_t>(GetBE(*count));
+    if (n == -1) {
+      ended_ = true;
+      break;
+    }
+    if (n != static_cast<int16_t>(oids_.size())) {
+      return BadCopy("row field count is " + std::to_string(n) + ", expected " +
+                     std::to_string(oids_.size()));
+    }
+    const size_t csv_start = csv->size();
+    bool complete = true;
+    for (size_t c = 0; c < oids_.size(); ++c) {
+      auto len_bytes = take(4);
+      if (!len_bytes) {
+        complete = false;
+        break;
+      }
+      const auto len = static_cast<int32_t>(GetBE(*len_bytes));
+      if (c > 0) csv->push_back(',');
+      if (len == -1) continue;  // NULL: an empty unquoted field
+      if (len < 0) return BadCopy("invalid field size");
+      auto bytes = take(static_cast<size_t>(len));
+      if (!bytes) {
+        complete = false;
+        break;
+      }
+      OMEN_ASSIGN_OR_RETURN(text, BinaryToText(oids_[c], *bytes));
+      sql::AppendCsvField(csv, text, ',');
+    }
+    if (!complete) {  // the tuple continues in the next CopyData
+      csv->resize(csv_start);
+      used = row_start;
+      break;
+    }
+    csv->push_back('\n');
+  }
+  if (ended_ && used < p.size()) {
+    // PostgreSQL ignores nothing after the trailer either.
+    return BadCopy("received copy data after EOF marker");
+  }
+  pending_.erase(0, used);
+  return Status::OK();
+}
+
+Status BinaryCopyDecoder::Finish() const {
+  if (!header_done_ || !pending_.empty()) return BadCopy("unexpected EOF in COPY data");
+  return Status::OK();
 }
 
 // ---- Parameters

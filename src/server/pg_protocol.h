@@ -91,6 +91,29 @@ bool AppendBinary(const exec::Vector& v, int64_t r, int32_t oid, std::string* ou
 // A binary parameter value of oid as text that the SQL parser reads as that type.
 Result<std::string> BinaryToText(int32_t oid, std::string_view bytes);
 
+// COPY ... FROM STDIN (FORMAT binary): PostgreSQL's binary copy stream (the signature, flags
+// and header extension, then tuples of length-prefixed fields, then the -1 trailer) decoded into
+// CSV lines (',' delimited, NULL as an empty unquoted field) for the text COPY path. Field values
+// are read as the binary form of the target column's type. Errors are 22P04 (bad copy file
+// format) or 22P03 (a field that is not its type's binary form).
+class BinaryCopyDecoder {
+ public:
+  explicit BinaryCopyDecoder(std::vector<int32_t> oids) : oids_(std::move(oids)) {}
+  // Appends the CSV lines of every complete tuple received so far to *csv.
+  Status Feed(std::string_view data, std::string* csv);
+  // At the end of the data: OK when it stopped at the trailer or between tuples.
+  Status Finish() const;
+
+ private:
+  std::vector<int32_t> oids_;
+  std::string pending_;
+  bool header_done_ = false;
+  bool ended_ = false;  // the trailer was read
+};
+
+// The signature, flags and (empty) header extension that begin a binary COPY stream.
+std::string BinaryCopyHeader();
+
 // The statement text with $1..$n replaced by the values as SQL literals: a string literal
 // ('...' with quotes doubled), cast to the parameter's type when its oid is known, NULL for
 // nullopt. Strings, quoted identifiers, dollar-quoted strings and comments are left alone.

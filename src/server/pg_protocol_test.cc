@@ -9,10 +9,12 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "common/datetime.h"
 #include "common/env.h"
 #include "exec/types.h"
 #include "server/pg_session.h"
@@ -199,6 +201,57 @@ TEST(PgProtocol, ParserTypeOfOidIsTheParsersCastName) {
   }
   EXPECT_EQ(ParserTypeOfOid(0), "");
   EXPECT_EQ(CountParamRefs("SELECT $1, '$2', $1 -- $3\n, $10"), 3);
+}
+
+// The binary COPY stream arrives cut anywhere; malformed streams are refused with 22P04.
+TEST(PgProtocol, BinaryCopyDecodesIntoCsv) {
+  std::string stream = BinaryCopyHeader();
+  auto field = [&](std::string_view bytes) {
+    MessageWriter w(&stream);
+    w.Int32(static_cast<int32_t>(bytes.size()));
+    w.Bytes(bytes);
+  };
+  auto row = [&](int64_t t, std::optional<std::string> host, int64_t n) {
+    MessageWriter w(&stream);
+    w.Int16(3);
+    field(*TextToBinary(kOidTimestampTz, FormatTimestamp(t, true)));
+    if (host) {
+      field(*host);
+    } else {
+      w.Int32(-1);
+    }
+    field(*TextToBinary(kOidInt8, std::to_string(n)));
+  };
+  row(1704067200000000LL, "a,\"b\"", -5);
+  row(0, std::nullopt, 7);
+  row(-1, "", 0);
+  MessageWriter(&stream).Int16(-1);
+  const std::string want =
+      "2024-01-01 00:00:00+00,\"a,\"\"b\"\"\",-5\n1970-01-01 00:00:00+00,,7\n"
+      "1969-12-31 23:59:59.999999+00,\"\",0\n";
+  for (size_t cut = 0; cut <= stream.size(); ++cut) {
+    BinaryCopyDecoder d({kOidTimestampTz, kOidText, kOidInt8});
+    std::string csv;
+    ASSERT_TRUE(d.Feed(std::string_view(stream).substr(0, cut), &csv).ok()) << cut;
+    ASSERT_TRUE(d.Feed(std::string_view(stream).substr(cut), &csv).ok()) << cut;
+    EXPECT_TRUE(d.Finish().ok());
+    EXPECT_EQ(csv, want) << cut;
+  }
+  auto fails = [](std::vector<int32_t> oids, const std::string& bytes) {
+    BinaryCopyDecoder d(std::move(oids));
+    std::string csv;
+    Status s = d.Feed(bytes, &csv);
+    if (s.ok()) s = d.Finish();
+    return std::string(s.SqlState());
+  };
+  EXPECT_EQ(fails({kOidInt8}, "PGCOPY\n\377\r\n\0junkjunkjunk"), "22P04");  // no NUL: signature
+  EXPECT_EQ(fails({kOidInt8}, "not a copy stream at all"), "22P04");
+  EXPECT_EQ(fails({kOidInt8, kOidInt8}, stream), "22P04");  // field count
+  EXPECT_EQ(fails({kOidTimestampTz, kOidText, kOidInt8}, stream.substr(0, stream.size() - 5)),
+            "22P04");  // cut inside a tuple
+  EXPECT_EQ(fails({kOidTimestampTz, kOidText, kOidInt8}, stream + "x"), "22P04");  // after EOF
+  EXPECT_EQ(fails({kOidTimestampTz, kOidText, kOidInt4}, stream), "22P03");  // 8 bytes for int4
+  EXPECT_EQ(fails({kOidInt8}, BinaryCopyHeader().substr(0, 15)), "22P04");
 }
 
 class SessionTest : public ::testing::Test {

@@ -5,10 +5,12 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <random>
 
+#include "common/strings.h"
 #include "server/pg_protocol.h"
 #include "sql/parser.h"
 
@@ -715,27 +717,69 @@ void PgSession::RunSimpleQueue(std::string* out) {
   SendReady(out);
 }
 
+namespace {
+
+// FORMAT binary (also the old COPY ... BINARY form) among a COPY's options; the other options
+// PostgreSQL refuses with it are refused here too.
+Result<bool> BinaryCopy(const sql::CopyStmt& copy) {
+  bool binary = false;
+  for (const auto& [k, v] : copy.options) {
+    if (AsciiLower(k) == "format" && AsciiLower(v) == "binary") binary = true;
+  }
+  if (!binary) return false;
+  for (const auto& [k, v] : copy.options) {
+    const std::string key = AsciiLower(k);
+    if (key != "format" && key != "freeze") {
+      std::string upper = key;
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      return Status::InvalidArgument("cannot specify " + upper + " in BINARY mode")
+          .WithSqlState("42601");
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
   const auto& copy = std::get<sql::CopyStmt>(st.node);
+  OMEN_ASSIGN_OR_RETURN(const bool binary, BinaryCopy(copy));
   MessageWriter w(out);
   if (copy.is_from) {
-    OMEN_ASSIGN_OR_RETURN(copy_in_, engine_->CopyFromClient(st));
+    if (binary) {  // decoded here into CSV for the engine's text path
+      sql::Statement csv;
+      sql::CopyStmt c = copy;
+      c.options = {{"format", "csv"}};
+      csv.node = std::move(c);
+      OMEN_ASSIGN_OR_RETURN(copy_in_, engine_->CopyFromClient(csv));
+      std::vector<int32_t> oids;
+      for (int c : copy_in_->columns()) {
+        const storage::ColumnDef& col = copy_in_->table().columns[static_cast<size_t>(c)];
+        oids.push_back(
+            PgTypeOfName(exec::TypeName(exec::TypeOfArrow(storage::ArrowTypeOf(col.type)))).oid);
+      }
+      copy_binary_ = std::make_unique<BinaryCopyDecoder>(std::move(oids));
+    } else {
+      OMEN_ASSIGN_OR_RETURN(copy_in_, engine_->CopyFromClient(st));
+    }
     if (Status s = CheckWidth(static_cast<size_t>(copy_in_->num_columns())); !s.ok()) {
       (void)engine_->FinishCopyFromClient(copy_in_.get(), s);
       copy_in_.reset();
+      copy_binary_.reset();
       return s;
     }
     copy_in_rows_ = 0;
     copy_in_start_ = std::chrono::steady_clock::now();
     copy_in_table_ = std::get<sql::CopyStmt>(st.node).table;
-    w.Begin('G');  // CopyInResponse: text, every column text
-    w.Byte(0);
+    w.Begin('G');  // CopyInResponse: every column text, or every column binary
+    w.Byte(binary ? 1 : 0);
     w.Int16(static_cast<int16_t>(copy_in_->num_columns()));
-    for (int i = 0; i < copy_in_->num_columns(); ++i) w.Int16(0);
+    for (int i = 0; i < copy_in_->num_columns(); ++i) w.Int16(binary ? 1 : 0);
     w.End();
     return Status::OK();
   }
   const auto start = std::chrono::steady_clock::now();
+  if (binary) return CopyOutBinary(st, start, out);
   OMEN_ASSIGN_OR_RETURN(sql::CopyOutData data, engine_->CopyToClient(st));
   Observe(st, start, "");
   OMEN_RETURN_IF_ERROR(CheckWidth(static_cast<size_t>(data.num_columns)));
@@ -759,14 +803,86 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
   return Status::OK();
 }
 
+Status PgSession::CopyOutBinary(const sql::Statement& st,
+                                std::chrono::steady_clock::time_point start, std::string* out) {
+  OMEN_ASSIGN_OR_RETURN(std::shared_ptr<const sql::Relation> rel,
+                        engine_->CopyToClientRelation(st));
+  Observe(st, start, "");
+  const size_t ncols = rel->names.size();
+  OMEN_RETURN_IF_ERROR(CheckWidth(ncols));
+  std::vector<int32_t> oids;
+  for (exec::LType t : rel->types) {
+    oids.push_back(
+        PgTypeOfName(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t)).oid);
+  }
+  MessageWriter w(out);
+  w.Begin('H');
+  w.Byte(1);
+  w.Int16(static_cast<int16_t>(ncols));
+  for (size_t i = 0; i < ncols; ++i) w.Int16(1);
+  w.End();
+  // One CopyData per row (the header travels with the first), then one with the trailer, as
+  // PostgreSQL sends them: psycopg reads a row per message.
+  std::string text;
+  w.Begin('d');
+  w.Bytes(BinaryCopyHeader());
+  for (int64_t r = 0; r < rel->chunk.size; ++r) {
+    if (r > 0) w.Begin('d');
+    w.Int16(static_cast<int16_t>(ncols));
+    for (size_t c = 0; c < ncols; ++c) {
+      const exec::Vector& v = rel->chunk.cols[c];
+      if (v.IsNull(r)) {
+        w.Int32(-1);
+        continue;
+      }
+      const size_t len_at = out->size();
+      w.Int32(0);
+      if (!AppendBinary(v, r, oids[c], out)) {
+        text.clear();
+        exec::AppendText(v, r, &text);
+        OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oids[c], text));
+        out->append(b);
+      }
+      const auto len = static_cast<uint32_t>(out->size() - len_at - 4);
+      for (int k = 0; k < 4; ++k) {
+        (*out)[len_at + static_cast<size_t>(k)] = static_cast<char>(len >> (8 * (3 - k)));
+      }
+    }
+    w.End();
+    if (r % 1024 == 1023) OMEN_RETURN_IF_ERROR(FlushRows(out));
+  }
+  if (rel->chunk.size > 0) w.Begin('d');
+  w.Int16(-1);  // trailer
+  w.End();
+  w.Begin('c');
+  w.End();
+  w.Begin('C');
+  w.CString("COPY " + std::to_string(rel->chunk.size));
+  w.End();
+  return Status::OK();
+}
+
 void PgSession::HandleCopyIn(char type, std::string_view body, std::string* out) {
   switch (type) {
     case 'd': {
-      Status s = copy_in_->Write(body);
+      Status s;
+      if (copy_binary_ != nullptr) {
+        std::string csv;
+        s = copy_binary_->Feed(body, &csv);
+        if (s.ok() && !csv.empty()) s = copy_in_->Write(csv);
+      } else {
+        s = copy_in_->Write(body);
+      }
       if (!s.ok()) EndCopyIn(engine_->FinishCopyFromClient(copy_in_.get(), s).status(), out);
       return;
     }
     case 'c': {
+      if (copy_binary_ != nullptr) {
+        if (Status s = copy_binary_->Finish(); !s.ok()) {
+          EndCopyIn(engine_->FinishCopyFromClient(copy_in_.get(), s).status(), out);
+          return;
+        }
+      }
       auto rows = engine_->FinishCopyFromClient(copy_in_.get(), Status::OK());
       if (rows.ok()) copy_in_rows_ = *rows;
       EndCopyIn(rows.status(), out);
@@ -796,6 +912,7 @@ void PgSession::HandleCopyIn(char type, std::string_view body, std::string* out)
 
 void PgSession::EndCopyIn(const Status& s, std::string* out) {
   copy_in_.reset();
+  copy_binary_.reset();
   if (config_->metrics != nullptr) {
     config_->metrics->ObserveStatement(
         "copy",

@@ -29,6 +29,7 @@
 
 #include "omendb/status.h"
 #include "server/metrics.h"
+#include "server/pg_protocol.h"
 #include "server/scram.h"
 #include "sql/engine.h"
 #include "storage/database.h"
@@ -156,6 +157,9 @@ class PgSession {
   // Starts a COPY to or from the client. Copy-out is sent whole; copy-in sets copy_in_ and
   // returns with the session in copy-in mode.
   Status StartCopy(const sql::Statement& st, std::string* out);
+  // COPY ... TO STDOUT (FORMAT binary): the rows in PostgreSQL's binary copy format.
+  Status CopyOutBinary(const sql::Statement& st, std::chrono::steady_clock::time_point start,
+                       std::string* out);
   // A message while in copy-in mode (CopyData, CopyDone, CopyFail; Flush and Sync ignored).
   void HandleCopyIn(char type, std::string_view body, std::string* out);
   // Leaves copy-in mode after the copy ended (with `s`: its error or OK) and goes on.
@@ -210,6 +214,7 @@ class PgSession {
   // Copy-in mode: the stream, and whether a simple Query (not Execute) started it.
   std::unique_ptr<sql::CopyInStream> copy_in_;
   bool copy_in_simple_ = false;
+  std::unique_ptr<BinaryCopyDecoder> copy_binary_;  // FORMAT binary: decodes into copy_in_
   int64_t copy_in_rows_ = 0;
   std::chrono::steady_clock::time_point copy_in_start_;
   std::string copy_in_table_;

@@ -54,6 +54,9 @@ class CopyInStream {
                                                      std::vector<int> columns, CopyOptions o);
   // The number of columns the client sends per line.
   int num_columns() const { return static_cast<int>(columns_.size()); }
+  // The table and the table column each field of a line goes to.
+  const storage::TableDef& table() const { return *def_; }
+  const std::vector<int>& columns() const { return columns_; }
   Status Write(std::string_view data);
   // Parses what is left; returns the rows inserted in all.
   Result<int64_t> Finish();

@@ -606,6 +606,18 @@ Result<std::string> SqlEngine::ArrowStream(const Statement& st) {
   }());
 }
 
+Result<std::shared_ptr<const Relation>> SqlEngine::CopyToClientRelation(const Statement& st) {
+  OMEN_RETURN_IF_ERROR(CheckBlock(st));
+  const auto* s = std::get_if<CopyStmt>(&st.node);
+  if (s == nullptr || s->is_from || !s->filename.empty()) {
+    return Status::InvalidArgument("not a COPY ... TO STDOUT statement");
+  }
+  return Track([&]() -> Result<std::shared_ptr<const Relation>> {
+    OMEN_ASSIGN_OR_RETURN(Relation rel, CopySource(db_, StatementOptions(), *s));
+    return std::make_shared<const Relation>(std::move(rel));
+  }());
+}
+
 Result<std::unique_ptr<CopyInStream>> SqlEngine::CopyFromClient(const Statement& st) {
   OMEN_RETURN_IF_ERROR(CheckBlock(st));
   const auto* s = std::get_if<CopyStmt>(&st.node);

@@ -71,6 +71,9 @@ class SqlEngine {
   // COPY to and from the client (the wire protocol's copy-out and copy-in modes): `st` must be a
   // CopyStmt without a file name. Errors follow ExecuteStatement's transaction-block rules.
   Result<CopyOutData> CopyToClient(const Statement& st);
+  // COPY ... TO STDOUT as columns (the server encodes FORMAT binary itself); the statement's
+  // FORMAT option is not read.
+  Result<std::shared_ptr<const Relation>> CopyToClientRelation(const Statement& st);
   Result<std::unique_ptr<CopyInStream>> CopyFromClient(const Statement& st);
   // Ends a CopyFromClient stream: its rows, or its error (which fails a BEGIN block).
   Result<int64_t> FinishCopyFromClient(CopyInStream* stream, const Status& client_status);
