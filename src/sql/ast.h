@@ -241,9 +241,30 @@ struct RoleStmt {
   std::optional<bool> login;
 };
 
+// DECLARE name [NO SCROLL|SCROLL] CURSOR [WITH HOLD|WITHOUT HOLD] FOR query.
+struct DeclareCursorStmt {
+  std::string name;
+  bool hold = false;    // WITH HOLD: survives the end of the transaction block
+  bool binary = false;  // BINARY (not supported)
+  std::shared_ptr<SelectStmt> query;
+};
+
+// FETCH|MOVE [direction] [FROM|IN] name, and CLOSE name|ALL.
+struct FetchStmt {
+  enum class Direction : uint8_t { kForward, kBackward, kAbsolute, kRelative };
+  Direction direction = Direction::kForward;
+  int64_t count = 1;  // FORWARD/BACKWARD ALL: INT64_MAX
+  std::string name;
+  bool move = false;
+};
+struct CloseCursorStmt {
+  std::string name;  // empty: CLOSE ALL
+};
+
 struct Statement {
   std::variant<SelectStmt, CreateTableStmt, DropTableStmt, AddColumnStmt, InsertStmt, DeleteStmt,
-               ExplainStmt, CopyStmt, SetStmt, ShowStmt, TransactionStmt, DeallocateStmt, RoleStmt>
+               ExplainStmt, CopyStmt, SetStmt, ShowStmt, TransactionStmt, DeallocateStmt, RoleStmt,
+               DeclareCursorStmt, FetchStmt, CloseCursorStmt>
       node;
   int location = 0;  // offset of the statement in the text given to Parse
   int length = 0;    // 0: to the end

@@ -542,6 +542,13 @@ Result<QueryResult> SqlEngine::Describe(const Statement& st) {
   } else if (std::holds_alternative<ExplainStmt>(st.node)) {
     q.column_names = {"QUERY PLAN"};
     q.column_types = {"text"};
+  } else if (const auto* s = std::get_if<FetchStmt>(&st.node); s != nullptr && !s->move) {
+    auto it = cursors_.find(s->name);
+    if (it == cursors_.end()) {
+      return Status::NotFound("cursor \"" + s->name + "\" does not exist").WithSqlState("34000");
+    }
+    q = RowsOf(*it->second.rel, {});
+    q.command_tag.clear();
   }
   return q;
 }
@@ -717,6 +724,19 @@ Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions&
     r = std::move(q);
   } else if (const auto* s = std::get_if<RoleStmt>(&st.node)) {
     r = Role(*s);
+  } else if (const auto* s = std::get_if<DeclareCursorStmt>(&st.node)) {
+    r = Declare(*s, options);
+  } else if (const auto* s = std::get_if<FetchStmt>(&st.node)) {
+    r = Fetch(*s);
+  } else if (const auto* s = std::get_if<CloseCursorStmt>(&st.node)) {
+    if (!s->name.empty() && cursors_.erase(s->name) == 0) {
+      r = Status::NotFound("cursor \"" + s->name + "\" does not exist").WithSqlState("34000");
+    } else {
+      if (s->name.empty()) cursors_.clear();
+      QueryResult q;
+      q.command_tag = "CLOSE CURSOR";
+      r = std::move(q);
+    }
   } else if (const auto* s = std::get_if<TransactionStmt>(&st.node)) {
     QueryResult q;
     q.command_tag = s->tag;
@@ -726,6 +746,7 @@ Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions&
                s->kind == TransactionStmt::Kind::kRollback) {
       if (txn_status_ == 'E') q.command_tag = "ROLLBACK";  // as PostgreSQL: a failed block
       txn_status_ = 'I';
+      std::erase_if(cursors_, [](const auto& c) { return !c.second.hold; });
     }
     r = std::move(q);
   }
@@ -820,6 +841,91 @@ Result<QueryResult> SqlEngine::Role(const RoleStmt& s) {
   if (s.superuser.has_value()) u->superuser = *s.superuser;
   if (s.login.has_value()) u->login = *s.login;
   OMEN_RETURN_IF_ERROR(users.Update(std::move(*u)));
+  return q;
+}
+
+QueryResult SqlEngine::RowsOf(const Relation& rel, const std::vector<uint32_t>& rows) const {
+  Relation part;
+  part.names = rel.names;
+  part.types = rel.types;
+  part.chunk = exec::GatherChunk(rel.chunk, rows.data(), static_cast<int64_t>(rows.size()));
+  if (!columnar_results_) return ToResult(part);
+  QueryResult q;
+  q.column_names = part.names;
+  for (exec::LType t : part.types) {
+    q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
+  }
+  q.command_tag = "SELECT " + std::to_string(part.chunk.size);
+  q.relation = std::make_shared<const Relation>(std::move(part));
+  return q;
+}
+
+Result<QueryResult> SqlEngine::Declare(const DeclareCursorStmt& s, const QueryOptions& options) {
+  if (s.binary) {
+    return Status::NotSupported("BINARY cursors are not supported").WithSqlState("0A000");
+  }
+  if (txn_status_ == 'I' && !s.hold) {
+    return Status::InvalidArgument("DECLARE CURSOR can only be used in transaction blocks")
+        .WithSqlState("25P01");
+  }
+  if (cursors_.count(s.name) != 0) {
+    return Status::AlreadyExists("cursor \"" + s.name + "\" already exists").WithSqlState("42P03");
+  }
+  QueryRunner runner(db_, options);
+  OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Run(*s.query));
+  Cursor c;
+  c.rel = std::make_shared<const Relation>(std::move(rel));
+  c.hold = s.hold;
+  cursors_[s.name] = std::move(c);
+  QueryResult q;
+  q.command_tag = "DECLARE CURSOR";
+  return q;
+}
+
+Result<QueryResult> SqlEngine::Fetch(const FetchStmt& s) {
+  auto it = cursors_.find(s.name);
+  if (it == cursors_.end()) {
+    return Status::NotFound("cursor \"" + s.name + "\" does not exist").WithSqlState("34000");
+  }
+  Cursor& c = it->second;
+  const int64_t n = c.rel->chunk.size;
+  std::vector<uint32_t> rows;  // 1-based positions, pushed as 0-based row indexes
+  // Moves to `target` (clamped to [0, n + 1]) and returns that row when there is one.
+  auto jump = [&](int64_t target) {
+    c.pos = std::clamp<int64_t>(target, 0, n + 1);
+    if (c.pos >= 1 && c.pos <= n) rows.push_back(static_cast<uint32_t>(c.pos - 1));
+  };
+  using D = FetchStmt::Direction;
+  if (s.direction == D::kAbsolute) {
+    jump(s.count >= 0 ? s.count : n + 1 + std::max<int64_t>(s.count, -(n + 1)));
+  } else if (s.direction == D::kRelative || s.count == 0) {
+    const int64_t k = s.direction == D::kBackward ? -s.count : s.count;
+    if (k == 0) {
+      if (c.pos >= 1 && c.pos <= n) rows.push_back(static_cast<uint32_t>(c.pos - 1));
+    } else {
+      jump(k > 0 ? c.pos + std::min(k, n + 1) : c.pos - std::min(-k, n + 1));
+    }
+  } else if (s.direction == D::kForward) {
+    const int64_t want = std::min(s.count, n + 1);
+    for (int64_t i = 0; i < want && c.pos <= n; ++i) {
+      ++c.pos;
+      if (c.pos <= n) rows.push_back(static_cast<uint32_t>(c.pos - 1));
+    }
+  } else {  // backward: the rows before the current one, nearest first
+    const int64_t want = std::min(s.count, n + 1);
+    for (int64_t i = 0; i < want && c.pos >= 1; ++i) {
+      --c.pos;
+      if (c.pos >= 1) rows.push_back(static_cast<uint32_t>(c.pos - 1));
+    }
+  }
+  const std::string count = std::to_string(rows.size());
+  if (s.move) {
+    QueryResult q;
+    q.command_tag = "MOVE " + count;
+    return q;
+  }
+  QueryResult q = RowsOf(*c.rel, rows);
+  q.command_tag = "FETCH " + count;
   return q;
 }
 

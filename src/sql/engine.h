@@ -11,6 +11,7 @@
 #define OMENDB_SQL_ENGINE_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -107,6 +108,12 @@ class SqlEngine {
   // rules: the session user (session_authorization; none when embedded, which may do anything)
   // needs SUPERUSER, except to change its own password.
   Result<QueryResult> Role(const RoleStmt& s);
+  // DECLARE, FETCH/MOVE and CLOSE over the session's cursors (results materialized at DECLARE;
+  // every direction works). COMMIT and ROLLBACK close the cursors declared without HOLD.
+  Result<QueryResult> Declare(const DeclareCursorStmt& s, const QueryOptions& options);
+  Result<QueryResult> Fetch(const FetchStmt& s);
+  // A result of rel's columns holding rows[i] of rel, in that order.
+  QueryResult RowsOf(const Relation& rel, const std::vector<uint32_t>& rows) const;
   QueryOptions StatementOptions() const;
   // A failed statement fails the BEGIN block it runs in.
   template <typename T>
@@ -120,6 +127,12 @@ class SqlEngine {
   SessionSettings settings_;
   char txn_status_ = 'I';
   bool columnar_results_ = false;
+  struct Cursor {
+    std::shared_ptr<const Relation> rel;
+    int64_t pos = 0;  // 0: before the first row; rows + 1: after the last
+    bool hold = false;
+  };
+  std::map<std::string, Cursor> cursors_;
   PasswordEncoder password_encoder_;
 };
 

@@ -140,6 +140,51 @@ TEST_F(EngineTest, SetShowResetAndTransactionBlocks) {
   EXPECT_EQ(engine_->transaction_status(), 'I');
 }
 
+// Cursors: every FETCH direction over a materialized result, MOVE, CLOSE, and the rules for
+// transaction blocks (PostgreSQL's answers, position by position).
+TEST_F(EngineTest, CursorsFetchInEveryDirection) {
+  // "FETCH n: v1,v2,..." for one statement.
+  auto fetch = [&](const std::string& sql) -> std::string {
+    auto r = Run(sql);
+    if (!r.ok()) return "ERROR " + std::string(r.status().SqlState());
+    std::string out = (*r)[0].command_tag + ":";
+    for (const auto& row : (*r)[0].rows) out += " " + row[0].value_or("NULL");
+    return out;
+  };
+  EXPECT_EQ(fetch("DECLARE c CURSOR FOR SELECT g FROM generate_series(1, 5) g"), "ERROR 25P01");
+  ASSERT_TRUE(Run("BEGIN").ok());
+  EXPECT_EQ(fetch("DECLARE c CURSOR FOR SELECT g FROM generate_series(1, 5) g ORDER BY g"),
+            "DECLARE CURSOR:");
+  EXPECT_EQ(fetch("FETCH 2 FROM c"), "FETCH 2: 1 2");
+  EXPECT_EQ(fetch("FETCH NEXT FROM c"), "FETCH 1: 3");
+  EXPECT_EQ(fetch("FETCH PRIOR FROM c"), "FETCH 1: 2");
+  EXPECT_EQ(fetch("FETCH RELATIVE 0 FROM c"), "FETCH 1: 2");
+  EXPECT_EQ(fetch("FETCH BACKWARD 5 FROM c"), "FETCH 1: 1");  // then before the first row
+  EXPECT_EQ(fetch("FETCH RELATIVE 0 FROM c"), "FETCH 0:");
+  EXPECT_EQ(fetch("FETCH LAST FROM c"), "FETCH 1: 5");
+  EXPECT_EQ(fetch("FETCH ABSOLUTE -2 FROM c"), "FETCH 1: 4");
+  EXPECT_EQ(fetch("FETCH ABSOLUTE 9 FROM c"), "FETCH 0:");  // after the last row
+  EXPECT_EQ(fetch("FETCH BACKWARD 2 FROM c"), "FETCH 2: 5 4");
+  EXPECT_EQ(fetch("MOVE FIRST IN c"), "MOVE 1:");
+  EXPECT_EQ(fetch("FETCH ALL FROM c"), "FETCH 4: 2 3 4 5");
+  EXPECT_EQ(fetch("FETCH ALL FROM c"), "FETCH 0:");
+  EXPECT_EQ(fetch("MOVE BACKWARD ALL IN c"), "MOVE 5:");
+  EXPECT_EQ(fetch("FETCH FORWARD 2147483647 FROM c"), "FETCH 5: 1 2 3 4 5");
+  EXPECT_EQ(fetch("FETCH ABSOLUTE -2147483647 FROM c"), "FETCH 0:");
+  EXPECT_EQ(fetch("FETCH 1 FROM nosuch"), "ERROR 34000");
+  ASSERT_TRUE(Run("ROLLBACK").ok());  // the block's cursors close with it
+  EXPECT_EQ(fetch("FETCH 1 FROM nosuch"), "ERROR 34000");
+  EXPECT_EQ(fetch("FETCH 1 FROM c"), "ERROR 34000");
+  EXPECT_EQ(fetch("DECLARE h CURSOR WITH HOLD FOR SELECT 'x' AS a"), "DECLARE CURSOR:");
+  EXPECT_EQ(fetch("DECLARE h CURSOR WITH HOLD FOR SELECT 1"), "ERROR 42P03");
+  EXPECT_EQ(fetch("FETCH 5 FROM h"), "FETCH 1: x");
+  EXPECT_EQ(fetch("CLOSE h"), "CLOSE CURSOR:");
+  EXPECT_EQ(fetch("CLOSE h"), "ERROR 34000");
+  EXPECT_EQ(fetch("DECLARE b BINARY CURSOR WITH HOLD FOR SELECT 1"), "ERROR 0A000");
+  ASSERT_TRUE(Run("DECLARE h CURSOR WITH HOLD FOR SELECT 1; CLOSE ALL").ok());
+  EXPECT_EQ(fetch("FETCH 1 FROM h"), "ERROR 34000");
+}
+
 TEST_F(EngineTest, DeadlineAndCancelStopQueriesWith57014) {
   ASSERT_TRUE(Run("CREATE TABLE t (ts timestamp NOT NULL, v bigint);"
                   "INSERT INTO t VALUES ('2024-01-01', 1), ('2024-01-02', 2)")

@@ -197,6 +197,36 @@ Result<Statement> Transformer::TransformStatement(const Json& raw) {
     DeallocateStmt d;
     d.name = f->value("name", std::string());
     st.node = std::move(d);
+  } else if (type == "DeclareCursorStmt") {
+    DeclareCursorStmt d;
+    d.name = f->value("portalname", std::string());
+    const int options = f->value("options", 0);
+    d.binary = (options & 0x1) != 0;  // CURSOR_OPT_BINARY
+    d.hold = (options & 0x20) != 0;   // CURSOR_OPT_HOLD
+    std::string qt;
+    const Json* qf;
+    if (!f->contains("query") || !Unwrap((*f)["query"], &qt, &qf) || qt != "SelectStmt") {
+      return Status::NotSupported("DECLARE CURSOR supports SELECT queries");
+    }
+    OMEN_ASSIGN_OR_RETURN(SelectStmt q, Select(*qf));
+    d.query = std::make_shared<SelectStmt>(std::move(q));
+    st.node = std::move(d);
+  } else if (type == "FetchStmt") {
+    FetchStmt fs;
+    const std::string dir = f->value("direction", std::string("FETCH_FORWARD"));
+    fs.direction = dir == "FETCH_BACKWARD"   ? FetchStmt::Direction::kBackward
+                   : dir == "FETCH_ABSOLUTE" ? FetchStmt::Direction::kAbsolute
+                   : dir == "FETCH_RELATIVE" ? FetchStmt::Direction::kRelative
+                                             : FetchStmt::Direction::kForward;
+    // A missing count is 0 (libpg_query omits zero fields): FETCH RELATIVE 0, FORWARD 0.
+    fs.count = f->value("howMany", int64_t{0});
+    fs.name = f->value("portalname", std::string());
+    fs.move = f->value("ismove", false);
+    st.node = std::move(fs);
+  } else if (type == "ClosePortalStmt") {
+    CloseCursorStmt c;
+    c.name = f->value("portalname", std::string());
+    st.node = std::move(c);
   } else if (type == "CreateRoleStmt" || type == "AlterRoleStmt" || type == "DropRoleStmt") {
     OMEN_ASSIGN_OR_RETURN(RoleStmt r, Role(type, *f));
     st.node = std::move(r);
@@ -1143,6 +1173,8 @@ std::vector<Expr*> CollectParams(Statement* st) {
   } else if (auto* s = std::get_if<ExplainStmt>(&st->node)) {
     CollectSelect(s->query.get(), &out);
   } else if (auto* s = std::get_if<CopyStmt>(&st->node)) {
+    CollectSelect(s->query.get(), &out);
+  } else if (auto* s = std::get_if<DeclareCursorStmt>(&st->node)) {
     CollectSelect(s->query.get(), &out);
   }
   // A subtree shared by two parents (shared_ptr) is listed once.
