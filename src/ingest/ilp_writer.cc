@@ -2,11 +2,127 @@
 
 #include "ingest/ilp_writer.h"
 
+#include <cstring>
 #include <limits>
 
 namespace omen::ingest {
 
 using storage::SqlType;
+
+namespace {
+
+inline uint64_t Mix(uint64_t a, uint64_t b) {
+  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+}
+inline uint64_t Load64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// A fast hash for series keys (the measurement and tag set, often 100-300 bytes): 16 bytes per
+// 64x64->128-bit multiply, as in wyhash.
+uint64_t HashSeries(std::string_view s) {
+  constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = k0 ^ n;
+  for (; n >= 16; p += 16, n -= 16) h = Mix(Load64(p) ^ k1, Load64(p + 8) ^ h);
+  uint64_t a = 0, b = 0;
+  if (n >= 8) {
+    a = Load64(p);
+    b = Load64(p + n - 8);
+  } else {
+    for (size_t i = 0; i < n; ++i) a = (a << 8) | static_cast<unsigned char>(p[i]);
+  }
+  return Mix(a ^ k1, Mix(b ^ h, k0 ^ s.size()));
+}
+
+// Series (measurement and tag set bytes) -> the dictionary codes of its tag values: an open
+// addressing table of (hash, entry) slots over one arena of entries (codes, then the key
+// bytes), so that a lookup touches two places that can be prefetched a few lines ahead (with
+// thousands of series the table does not stay in cache between a series' points).
+class SeriesCache {
+ public:
+  // The codes stored for key, or null.
+  const int32_t* Find(std::string_view key, uint64_t hash) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.key_size == 0) return nullptr;
+      if (s.hash == hash && s.key_size == key.size()) {
+        const char* e = arena_.data() + s.offset;
+        uint32_t n;
+        std::memcpy(&n, e, 4);
+        const char* k = e + 4 + 4 * static_cast<size_t>(n);
+        if (std::memcmp(k, key.data(), key.size()) == 0) {
+          return reinterpret_cast<const int32_t*>(e + 4);
+        }
+      }
+    }
+  }
+  // Stores codes[0, n) for key (not present). False when the arena is full (4 GiB).
+  bool Insert(std::string_view key, uint64_t hash, const int32_t* codes, uint32_t n) {
+    const size_t offset = arena_.size();
+    const size_t bytes = 4 + 4 * static_cast<size_t>(n) + ((key.size() + 3) & ~size_t{3});
+    if (offset + bytes > std::numeric_limits<uint32_t>::max()) return false;
+    if ((count_ + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(64, slots_.size() * 2));
+    arena_.resize(offset + bytes);
+    char* e = arena_.data() + offset;
+    std::memcpy(e, &n, 4);
+    if (n > 0) std::memcpy(e + 4, codes, 4 * static_cast<size_t>(n));
+    std::memcpy(e + 4 + 4 * static_cast<size_t>(n), key.data(), key.size());
+    size_t i = hash & mask_;
+    while (slots_[i].key_size != 0) i = (i + 1) & mask_;
+    slots_[i] = {hash, static_cast<uint32_t>(offset), static_cast<uint32_t>(key.size())};
+    ++count_;
+    return true;
+  }
+  // Prefetches the slot of hash, then (a few lines later, once the slot is in cache) the entry.
+  void PrefetchSlot(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & mask_]);
+  }
+  void PrefetchEntry(uint64_t hash) const {
+    if (slots_.empty()) return;
+    const Slot& s = slots_[hash & mask_];
+    if (s.key_size == 0) return;
+    const char* e = arena_.data() + s.offset;
+    const size_t bytes = std::min<size_t>(s.key_size + 64, 320);
+    for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(e + b);
+  }
+  void Clear() {
+    if (count_ == 0) return;
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    arena_.clear();
+    count_ = 0;
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t offset = 0;    // of the entry in arena_
+    uint32_t key_size = 0;  // 0: empty (a series has at least its measurement)
+  };
+  void Rehash(size_t n) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(n, Slot{});
+    mask_ = n - 1;
+    for (const Slot& s : old) {
+      if (s.key_size == 0) continue;
+      size_t i = s.hash & mask_;
+      while (slots_[i].key_size != 0) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  size_t mask_ = 0;
+  size_t count_ = 0;
+  std::vector<char> arena_;
+};
+
+}  // namespace
 
 struct IlpWriter::TableState {
   std::string name;
@@ -20,7 +136,9 @@ struct IlpWriter::TableState {
   std::vector<int> last_cols;
   // Series (measurement and tag set bytes) seen since the builder began -> the dictionary codes
   // of its tag values in line order: a repeated series appends codes with no string lookups.
-  std::unordered_map<std::string, std::vector<int32_t>, StringHash, std::equal_to<>> series;
+  SeriesCache series;
+  uint64_t series_generation = 0;  // the builder's dictionary generation of series' codes
+  uint64_t checked = 0;            // the Append call that last compared def with the catalog
 };
 
 namespace {
@@ -148,6 +266,8 @@ Status IlpWriter::Reload(TableState* t, std::shared_ptr<const storage::TableDef>
   if (t->builder != nullptr && t->builder->num_rows() > 0) OMEN_RETURN_IF_ERROR(FlushTable(t));
   t->def = std::move(def);
   t->builder = std::make_unique<storage::BatchBuilder>(t->def->ArrowSchema());
+  t->builder->set_keep_dictionaries(true);
+  t->series_generation = t->builder->dictionary_generation();
   t->col_of.clear();
   t->required.clear();
   for (size_t c = 0; c < t->def->columns.size(); ++c) {
@@ -158,15 +278,32 @@ Status IlpWriter::Reload(TableState* t, std::shared_ptr<const storage::TableDef>
   }
   t->last_keys.clear();
   t->last_cols.clear();
-  t->series.clear();
+  t->series.Clear();
   resolved_ = nullptr;
+  plan_for_ = nullptr;
   return Status::OK();
 }
 
 Result<IlpWriter::TableState*> IlpWriter::State(std::string_view measurement,
                                                 const ParsedBatch& batch, const ParsedLine& line) {
-  if (auto it = tables_.find(measurement); it != tables_.end()) return it->second.get();
+  if (auto it = tables_.find(measurement); it != tables_.end()) {
+    TableState* t = it->second.get();
+    if (t->checked == append_count_ || t->builder->num_rows() > 0) return t;
+    // Once per Append with no rows pending: the table as it is now (another writer or SQL may
+    // have altered, dropped or re-created it since this writer last looked).
+    t->checked = append_count_;
+    auto def = db_->FindTable(t->name);
+    if (def == t->def) return t;
+    if (def != nullptr) {
+      OMEN_RETURN_IF_ERROR(Reload(t, std::move(def)));
+      return t;
+    }
+    resolved_ = nullptr;  // they may point at the state erased now
+    plan_for_ = nullptr;
+    tables_.erase(it);
+  }
   auto t = std::make_unique<TableState>();
+  t->checked = append_count_;
   t->name = std::string(measurement);
   auto def = db_->FindTable(t->name);
   if (def == nullptr) {
@@ -205,6 +342,7 @@ Result<std::string> IlpWriter::Resolve(TableState* t, const ParsedBatch& batch,
     return CheckSlots(t, batch);
   }
   resolved_ = nullptr;
+  plan_for_ = nullptr;
   slots_.resize(n);
   for (uint32_t k = 0; k < n; ++k) {
     const bool is_tag = k < ntags;
@@ -290,11 +428,109 @@ std::string IlpWriter::CheckSlots(TableState* t, const ParsedBatch& batch) {
   return std::string();
 }
 
+void IlpWriter::BuildPlan(TableState* t, const ParsedBatch& batch) {
+  plan_for_ = nullptr;
+  plan_tags_.clear();
+  plan_fields_.clear();
+  plan_nulls_.clear();
+  if (t->def->columns[static_cast<size_t>(t->def->time_column)].type == SqlType::kDate) return;
+  for (const Slot& s : slots_) {
+    const storage::ColumnDef& c = t->def->columns[static_cast<size_t>(s.col)];
+    if (s.is_tag) {
+      if (c.max_length >= 0) return;  // values need a length check
+      plan_tags_.push_back(s.col);
+      continue;
+    }
+    const FieldType type = batch.fields[s.index].type;
+    FieldOp op;
+    if (type == FieldType::kFloat && IsFloat(c.type)) {
+      op = FieldOp::kDouble;
+    } else if (type == FieldType::kInteger && IsFloat(c.type)) {
+      op = FieldOp::kIntToDouble;
+    } else if (type == FieldType::kUnsigned && IsFloat(c.type)) {
+      op = FieldOp::kUnsignedToDouble;
+    } else if (type == FieldType::kInteger && c.type == SqlType::kBigint) {
+      op = FieldOp::kInt;
+    } else if (type == FieldType::kString && IsText(c.type) && c.max_length < 0) {
+      op = FieldOp::kString;
+    } else if (type == FieldType::kBoolean && c.type == SqlType::kBoolean) {
+      op = FieldOp::kBool;
+    } else {
+      return;  // a range or length check per value
+    }
+    plan_fields_.push_back({s.col, type, op});
+  }
+  for (size_t c = 0; c < t->def->columns.size(); ++c) {
+    if (filled_[c] != stamp_ && static_cast<int>(c) != t->def->time_column) {
+      plan_nulls_.push_back(static_cast<int>(c));
+    }
+  }
+  plan_for_ = t;
+}
+
+bool IlpWriter::AppendPlanned(TableState* t, const ParsedBatch& batch, const ParsedLine& line,
+                              int64_t time, uint64_t hash) {
+  const Field* fields = batch.fields.data() + line.field_begin;
+  const size_t nfields = plan_fields_.size();
+  for (size_t k = 0; k < nfields; ++k) {
+    if (fields[k].type != plan_fields_[k].type) return false;
+  }
+  storage::BatchBuilder* b = t->builder.get();
+  b->AppendInt(t->def->time_column, time);
+  const int32_t* code = t->series.Find(line.series, hash);
+  if (code == nullptr) {
+    codes_.resize(plan_tags_.size());
+    for (size_t j = 0; j < plan_tags_.size(); ++j) {
+      codes_[j] = b->Intern(plan_tags_[j], batch.tags[line.tag_begin + j].value);
+    }
+    t->series.Insert(line.series, hash, codes_.data(), static_cast<uint32_t>(codes_.size()));
+    code = codes_.data();
+  }
+  for (size_t j = 0; j < plan_tags_.size(); ++j) b->AppendCode(plan_tags_[j], code[j]);
+  for (size_t k = 0; k < nfields; ++k) {
+    const Field& f = fields[k];
+    const int col = plan_fields_[k].col;
+    switch (plan_fields_[k].op) {
+      case FieldOp::kInt:
+        b->AppendInt(col, f.i);
+        break;
+      case FieldOp::kIntToDouble:
+        b->AppendDouble(col, static_cast<double>(f.i));
+        break;
+      case FieldOp::kUnsignedToDouble:
+        b->AppendDouble(col, static_cast<double>(f.u));
+        break;
+      case FieldOp::kDouble:
+        b->AppendDouble(col, f.f);
+        break;
+      case FieldOp::kString:
+        b->AppendString(col, f.s);
+        break;
+      case FieldOp::kBool:
+        b->AppendBool(col, f.b);
+        break;
+    }
+  }
+  for (int c : plan_nulls_) b->AppendNull(c);
+  return true;
+}
+
 Result<int64_t> IlpWriter::Append(const ParsedBatch& batch, int64_t now_us,
                                   std::vector<LineError>* errors) {
   int64_t added = 0;
   TableState* t = nullptr;
-  for (const ParsedLine& line : batch.lines) {
+  ++append_count_;
+  // The series hashes first, so that the loop can prefetch the cache entries of the lines ahead.
+  const size_t nlines = batch.lines.size();
+  hashes_.resize(nlines);
+  for (size_t i = 0; i < nlines; ++i) hashes_[i] = HashSeries(batch.lines[i].series);
+  constexpr size_t kSlotAhead = 8, kEntryAhead = 4;
+  for (size_t i = 0; i < nlines; ++i) {
+    const ParsedLine& line = batch.lines[i];
+    if (t != nullptr) {
+      if (i + kSlotAhead < nlines) t->series.PrefetchSlot(hashes_[i + kSlotAhead]);
+      if (i + kEntryAhead < nlines) t->series.PrefetchEntry(hashes_[i + kEntryAhead]);
+    }
     if (t == nullptr || t->name != line.measurement) {
       auto st = State(line.measurement, batch, line);
       if (!st.ok()) {
@@ -306,12 +542,24 @@ Result<int64_t> IlpWriter::Append(const ParsedBatch& batch, int64_t now_us,
       }
       t = *st;
     }
+    const int64_t time = line.has_time ? line.time_us : now_us;
+    // Lines with the keys of the last one (the common case: one source, one schema) skip the
+    // key resolution and the checks when their values need none.
+    if (line.keys_as_previous && plan_for_ == t && resolved_ == t &&
+        slots_.size() == plan_tags_.size() + plan_fields_.size() &&
+        line.tag_end - line.tag_begin == plan_tags_.size() &&
+        line.field_end - line.field_begin == plan_fields_.size() &&
+        time >= storage::kMinTimestamp && time <= storage::kMaxTimestamp &&
+        AppendPlanned(t, batch, line, time, hashes_[i])) {
+      ++added;
+      ++pending_rows_;
+      continue;
+    }
     OMEN_ASSIGN_OR_RETURN(std::string why, Resolve(t, batch, line));
     if (!why.empty()) {
       errors->push_back({line.line_no, LineMessage(line.measurement, why)});
       continue;
     }
-    const int64_t time = line.has_time ? line.time_us : now_us;
     if (time < storage::kMinTimestamp || time > storage::kMaxTimestamp) {
       errors->push_back({line.line_no, LineMessage(line.measurement, "timestamp out of range")});
       continue;
@@ -325,15 +573,16 @@ Result<int64_t> IlpWriter::Append(const ParsedBatch& batch, int64_t now_us,
       b->AppendInt(time_col, time);
     }
     filled_[static_cast<size_t>(time_col)] = stamp_;
-    auto known = t->series.find(line.series);
-    if (known == t->series.end()) {
-      std::vector<int32_t> codes;
+    const int32_t* code = t->series.Find(line.series, hashes_[i]);
+    if (code == nullptr) {
+      codes_.clear();
       for (const Slot& s : slots_) {
-        if (s.is_tag) codes.push_back(b->Intern(s.col, batch.tags[s.index].value));
+        if (s.is_tag) codes_.push_back(b->Intern(s.col, batch.tags[s.index].value));
       }
-      known = t->series.emplace(std::string(line.series), std::move(codes)).first;
+      t->series.Insert(line.series, hashes_[i], codes_.data(),
+                       static_cast<uint32_t>(codes_.size()));
+      code = codes_.data();
     }
-    const int32_t* code = known->second.data();
     for (const Slot& s : slots_) {
       if (s.is_tag) {
         b->AppendCode(s.col, *code++);
@@ -345,6 +594,7 @@ Result<int64_t> IlpWriter::Append(const ParsedBatch& batch, int64_t now_us,
     for (size_t c = 0; c < t->def->columns.size(); ++c) {
       if (filled_[c] != stamp_) b->AppendNull(static_cast<int>(c));
     }
+    if (resolved_ == t && plan_for_ != t) BuildPlan(t, batch);
     ++added;
     ++pending_rows_;
   }
@@ -378,8 +628,13 @@ Status InsertBatch(storage::Database* db, PendingBatch* b) {
 Result<std::optional<PendingBatch>> IlpWriter::TakeTable(TableState* t) {
   if (t->builder == nullptr || t->builder->num_rows() == 0) return std::optional<PendingBatch>();
   pending_rows_ -= t->builder->num_rows();
-  t->series.clear();  // the codes were the finished batch's
-  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, t->builder->Finish());
+  auto finished = t->builder->Finish();
+  // The codes stay valid while the builder keeps its dictionaries.
+  if (!finished.ok() || t->builder->dictionary_generation() != t->series_generation) {
+    t->series.Clear();
+    t->series_generation = t->builder->dictionary_generation();
+  }
+  OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, std::move(finished));
   return std::optional<PendingBatch>(PendingBatch{t->name, std::move(batch)});
 }
 

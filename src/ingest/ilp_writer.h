@@ -80,8 +80,23 @@ class IlpWriter {
     uint32_t index = 0;  // into ParsedBatch::tags or ::fields
   };
 
+  // How the fast path appends a field value (its type and column need no check).
+  enum class FieldOp : uint8_t { kInt, kIntToDouble, kUnsignedToDouble, kDouble, kString, kBool };
+  struct FieldPlan {
+    int col;
+    FieldType type;  // the value type the op expects; another type takes the checked path
+    FieldOp op;
+  };
+
   Result<TableState*> State(std::string_view measurement, const ParsedBatch& batch,
                             const ParsedLine& line);
+  // After a line passed CheckSlots: the plan for the next lines with the same keys, when its
+  // columns need no per-value checks (plan_for_ stays null otherwise).
+  void BuildPlan(TableState* t, const ParsedBatch& batch);
+  // Appends a line with the keys of the planned one, when its field types are the planned
+  // ones; false (nothing appended) when the line needs the checked path.
+  bool AppendPlanned(TableState* t, const ParsedBatch& batch, const ParsedLine& line, int64_t time,
+                     uint64_t hash);
   // Resolves the line's keys to columns (adding columns when needed). A message when the line
   // cannot be written to the table; empty when it can.
   Result<std::string> Resolve(TableState* t, const ParsedBatch& batch, const ParsedLine& line);
@@ -96,8 +111,17 @@ class IlpWriter {
   std::unordered_map<std::string, std::unique_ptr<TableState>, StringHash, std::equal_to<>> tables_;
   std::vector<Slot> slots_;         // the current line's resolved keys
   TableState* resolved_ = nullptr;  // slots_ hold a full resolution of keys for this table
-  std::vector<uint32_t> filled_;    // per column: the line stamp that filled it
+  // The plan of resolved_'s keys (valid when plan_for_ == resolved_): tag columns and field
+  // ops in line order, and the columns such lines leave NULL.
+  TableState* plan_for_ = nullptr;
+  std::vector<int> plan_tags_;
+  std::vector<FieldPlan> plan_fields_;
+  std::vector<int> plan_nulls_;
+  std::vector<uint64_t> hashes_;  // per line of the batch being appended: its series' hash
+  std::vector<int32_t> codes_;    // a new series' codes
+  std::vector<uint32_t> filled_;  // per column: the line stamp that filled it
   uint32_t stamp_ = 0;
+  uint64_t append_count_ = 0;  // Append calls so far
   int64_t pending_rows_ = 0;
   std::map<std::string, int64_t> written_;
 };

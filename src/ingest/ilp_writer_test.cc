@@ -217,4 +217,73 @@ TEST_F(IlpWriterTest, ConcurrentWritersAddColumns) {
 }
 
 }  // namespace
+// Lines with the keys of the previous one take the planned path; one whose value needs a
+// check (another type, an unsigned beyond bigint) still gets it, and the lines around it are
+// kept with their own values.
+TEST_F(IlpWriterTest, RepeatedKeysStillCheckEachLine) {
+  auto errors = Write(
+      "m,h=a v=1i,w=1.5 1000000000\n"
+      "m,h=b v=2i,w=2.5 2000000000\n"
+      "m,h=a v=3.5,w=3.5 3000000000\n"                   // float into a bigint column
+      "m,h=c v=9223372036854775808u,w=4.5 4000000000\n"  // beyond bigint
+      "m,h=c v=5u,w=5i 5000000000\n"                     // unsigned and integer that fit
+      "m,h=a v=6i,w=6.5 6000000000\n");
+  ASSERT_EQ(errors.size(), 2u);
+  std::sort(errors.begin(), errors.end(),
+            [](const LineError& a, const LineError& b) { return a.line_no < b.line_no; });
+  EXPECT_EQ(errors[0].line_no, 3);
+  EXPECT_NE(errors[0].message.find("is type float"), std::string::npos) << errors[0].message;
+  EXPECT_EQ(errors[1].line_no, 4);
+  auto r = Query("SELECT h, v, w FROM m ORDER BY time");
+  ASSERT_EQ(r.rows.size(), 4u);
+  EXPECT_EQ(Row(r, 0), (std::vector<std::string>{"a", "1", "1.5"}));
+  EXPECT_EQ(Row(r, 1), (std::vector<std::string>{"b", "2", "2.5"}));
+  EXPECT_EQ(Row(r, 2), (std::vector<std::string>{"c", "5", "5"}));
+  EXPECT_EQ(Row(r, 3), (std::vector<std::string>{"a", "6", "6.5"}));
+}
+
+// One writer over several batches (as a TCP connection or a pooled HTTP writer): tag codes
+// cached across batches stay right, lines with fewer keys get NULLs, and a table dropped or
+// altered between batches is found again.
+TEST_F(IlpWriterTest, WriterReusedAcrossBatchesAndSchemaChanges) {
+  IlpWriter w(db_.get());
+  auto write = [&](const std::string& text) {
+    ParsedBatch batch;
+    ParseLines(text, Precision::kNanoseconds, true, 1, &batch);
+    std::vector<LineError> errors = std::move(batch.errors);
+    auto added = w.Append(batch, 0, &errors);
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    EXPECT_TRUE(errors.empty()) << errors[0].message;
+    auto taken = w.TakeBatches();
+    EXPECT_TRUE(taken.ok());
+    for (PendingBatch& b : *taken) EXPECT_TRUE(InsertBatch(db_.get(), &b).ok());
+  };
+  std::string text;
+  for (int i = 0; i < 50; ++i) {
+    text += "cpu,host=h" + std::to_string(i % 7) + ",dc=d" + std::to_string(i % 3) +
+            " u=" + std::to_string(i) + "i " + std::to_string(1000000000LL * (i + 1)) + "\n";
+  }
+  write(text);
+  write(text.substr(0, text.find('\n') + 1) + "cpu,host=h9 u=7i 99000000000\n");
+  auto r = Query("SELECT count(*), count(dc), count(DISTINCT host) FROM cpu");
+  EXPECT_EQ(Row(r, 0), (std::vector<std::string>{"52", "51", "8"}));
+  r = Query("SELECT host, dc, u FROM cpu WHERE time = '1970-01-01 00:00:07+00'");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(Row(r, 0), (std::vector<std::string>{"h6", "d0", "6"}));
+  r = Query("SELECT host, dc, u FROM cpu WHERE time = '1970-01-01 00:01:39+00'");
+  EXPECT_EQ(Row(r, 0), (std::vector<std::string>{"h9", "NULL", "7"}));
+
+  Query("ALTER TABLE cpu ADD COLUMN note TEXT");
+  write("cpu,host=h1 u=1i,note=\"x\" 100000000000\n");
+  r = Query("SELECT note FROM cpu WHERE note IS NOT NULL");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(Row(r, 0), (std::vector<std::string>{"x"}));
+
+  Query("DROP TABLE cpu");
+  write("cpu,host=h1 u=2i 101000000000\n");
+  r = Query("SELECT host, u FROM cpu");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(Row(r, 0), (std::vector<std::string>{"h1", "2"}));
+}
+
 }  // namespace omen::ingest

@@ -9,7 +9,10 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "common/datetime.h"
 #include "common/logging.h"
@@ -108,6 +111,39 @@ struct HttpServer::Impl {
   // curl --data-binary sends with its default Content-Type.
   void Write(const httplib::Request& req, httplib::Response& res,
              const httplib::ContentReader& reader, Api api);
+
+  // What a write request needs, kept between requests: the writer's schema, dictionary and
+  // series caches and the buffers' capacity carry over (a fresh writer per request spends
+  // most of a TSBS request re-interning its tags). One context per request in flight.
+  struct WriteContext {
+    explicit WriteContext(storage::Database* db) : writer(db) {}
+    ingest::IlpWriter writer;
+    ingest::ParsedBatch batch;
+    std::string body;
+  };
+  std::unique_ptr<WriteContext> TakeWriteContext() {
+    {
+      std::lock_guard<std::mutex> l(write_mu);
+      if (!write_pool.empty()) {
+        auto c = std::move(write_pool.back());
+        write_pool.pop_back();
+        return c;
+      }
+    }
+    return std::make_unique<WriteContext>(options.db);
+  }
+  // Back to the pool after a request that left no pending rows; a context over 64 MiB of
+  // body capacity is dropped instead.
+  void ReturnWriteContext(std::unique_ptr<WriteContext> c) {
+    c->batch.Clear();
+    c->body.clear();
+    if (c->writer.pending_rows() != 0 || c->body.capacity() > (size_t{64} << 20)) return;
+    std::lock_guard<std::mutex> l(write_mu);
+    if (write_pool.size() < kMaxPooledWriters) write_pool.push_back(std::move(c));
+  }
+  static constexpr size_t kMaxPooledWriters = 16;
+  std::mutex write_mu;
+  std::vector<std::unique_ptr<WriteContext>> write_pool;  // GUARDED_BY(write_mu)
 };
 
 std::optional<std::string> HttpServer::Impl::Authorized(const httplib::Request& req) const {
@@ -270,10 +306,14 @@ void HttpServer::Impl::Write(const httplib::Request& req, httplib::Response& res
     }
   };
   if (!Authorized(req).has_value()) return Unauthorized(res);
-  std::string body;
-  bool too_large = req.has_header("Content-Length") &&
-                   std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10) >
-                       options.max_body_bytes;
+  std::unique_ptr<WriteContext> ctx = TakeWriteContext();
+  std::string& body = ctx->body;
+  const uint64_t length =
+      req.has_header("Content-Length")
+          ? std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10)
+          : 0;
+  bool too_large = length > options.max_body_bytes;
+  if (!too_large) body.reserve(length);
   if (!too_large)
     reader([&](const char* data, size_t n) {
       if (body.size() + n > options.max_body_bytes) {
@@ -296,14 +336,16 @@ void HttpServer::Impl::Write(const httplib::Request& req, httplib::Response& res
   }
   auto p = ingest::ParsePrecision(precision);
   if (!p.ok()) return error(400, "invalid", std::string(p.status().message()));
-  ingest::ParsedBatch batch;
+  ingest::ParsedBatch& batch = ctx->batch;
+  batch.Clear();
   ingest::ParseLines(body, *p, /*final=*/true, 1, &batch);
   std::vector<ingest::LineError> errors = std::move(batch.errors);
   batch.errors.clear();
   if (batch.lines.empty() && errors.empty()) {
+    ReturnWriteContext(std::move(ctx));
     return error(400, "invalid", "writing requires points");
   }
-  ingest::IlpWriter writer(options.db);
+  ingest::IlpWriter& writer = ctx->writer;
   auto appended = writer.Append(batch, NowMicros(), &errors);
   Status s = appended.ok() ? writer.Flush() : appended.status();
   if (options.metrics != nullptr) {
@@ -316,6 +358,7 @@ void HttpServer::Impl::Write(const httplib::Request& req, httplib::Response& res
     Log(LogLevel::kWarn, "http write: %s", s.ToString().c_str());
     return error(s.IsDiskFull() ? 507 : 500, "internal error", std::string(s.message()));
   }
+  ReturnWriteContext(std::move(ctx));  // not after an error: a fresh writer starts clean
   if (errors.empty()) {
     res.status = 204;
     return;

@@ -2,6 +2,8 @@
 
 #include "storage/batch.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/coding.h"
@@ -16,9 +18,9 @@ namespace {
 
 constexpr uint32_t kBatchMagic = 0x48544142;  // "BATH"
 
-std::vector<uint8_t> BytesToBitmap(const std::vector<uint8_t>& bytes) {
-  std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(bytes.size())), 0);
-  for (size_t i = 0; i < bytes.size(); ++i) {
+std::vector<uint8_t> BytesToBitmap(const uint8_t* bytes, size_t n) {
+  std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(static_cast<int64_t>(n))), 0);
+  for (size_t i = 0; i < n; ++i) {
     if (bytes[i]) arrow::SetBit(bits.data(), static_cast<int64_t>(i));
   }
   return bits;
@@ -27,55 +29,51 @@ std::vector<uint8_t> BytesToBitmap(const std::vector<uint8_t>& bytes) {
 }  // namespace
 
 BatchBuilder::BatchBuilder(std::shared_ptr<const arrow::Schema> schema)
-    : schema_(std::move(schema)), columns_(schema_->fields.size()) {}
+    : schema_(std::move(schema)) {
+  ResetColumns();
+}
+
+BatchBuilder::~BatchBuilder() {
+  for (Column& c : columns_) std::free(c.data);
+}
+
+void BatchBuilder::ResetColumns() {
+  for (Column& c : columns_) std::free(c.data);
+  columns_.assign(schema_->fields.size(), Column());
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    const int w = arrow::ValueWidth(schema_->fields[i].type.id);
+    columns_[i].width = w == 0 ? 1 : w;
+  }
+}
+
+void BatchBuilder::Grow(Column* c, size_t n) {
+  size_t cap = std::max<size_t>(c->capacity * 2, 4096);
+  while (cap < c->size + n) cap *= 2;
+  void* p = std::realloc(c->data, cap);
+  if (p == nullptr) std::abort();  // as operator new would (no exceptions here)
+  c->data = static_cast<uint8_t*>(p);
+  c->capacity = cap;
+}
+
+void BatchBuilder::Reserve(int64_t n) {
+  for (Column& c : columns_) {
+    const size_t need = static_cast<size_t>(n) * static_cast<size_t>(c.width);
+    if (c.size + need > c.capacity) Grow(&c, need);
+  }
+}
 
 int64_t BatchBuilder::num_rows() const {
-  return columns_.empty() ? 0 : static_cast<int64_t>(columns_[0].valid.size());
+  return columns_.empty() ? 0 : static_cast<int64_t>(columns_[0].size / columns_[0].width);
 }
 
 void BatchBuilder::AppendNull(int col) {
   Column& c = columns_[col];
+  if (c.nulls == 0) c.valid.assign(c.size / c.width, 1);  // the rows so far are all valid
+  if (c.size + c.width > c.capacity) Grow(&c, c.width);
+  std::memset(c.data + c.size, 0, c.width);
+  c.size += c.width;
   c.valid.push_back(0);
   c.nulls++;
-  int w = arrow::ValueWidth(schema_->fields[col].type.id);
-  c.values.insert(c.values.end(), w == 0 ? 1 : w, 0);
-}
-
-void BatchBuilder::AppendBool(int col, bool v) {
-  Column& c = columns_[col];
-  c.valid.push_back(1);
-  c.values.push_back(v ? 1 : 0);
-}
-
-void BatchBuilder::AppendInt(int col, int64_t v) {
-  Column& c = columns_[col];
-  c.valid.push_back(1);
-  int w = arrow::ValueWidth(schema_->fields[col].type.id);
-  size_t at = c.values.size();
-  c.values.resize(at + w);
-  if (w == 2) {
-    int16_t x = static_cast<int16_t>(v);
-    std::memcpy(&c.values[at], &x, 2);
-  } else if (w == 4) {
-    int32_t x = static_cast<int32_t>(v);
-    std::memcpy(&c.values[at], &x, 4);
-  } else {
-    std::memcpy(&c.values[at], &v, 8);
-  }
-}
-
-void BatchBuilder::AppendDouble(int col, double v) {
-  Column& c = columns_[col];
-  c.valid.push_back(1);
-  size_t at = c.values.size();
-  if (schema_->fields[col].type.id == TypeId::kFloat32) {
-    float f = static_cast<float>(v);
-    c.values.resize(at + 4);
-    std::memcpy(&c.values[at], &f, 4);
-  } else {
-    c.values.resize(at + 8);
-    std::memcpy(&c.values[at], &v, 8);
-  }
 }
 
 int32_t BatchBuilder::Intern(int col, std::string_view v) {
@@ -86,16 +84,6 @@ int32_t BatchBuilder::Intern(int col, std::string_view v) {
   return it->second;
 }
 
-void BatchBuilder::AppendCode(int col, int32_t code) {
-  Column& c = columns_[col];
-  c.valid.push_back(1);
-  size_t at = c.values.size();
-  c.values.resize(at + 4);
-  std::memcpy(&c.values[at], &code, 4);
-}
-
-void BatchBuilder::AppendString(int col, std::string_view v) { AppendCode(col, Intern(col, v)); }
-
 Result<arrow::RecordBatch> BatchBuilder::Finish() {
   arrow::RecordBatch batch;
   batch.schema = schema_;
@@ -103,27 +91,52 @@ Result<arrow::RecordBatch> BatchBuilder::Finish() {
   for (size_t i = 0; i < columns_.size(); ++i) {
     Column& c = columns_[i];
     const arrow::Field& f = schema_->fields[i];
-    if (static_cast<int64_t>(c.valid.size()) != batch.num_rows) {
+    if (static_cast<int64_t>(c.size / c.width) != batch.num_rows) {
       return Status::InvalidArgument("column \"" + f.name + "\" has a different number of values");
     }
     if (!f.nullable && c.nulls > 0) {
       return Status::InvalidArgument("null value in column \"" + f.name +
                                      "\" violates not-null constraint");
     }
+  }
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    Column& c = columns_[i];
+    const arrow::Field& f = schema_->fields[i];
     ArrayData a;
     a.type = f.type;
     a.length = batch.num_rows;
     a.null_count = c.nulls;
-    if (c.nulls > 0) a.validity = Buffer::FromVector(BytesToBitmap(c.valid));
+    if (c.nulls > 0) a.validity = Buffer::FromVector(BytesToBitmap(c.valid.data(), c.valid.size()));
     if (f.type.id == TypeId::kBool) {
-      a.values = Buffer::FromVector(BytesToBitmap(c.values));
+      a.values = Buffer::FromVector(BytesToBitmap(c.data, c.size));
+    } else if (c.data != nullptr) {
+      a.values.data = c.data;
+      a.values.size = c.size;
+      a.values.owner = std::shared_ptr<void>(c.data, std::free);
+      c.data = nullptr;
     } else {
-      a.values = Buffer::FromVector(std::move(c.values));
+      a.values = Buffer::FromVector(std::vector<uint8_t>());
     }
     if (f.type.id == TypeId::kString) a.dictionary = arrow::Dictionary::Make(c.strings);
     batch.columns.push_back(std::move(a));
   }
-  columns_.assign(schema_->fields.size(), Column());
+  bool keep = keep_dictionaries_;
+  for (const Column& c : columns_) {
+    keep = keep && c.strings.size() <=
+                       std::min<size_t>(static_cast<size_t>(batch.num_rows), size_t{1} << 16);
+  }
+  if (keep) {
+    for (Column& c : columns_) {  // the values went to the batch; the dictionary stays
+      std::free(c.data);
+      c.data = nullptr;
+      c.size = c.capacity = 0;
+      c.valid.clear();
+      c.nulls = 0;
+    }
+  } else {
+    ResetColumns();
+    ++dictionary_generation_;
+  }
   return batch;
 }
 

@@ -22,9 +22,20 @@ std::shared_ptr<const arrow::Dictionary> MergeDictionaries(
   for (size_t s = 0; s < sources.size(); ++s) {
     used[s].assign(static_cast<size_t>(sources[s]->columns[col].dictionary->length), 0);
   }
-  for (const RowRef& r : refs) {
-    const ArrayData& a = sources[r.source]->columns[col];
-    if (a.IsValid(r.row)) used[r.source][a.values.As<int32_t>()[r.row]] = 1;
+  bool any_nulls = false;
+  std::vector<const int32_t*> codes_of(sources.size());
+  for (size_t s = 0; s < sources.size(); ++s) {
+    any_nulls |= sources[s]->columns[col].null_count > 0;
+    codes_of[s] = sources[s]->columns[col].values.As<int32_t>();
+  }
+  if (!any_nulls && sources.size() == 1) {
+    for (const RowRef& r : refs) used[0][codes_of[0][r.row]] = 1;
+  } else {
+    for (const RowRef& r : refs) {
+      if (!any_nulls || sources[r.source]->columns[col].IsValid(r.row)) {
+        used[r.source][codes_of[r.source][r.row]] = 1;
+      }
+    }
   }
   std::map<std::string_view, int32_t> merged;
   for (size_t s = 0; s < sources.size(); ++s) {
@@ -50,6 +61,25 @@ std::shared_ptr<const arrow::Dictionary> MergeDictionaries(
   return arrow::Dictionary::Make(values);
 }
 
+// values[i] = the row refs[i] of its source's values (base: each source's values), for
+// fixed-width values of type T.
+template <typename T>
+std::vector<T> GatherValues(const std::vector<const uint8_t*>& base,
+                            const std::vector<RowRef>& refs) {
+  std::vector<T> out(refs.size());
+  if (base.size() == 1) {
+    const uint8_t* src = base[0];
+    for (size_t i = 0; i < refs.size(); ++i) {
+      std::memcpy(&out[i], src + size_t{refs[i].row} * sizeof(T), sizeof(T));
+    }
+  } else {
+    for (size_t i = 0; i < refs.size(); ++i) {
+      std::memcpy(&out[i], base[refs[i].source] + size_t{refs[i].row} * sizeof(T), sizeof(T));
+    }
+  }
+  return out;
+}
+
 ArrayData GatherColumn(const std::vector<const arrow::RecordBatch*>& sources,
                        const std::vector<RowRef>& refs, int col) {
   const ArrayData& first = sources[0]->columns[col];
@@ -61,6 +91,31 @@ ArrayData GatherColumn(const std::vector<const arrow::RecordBatch*>& sources,
   out.length = n;
   std::vector<std::vector<int32_t>> codes;
   if (id == TypeId::kString) out.dictionary = MergeDictionaries(sources, refs, col, &codes);
+  bool any_nulls = false;
+  for (const arrow::RecordBatch* src : sources) any_nulls |= src->columns[col].null_count > 0;
+  if (!any_nulls && id != TypeId::kBool) {
+    // No nulls (the common case): a typed copy per row, without validity.
+    std::vector<const uint8_t*> base(sources.size());
+    for (size_t s = 0; s < sources.size(); ++s) base[s] = sources[s]->columns[col].values.data;
+    out.null_count = 0;
+    if (id == TypeId::kString) {
+      std::vector<int32_t> values(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) {
+        const RowRef& r = refs[i];
+        int32_t code;
+        std::memcpy(&code, base[r.source] + size_t{r.row} * 4, 4);
+        values[i] = codes[r.source][code];
+      }
+      out.values = arrow::Buffer::FromVector(std::move(values));
+    } else if (w == 8) {
+      out.values = arrow::Buffer::FromVector(GatherValues<uint64_t>(base, refs));
+    } else if (w == 4) {
+      out.values = arrow::Buffer::FromVector(GatherValues<uint32_t>(base, refs));
+    } else {
+      out.values = arrow::Buffer::FromVector(GatherValues<uint16_t>(base, refs));
+    }
+    return out;
+  }
   std::vector<uint8_t> values(arrow::ValuesBytes(id, n), 0);
   std::vector<uint8_t> validity(static_cast<size_t>(arrow::BitmapBytes(n)), 0);
   int64_t nulls = 0;

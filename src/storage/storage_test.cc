@@ -350,6 +350,59 @@ TEST(Manifest, WrongJsonTypesAreCorruptionNotACrash) {
   }
 }
 
+// Validity is kept only once a column has a null (the rows before it are valid), and kept
+// dictionaries carry their codes over Finish until one outgrows its batch.
+TEST(Batch, LateNullsAndKeptDictionaries) {
+  TableDef def = MetricsDef();
+  ASSERT_TRUE(ValidateTableDef(&def, "").ok());
+  auto schema = def.ArrowSchema();
+  BatchBuilder b(schema);
+  b.set_keep_dictionaries(true);
+  const uint64_t generation = b.dictionary_generation();
+  const int32_t code_a = b.Intern(1, "a");
+  for (int i = 0; i < 20; ++i) {
+    b.AppendInt(0, kT0 + i);
+    b.AppendCode(1, code_a);
+    b.AppendDouble(2, i);
+    if (i == 17) {
+      b.AppendNull(3);
+    } else {
+      b.AppendInt(3, i);
+    }
+  }
+  auto batch = b.Finish();
+  ASSERT_TRUE(batch.ok());
+  ASSERT_TRUE(ValidateBatch(*batch, *schema).ok());
+  EXPECT_EQ(batch->columns[3].null_count, 1);
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(batch->columns[3].IsValid(i), i != 17) << i;
+    EXPECT_EQ(batch->columns[1].dictionary->Get(batch->columns[1].Value<int32_t>(i)), "a");
+  }
+  EXPECT_EQ(batch->columns[2].null_count, 0);
+  // The code of "a" still holds in the next batch.
+  EXPECT_EQ(b.dictionary_generation(), generation);
+  EXPECT_EQ(b.num_rows(), 0);
+  const int32_t code_b = b.Intern(1, "b");
+  EXPECT_EQ(b.Intern(1, "a"), code_a);
+  b.AppendInt(0, kT0);
+  b.AppendCode(1, code_b);
+  b.AppendDouble(2, 1);
+  b.AppendInt(3, 1);
+  batch = b.Finish();
+  ASSERT_TRUE(batch.ok());
+  ASSERT_TRUE(ValidateBatch(*batch, *schema).ok());
+  EXPECT_EQ(batch->columns[1].dictionary->Get(batch->columns[1].Value<int32_t>(0)), "b");
+  // Two strings for one row: dropped at this Finish.
+  EXPECT_NE(b.dictionary_generation(), generation);
+  b.AppendInt(0, kT0);
+  b.AppendString(1, "c");
+  b.AppendDouble(2, 1);
+  b.AppendInt(3, 1);
+  batch = b.Finish();
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(batch->columns[1].dictionary->length, 1);
+}
+
 TEST(Batch, WalPayloadRoundTripAndCorruption) {
   TableDef def = MetricsDef();
   ASSERT_TRUE(ValidateTableDef(&def, "").ok());

@@ -57,7 +57,7 @@ void WriteBuffer::Append(const arrow::RecordBatch& batch, const uint32_t* rows, 
       Pool& pool = pools_[c];
       for (int64_t d = 0; d < a.dictionary->length; ++d) {
         std::string_view s = a.dictionary->Get(d);
-        auto it = pool.codes.find(std::string(s));
+        auto it = pool.codes.find(s);
         if (it == pool.codes.end()) {
           int32_t code = static_cast<int32_t>(pool.strings.size());
           pool.strings.emplace_back(s);
@@ -65,6 +65,24 @@ void WriteBuffer::Append(const arrow::RecordBatch& batch, const uint32_t* rows, 
         }
         remap[d] = it->second;
       }
+    }
+    if (contiguous && id == TypeId::kString && a.null_count == 0) {
+      // A run of valid codes, remapped chunk by chunk.
+      const int32_t* codes = a.values.As<int32_t>() + rows[0];
+      int64_t i = 0;
+      while (i < n) {
+        const int64_t dst = rows_ + i;
+        Chunk& chunk = *chunks_[dst / kChunkRows];
+        const int64_t off = dst % kChunkRows;
+        const int64_t len = std::min(n - i, kChunkRows - off);
+        int32_t* out = reinterpret_cast<int32_t*>(chunk.values[c].get()) + off;
+        for (int64_t k = 0; k < len; ++k) out[k] = remap[codes[i + k]];
+        if (chunk.valid[c] != nullptr) {
+          std::memset(chunk.valid[c].get() + off, 1, static_cast<size_t>(len));
+        }
+        i += len;
+      }
+      continue;
     }
     if (contiguous && id != TypeId::kBool && id != TypeId::kString) {
       // Fast path: a run of rows copies chunk by chunk.

@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -90,7 +91,11 @@ class WriteBuffer {
   // String pools, one per string column: codes are buffer-local.
   struct Pool {
     std::vector<std::string> strings;
-    std::unordered_map<std::string, int32_t> codes;
+    struct Hash {
+      using is_transparent = void;
+      size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+    };
+    std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> codes;
     mutable std::shared_ptr<const arrow::Dictionary> cached;  // of strings[0, cached->length)
   };
   mutable std::mutex pool_mu_;

@@ -20,6 +20,7 @@ namespace {
 
 constexpr int64_t kIntervalUs = 10'000'000;
 constexpr int kFieldSets = 4096;  // a power of two
+constexpr size_t kSendBytes = 64 * 1024;
 
 const char* const kRegions[] = {"us-east-1",      "us-west-1",      "us-west-2",
                                 "eu-west-1",      "eu-central-1",   "ap-southeast-1",
@@ -150,18 +151,41 @@ Result<IlpLoadResult> RunIlpLoad(const IlpLoadOptions& o) {
         }
       }
       std::string buf;
-      buf.reserve(static_cast<size_t>(o.batch) * 320);
+      buf.reserve(o.http ? static_cast<size_t>(o.batch) * 320 : kSendBytes + 1024);
       ready.fetch_add(1);
       while (!go.load()) std::this_thread::yield();
       if (!o.http && fd < 0) return;
       for (int64_t b = w; b < batches; b += o.workers) {
         buf.clear();
         const int64_t end = std::min(o.rows, (b + 1) * o.batch);
+        if (!o.http) {
+          // A TCP batch goes out in pieces of about kSendBytes, which stay in cache between
+          // being written here and copied by the kernel.
+          bool sent = true;
+          for (int64_t r = b * o.batch; sent && r < end; ++r) {
+            AppendLine(pieces, o, r, &rng, &buf);
+            if (buf.size() >= kSendBytes || r + 1 == end) {
+              bytes.fetch_add(static_cast<int64_t>(buf.size()));
+              sent = SendAll(fd, buf);
+              buf.clear();
+            }
+          }
+          if (!sent) {
+            status[static_cast<size_t>(w)] = Status::IOError("send failed");
+            break;
+          }
+          continue;
+        }
         for (int64_t r = b * o.batch; r < end; ++r) AppendLine(pieces, o, r, &rng, &buf);
         bytes.fetch_add(static_cast<int64_t>(buf.size()));
         if (o.http) {
-          auto res = client->Post("/api/v2/write?bucket=omendb&org=omendb&precision=ns", headers,
-                                  buf, "text/plain");
+          // Streamed from buf (a body string would be one more copy of it).
+          auto res = client->Post(
+              "/api/v2/write?bucket=omendb&org=omendb&precision=ns", headers, buf.size(),
+              [&buf](size_t offset, size_t length, httplib::DataSink& sink) {
+                return sink.write(buf.data() + offset, length);
+              },
+              "text/plain");
           if (!res) {
             status[static_cast<size_t>(w)] =
                 Status::IOError("HTTP request failed: " + httplib::to_string(res.error()));

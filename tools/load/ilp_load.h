@@ -26,8 +26,9 @@ struct IlpLoadOptions {
   int hosts = 4000;
   int64_t rows = 1000000;
   int workers = 2;
-  int batch = 5000;                           // lines per send (TCP) or per request (HTTP)
-  double out_of_order = 0;                    // fraction of rows sent late: 1 h to 3 days back
+  int batch = 5000;         // lines per batch: the unit of work of a worker (TCP: sent in 64 KiB
+                            // pieces) and one request (HTTP)
+  double out_of_order = 0;  // fraction of rows sent late: 1 h to 3 days back
   int64_t start_us = 1704067200LL * 1000000;  // 2024-01-01T00:00:00Z
   uint64_t seed = 1;
 };
