@@ -4,12 +4,16 @@
 
 #include <absl/container/flat_hash_map.h>
 #include <absl/container/flat_hash_set.h>
+#include <absl/strings/string_view.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 #include <unordered_map>
+
+#include "exec/dense_groups.h"
 
 namespace omen::exec {
 
@@ -71,6 +75,19 @@ Result<LType> AggResultType(AggFn fn, LType arg) {
 namespace {
 
 using Key3 = std::array<int64_t, 3>;
+
+// Calls fn(group, begin, end) for each run of rows [begin, end) of one group, in row order.
+template <typename Fn>
+inline void ForRuns(const uint32_t* gid, int64_t n, Fn&& fn) {
+  int64_t b = 0;
+  while (b < n) {
+    const uint32_t g = gid[b];
+    int64_t e = b + 1;
+    while (e < n && gid[e] == g) ++e;
+    fn(g, b, e);
+    b = e;
+  }
+}
 
 // Encoded bytes of a value for DISTINCT sets.
 std::string Encode(const Vector& v, int64_t r) {
@@ -273,7 +290,7 @@ struct AggCol {
     switch (spec.fn) {
       case AggFn::kCountStar:
         if (f == nullptr) {
-          for (int64_t r = 0; r < n; ++r) cnt[gid[r]]++;
+          ForRuns(gid, n, [&](uint32_t g, int64_t b, int64_t e) { cnt[g] += e - b; });
         } else {
           for (int64_t r = 0; r < n; ++r) cnt[gid[r]] += !f->IsNull(r) && f->I(r);
         }
@@ -293,11 +310,14 @@ struct AggCol {
             isum[gid[r]] += v->I(r);
           }
         } else if (simple) {
+          // Runs of one group (rows sorted by series and time) sum in a register, in row order.
           const double* x = v->f;
-          for (int64_t r = 0; r < n; ++r) {
-            cnt[gid[r]]++;
-            fsum[gid[r]] += x[r];
-          }
+          ForRuns(gid, n, [&](uint32_t g, int64_t b, int64_t e) {
+            double acc = fsum[g];
+            for (int64_t r = b; r < e; ++r) acc += x[r];
+            fsum[g] = acc;
+            cnt[g] += e - b;
+          });
         } else {
           for (int64_t r = 0; r < n; ++r) {
             if ((f != nullptr && (f->IsNull(r) || !f->I(r))) || v->IsNull(r)) continue;
@@ -320,18 +340,25 @@ struct AggCol {
         const int want = spec.fn == AggFn::kMin ? -1 : 1;
         if (simple && PhysOf(spec.arg_type) == Phys::kFloat) {
           const double* x = v->f;
-          for (int64_t r = 0; r < n; ++r) {
-            const uint32_t g = gid[r];
-            const double y = x[r];
-            if (!has[g]) {
-              has[g] = 1;
-              fval[g] = y;
-            } else if (std::isnan(y) || std::isnan(fval[g])) {
-              if (CompareSlot(*v, r, g) == want) fval[g] = y;
-            } else if (want < 0 ? y < fval[g] : y > fval[g]) {
-              fval[g] = y;
+          ForRuns(gid, n, [&](uint32_t g, int64_t b, int64_t e) {
+            bool h = has[g] != 0;
+            double m = fval[g];
+            for (int64_t r = b; r < e; ++r) {
+              const double y = x[r];
+              if (!h) {
+                h = true;
+                m = y;
+              } else if (std::isnan(y) || std::isnan(m)) {
+                // NaN sorts above every number (CompareSlot).
+                const int c = std::isnan(y) ? (std::isnan(m) ? 0 : 1) : -1;
+                if (c == want) m = y;
+              } else if (want < 0 ? y < m : y > m) {
+                m = y;
+              }
             }
-          }
+            has[g] = h ? 1 : 0;
+            fval[g] = m;
+          });
           return Status::OK();
         }
         for (int64_t r = 0; r < n; ++r) {
@@ -485,10 +512,9 @@ struct AggCol {
       case AggFn::kMax: {
         if (!o.has[h]) break;
         const int want = spec.fn == AggFn::kMin ? -1 : 1;
-        Vector one = o.SlotVector(h);
-        if (!has[g] || CompareSlot(one, 0, g) == want) {
+        if (!has[g] || o.CompareSlots(h, *this, g) == want) {
           has[g] = 1;
-          Take(g, one, 0);
+          CopySlot(g, o, h);
         }
         break;
       }
@@ -500,10 +526,7 @@ struct AggCol {
           has[g] = 1;
           tval[g] = ts;
           cnt[g] = o.cnt[h];
-          if (o.cnt[h]) {
-            Vector one = o.SlotVector(h);
-            Take(g, one, 0);
-          }
+          if (o.cnt[h]) CopySlot(g, o, h);
         }
         break;
       }
@@ -532,23 +555,85 @@ struct AggCol {
     }
   }
 
-  Vector SlotVector(size_t g) const {
-    VectorBuilder b(spec.arg_type, 1);
+  // Copies the min/max/first/last value of slot h of o into slot g.
+  void CopySlot(size_t g, const AggCol& o, size_t h) {
     switch (PhysOf(spec.arg_type)) {
       case Phys::kInt:
-        b.AppendInt(ival[g]);
+        ival[g] = o.ival[h];
         break;
       case Phys::kFloat:
-        b.AppendFloat(fval[g]);
+        fval[g] = o.fval[h];
         break;
       case Phys::kStr:
-        b.AppendStr(sval[g]);
+        sval[g] = o.sval[h];
         break;
       case Phys::kInterval:
-        b.AppendInterval(vval[g]);
+        vval[g] = o.vval[h];
         break;
     }
-    return b.Finish();
+  }
+  // Compares the value of slot h against slot g of o (CompareSlot's order).
+  int CompareSlots(size_t h, const AggCol& o, size_t g) const {
+    switch (PhysOf(spec.arg_type)) {
+      case Phys::kInt:
+        return ival[h] < o.ival[g] ? -1 : ival[h] > o.ival[g] ? 1 : 0;
+      case Phys::kFloat: {
+        const double x = fval[h], y = o.fval[g];
+        if (std::isnan(x) || std::isnan(y)) return std::isnan(x) ? (std::isnan(y) ? 0 : 1) : -1;
+        return x < y ? -1 : x > y ? 1 : 0;
+      }
+      case Phys::kStr: {
+        const int c = sval[h].compare(o.sval[g]);
+        return c < 0 ? -1 : c > 0 ? 1 : 0;
+      }
+      case Phys::kInterval: {
+        const __int128 x = vval[h].Span(), y = o.vval[g].Span();
+        return x < y ? -1 : x > y ? 1 : 0;
+      }
+    }
+    return 0;
+  }
+
+  // Keeps slots[0..n) only, as slots 0..n-1 (dense slots compacted to groups).
+  void Gather(const std::vector<uint32_t>& slots) {
+    auto gather = [&](auto& v) {
+      if (v.empty()) return;
+      std::remove_reference_t<decltype(v)> out;
+      out.reserve(slots.size());
+      for (uint32_t s : slots) out.push_back(std::move(v[s]));
+      v.swap(out);
+    };
+    gather(cnt);
+    gather(isum);
+    gather(fsum);
+    gather(m2);
+    gather(ival);
+    gather(fval);
+    gather(sval);
+    gather(vval);
+    gather(tval);
+    gather(has);
+    gather(list);
+    gather(dset);
+    gather(slist);
+    gather(dlist);
+  }
+
+  void AppendSlot(VectorBuilder* b, size_t g) const {
+    switch (PhysOf(spec.arg_type)) {
+      case Phys::kInt:
+        b->AppendInt(ival[g]);
+        break;
+      case Phys::kFloat:
+        b->AppendFloat(fval[g]);
+        break;
+      case Phys::kStr:
+        b->AppendStr(sval[g]);
+        break;
+      case Phys::kInterval:
+        b->AppendInterval(vval[g]);
+        break;
+    }
   }
 
   Status Result(size_t groups, Vector* out) {
@@ -607,7 +692,7 @@ struct AggCol {
           if (!has[g]) {
             b.AppendNull();
           } else {
-            b.AppendFrom(SlotVector(g), 0);
+            AppendSlot(&b, g);
           }
           break;
         case AggFn::kFirst:
@@ -615,7 +700,7 @@ struct AggCol {
           if (!has[g] || cnt[g] == 0) {
             b.AppendNull();
           } else {
-            b.AppendFrom(SlotVector(g), 0);
+            AppendSlot(&b, g);
           }
           break;
         case AggFn::kBoolAnd:
@@ -701,6 +786,82 @@ struct HashAggregator::Impl {
   absl::flat_hash_map<std::string, int64_t> intern;
   std::unordered_map<const arrow::Dictionary*, std::vector<int64_t>> dict_ids;
   std::vector<std::shared_ptr<const void>> dict_keep;
+  // Time-bucket key: raw timestamps, keyed by bucket number (-1: none).
+  int bucket_key = -1;
+  std::unique_ptr<BucketFn> bucket;
+  // Dense groups: aggregate state indexed by DenseGroups slot (null: hashing).
+  std::unique_ptr<DenseGroups> dense;
+  int64_t dense_sized = 0;  // slots the aggregate state covers
+
+  Impl(std::vector<LType> types, std::vector<AggSpec> specs) : key_types(std::move(types)) {
+    nk = key_types.size();
+    for (LType t : key_types) key_values.emplace_back(t);
+    for (AggSpec& sp : specs) {
+      AggCol c;
+      c.spec = sp;
+      aggs.push_back(std::move(c));
+    }
+  }
+  // A hashing Impl with this one's keys, aggregates and bucket key, and no groups.
+  std::unique_ptr<Impl> EmptyHashing() const {
+    std::vector<AggSpec> specs;
+    for (const AggCol& a : aggs) specs.push_back(a.spec);
+    auto fresh = std::make_unique<Impl>(key_types, std::move(specs));
+    fresh->bucket_key = bucket_key;
+    if (bucket) fresh->bucket = std::make_unique<BucketFn>(*bucket);
+    return fresh;
+  }
+
+  // Group (or dense slot) of every row of in; false, changing nothing, when dense groups do
+  // not fit a row.
+  bool Ids(const Chunk& in, std::vector<uint32_t>* gid) {
+    if (dense == nullptr) {
+      GroupIds(in, gid);
+      return true;
+    }
+    if (!dense->Assign(in, gid)) return false;
+    if (dense->slots() > dense_sized) {
+      dense_sized = dense->slots();
+      for (AggCol& a : aggs) a.Resize(static_cast<size_t>(dense_sized));
+    }
+    return true;
+  }
+
+  // The groups' keys and the slots of their aggregate state. Hashing: once only (the key
+  // builders are consumed).
+  void Export(Chunk* keys, std::vector<uint32_t>* slots) {
+    if (dense != nullptr) {
+      dense->Export(key_types, keys, slots);
+      return;
+    }
+    keys->size = static_cast<int64_t>(groups);
+    keys->cols.clear();
+    for (auto& b : key_values) keys->cols.push_back(b.Finish());
+    slots->resize(groups);
+    std::iota(slots->begin(), slots->end(), 0u);
+  }
+
+  // Folds the groups of from (keys and slots from from.Export) into this one; false (nothing
+  // folded) when dense groups here do not fit them.
+  bool Fold(Impl& from, const Chunk& keys, const std::vector<uint32_t>& src) {
+    if (src.empty()) return true;
+    std::vector<uint32_t> gid;
+    if (!Ids(keys, &gid)) return false;
+    for (size_t a = 0; a < aggs.size(); ++a) {
+      for (size_t k = 0; k < src.size(); ++k) aggs[a].MergeSlot(gid[k], from.aggs[a], src[k]);
+    }
+    return true;
+  }
+
+  // Ordinals of the bucket key (its words).
+  void BucketWords(const Vector& v, int64_t n, std::vector<int64_t>* w) const {
+    w->resize(static_cast<size_t>(n));
+    if (v.constant) {
+      std::fill(w->begin(), w->end(), bucket->Ordinal(v.I(0)));
+    } else {
+      bucket->Ordinals(v.i, n, w->data());
+    }
+  }
 
   int64_t Intern(std::string_view s) {
     auto it = intern.find(absl::string_view(s.data(), s.size()));
@@ -776,7 +937,11 @@ struct HashAggregator::Impl {
     std::vector<uint64_t> masks(static_cast<size_t>(n), 0);
     for (size_t k = 0; k < nk; ++k) {
       const Vector& v = in.cols[k];
-      Words(v, n, &words[k]);
+      if (static_cast<int>(k) == bucket_key) {
+        BucketWords(v, n, &words[k]);
+      } else {
+        Words(v, n, &words[k]);
+      }
       if (v.nulls != nullptr) {
         for (int64_t r = 0; r < n; ++r) {
           if (v.IsNull(r)) {
@@ -829,44 +994,71 @@ struct HashAggregator::Impl {
 };
 
 HashAggregator::HashAggregator(std::vector<LType> key_types, std::vector<AggSpec> aggs)
-    : impl_(std::make_unique<Impl>()) {
-  impl_->nk = key_types.size();
-  for (LType t : key_types) impl_->key_values.emplace_back(t);
-  impl_->key_types = std::move(key_types);
-  for (AggSpec& s : aggs) {
-    AggCol c;
-    c.spec = s;
-    impl_->aggs.push_back(std::move(c));
-  }
-}
+    : impl_(std::make_unique<Impl>(std::move(key_types), std::move(aggs))) {}
 HashAggregator::~HashAggregator() = default;
 HashAggregator::HashAggregator(HashAggregator&&) noexcept = default;
+
+void HashAggregator::SetBucketKey(int key, const BucketFn& fn) {
+  impl_->bucket_key = key;
+  impl_->bucket = std::make_unique<BucketFn>(fn);
+}
+
+void HashAggregator::SetDense(int64_t min_time, const DensePlan& plan) {
+  impl_->dense = std::make_unique<DenseGroups>(*impl_->bucket, impl_->bucket_key, min_time, plan);
+  impl_->dense_sized = impl_->dense->slots();
+  for (AggCol& a : impl_->aggs) a.Resize(static_cast<size_t>(impl_->dense_sized));
+}
+
+bool HashAggregator::dense() const { return impl_->dense != nullptr; }
+
+void HashAggregator::MoveToHashing() {
+  std::unique_ptr<Impl> fresh = impl_->EmptyHashing();
+  Chunk keys;
+  std::vector<uint32_t> slots;
+  impl_->Export(&keys, &slots);
+  fresh->Fold(*impl_, keys, slots);  // a hashing Impl fits every group
+  impl_ = std::move(fresh);
+}
 
 Status HashAggregator::Consume(const Chunk& in) {
   if (in.size == 0) return Status::OK();
   std::vector<uint32_t> gid;
-  impl_->GroupIds(in, &gid);
+  if (!impl_->Ids(in, &gid)) {
+    MoveToHashing();
+    impl_->Ids(in, &gid);
+  }
   for (AggCol& a : impl_->aggs) OMEN_RETURN_IF_ERROR(a.Update(gid.data(), in, in.size));
   return Status::OK();
 }
 
 Status HashAggregator::Merge(HashAggregator& other) {
   Impl& o = *other.impl_;
-  if (o.groups == 0) return Status::OK();
   Chunk keys;
-  keys.size = static_cast<int64_t>(o.groups);
-  for (auto& b : o.key_values) keys.cols.push_back(b.Finish());
-  std::vector<uint32_t> gid;
-  impl_->GroupIds(keys, &gid);
-  for (size_t a = 0; a < impl_->aggs.size(); ++a) {
-    for (size_t h = 0; h < o.groups; ++h) impl_->aggs[a].MergeSlot(gid[h], o.aggs[a], h);
+  std::vector<uint32_t> slots;
+  o.Export(&keys, &slots);
+  if (!impl_->Fold(o, keys, slots)) {
+    MoveToHashing();
+    impl_->Fold(o, keys, slots);
   }
-  o.groups = 0;
+  o.groups = 0;  // other is left without groups
+  o.dense.reset();
   return Status::OK();
 }
 
 Result<Chunk> HashAggregator::Finish() {
   Impl& m = *impl_;
+  if (m.dense != nullptr) {
+    Chunk out;
+    std::vector<uint32_t> slots;
+    m.Export(&out, &slots);
+    for (AggCol& a : m.aggs) {
+      a.Gather(slots);
+      Vector v;
+      OMEN_RETURN_IF_ERROR(a.Result(slots.size(), &v));
+      out.cols.push_back(std::move(v));
+    }
+    return out;
+  }
   if (m.nk == 0 && m.groups == 0) {
     m.groups = 1;
     for (AggCol& a : m.aggs) a.Resize(1);
@@ -882,10 +1074,13 @@ Result<Chunk> HashAggregator::Finish() {
   return out;
 }
 
-int64_t HashAggregator::groups() const { return static_cast<int64_t>(impl_->groups); }
+int64_t HashAggregator::groups() const {
+  return impl_->dense != nullptr ? impl_->dense->groups() : static_cast<int64_t>(impl_->groups);
+}
 
 int64_t HashAggregator::MemoryBytes() const {
   int64_t b = static_cast<int64_t>(impl_->groups) * (32 + 8 * static_cast<int64_t>(impl_->nk));
+  if (impl_->dense != nullptr) b += impl_->dense->MemoryBytes();
   for (const AggCol& a : impl_->aggs) b += a.Bytes();
   return b;
 }

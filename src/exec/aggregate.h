@@ -6,8 +6,13 @@
 // results). Keys are normalized to int64 words (text through a per-aggregator
 // intern table, cached per Arrow dictionary so a dictionary-encoded tag is
 // hashed by code, not by string); a run of rows with the key of the row before
-// (the common case on time- or tag-sorted data) skips the hash lookup. Each
-// worker thread fills its own aggregator; Merge() combines them. Not
+// (the common case on time- or tag-sorted data) skips the hash lookup.
+//
+// A time-bucket key (SetBucketKey) is fed raw timestamps and grouped by bucket
+// number; with SetDense its groups live in arrays indexed by bucket number (x a
+// few tag groups) with no hashing at all, until a row does not fit the plan,
+// when the aggregator moves its groups into the hash table and goes on there.
+// Each worker thread fills its own aggregator; Merge() combines them. Not
 // thread-safe; one aggregator per thread.
 
 #ifndef OMENDB_EXEC_AGGREGATE_H_
@@ -56,11 +61,24 @@ struct AggSpec {
 // Result type of fn over an argument of type arg (PostgreSQL's rules).
 Result<LType> AggResultType(AggFn fn, LType arg);
 
+struct BucketFn;   // exec/dense_groups.h
+struct DensePlan;  // exec/dense_groups.h
+
 class HashAggregator {
  public:
   HashAggregator(std::vector<LType> key_types, std::vector<AggSpec> aggs);
   ~HashAggregator();
   HashAggregator(HashAggregator&&) noexcept;
+
+  // Key column `key` holds raw timestamps, grouped by fn's bucket number: Finish() returns one
+  // timestamp of each bucket in that column (the caller computes the bucket's value from it).
+  // REQUIRES: before the first Consume; key_types[key] is a timestamp type.
+  void SetBucketKey(int key, const BucketFn& fn);
+  // Groups into dense arrays laid out by plan (PlanDense over the same bucket function, key
+  // types and aggregates, from min_time). REQUIRES: SetBucketKey first, plan.ok.
+  void SetDense(int64_t min_time, const DensePlan& plan);
+  // Whether groups are (still) dense: false after a row that did not fit moved them to hashing.
+  bool dense() const;
 
   // in: key columns first (key_types.size()), then the columns AggSpec refers to.
   Status Consume(const Chunk& in);
@@ -74,6 +92,9 @@ class HashAggregator {
 
  private:
   struct Impl;
+  // Dense groups did not fit a row: moves them into a hash table; hashing from then on.
+  void MoveToHashing();
+
   std::unique_ptr<Impl> impl_;
 };
 

@@ -14,6 +14,7 @@
 #include "common/datetime.h"
 #include "common/strings.h"
 #include "exec/aggregate.h"
+#include "exec/dense_groups.h"
 #include "exec/expr.h"
 #include "exec/ops.h"
 #include "sql/query_internal.h"
@@ -1844,6 +1845,76 @@ bool TagConjunct(const exec::Expr& c, const Source& src, int* col,
   return true;
 }
 
+// A GROUP BY key that is a time bucket of the scanned table's time column (see
+// exec/dense_groups.h): the aggregators get the raw timestamps in its place.
+struct BucketGrouping {
+  int key = -1;  // -1: no such key
+  exec::BucketFn fn;
+  ExprPtr time;          // the time column, fed in place of the key
+  int64_t min_time = 0;  // lower bound of the scanned rows' times (the first bucket's)
+  exec::DensePlan dense;
+};
+
+// Finds the first time-bucket key; when there is one, opens the scan (*scan) to learn the
+// range it covers and plans dense groups over it. key_types[key] becomes the time column's.
+Status PlanBucketGrouping(QueryRunner::Impl* q, const Source& src, const storage::ScanSpec& spec,
+                          const std::vector<ExprPtr>& keys, const std::vector<exec::AggSpec>& specs,
+                          std::vector<LType>* key_types, BucketGrouping* out,
+                          std::optional<storage::TableScan>* scan) {
+  const int time_col = src.table->time_column;
+  for (size_t k = 0; k < keys.size() && out->key < 0; ++k) {
+    if (auto fn = exec::MatchTimeBucket(*keys[k], time_col, q->eval)) {
+      out->key = static_cast<int>(k);
+      out->fn = *fn;
+    }
+  }
+  if (out->key < 0) return Status::OK();
+  const LType time_type = src.types[static_cast<size_t>(time_col)];
+  out->time = exec::MakeColumn(time_col, time_type);
+  (*key_types)[static_cast<size_t>(out->key)] = time_type;
+  OMEN_ASSIGN_OR_RETURN(storage::TableScan sc, q->db->Scan(src.table->name, spec));
+  const storage::ScanStats st = sc.stats();
+  scan->emplace(std::move(sc));
+  out->min_time = st.min_time;
+  out->dense = exec::PlanDense(out->fn, st.min_time, st.max_time, *key_types, out->key, specs,
+                               st.rows_estimated);
+  return Status::OK();
+}
+
+// EXPLAIN's line for the aggregation.
+std::string AggregatePlanLine(int nkeys, int naggs, const BucketGrouping& b) {
+  const std::string counts =
+      std::to_string(nkeys) + " keys, " + std::to_string(naggs) + " aggregates";
+  if (nkeys == 0) return "Aggregate (" + counts + ", parallel per thread then merged)";
+  if (b.key < 0) return "HashAggregate (" + counts + ", parallel per thread then merged)";
+  const std::string bucket = "time bucket key " + std::to_string(b.key + 1) +
+                             " by bucket number (" + b.fn.ToString() + ")";
+  if (!b.dense.ok) {
+    return "HashAggregate (" + counts + ", " + bucket + "; not dense: " + b.dense.why_not +
+           "; parallel per thread then merged)";
+  }
+  std::string arrays = std::to_string(b.dense.buckets) + " buckets";
+  if (b.dense.tag_key >= 0) arrays += " x groups of key " + std::to_string(b.dense.tag_key + 1);
+  return "DenseBucketAggregate (" + counts + ", " + bucket + ", arrays of " + arrays +
+         ", no hashing; parallel per thread then merged)";
+}
+
+// Replaces the bucket key column of an aggregation's output (a timestamp of each bucket) by
+// the key expression's value.
+Status BucketValues(const exec::Expr* key_expr, int key, const Source& src,
+                    const exec::EvalContext& eval, Chunk* base) {
+  const int time_col = src.table->time_column;
+  Chunk t;
+  t.size = base->size;
+  t.cols.resize(src.types.size());
+  for (size_t c = 0; c < src.types.size(); ++c) t.cols[c].type = src.types[c];
+  t.cols[static_cast<size_t>(time_col)] = base->cols[static_cast<size_t>(key)];
+  OMEN_ASSIGN_OR_RETURN(Vector v, exec::Evaluate(*key_expr, t, eval));
+  if (v.constant) v = exec::Concat({v}, v.type);
+  base->cols[static_cast<size_t>(key)] = std::move(v);
+  return Status::OK();
+}
+
 // Each row of base repeated once per row of its longest set-returning function (the shorter
 // ones padded with NULLs), the functions' rows appended as columns (PostgreSQL's ProjectSet).
 Result<Chunk> ExpandSetFunctions(const Chunk& base, const std::vector<SrfCall>& srfs,
@@ -1944,6 +2015,7 @@ std::string DefaultName(const Expr& e) {
 
 Result<Relation> QueryRunner::Impl::Run(const SelectStmt& s) {
   // CTEs are visible to this statement and its subqueries.
+  const bool branch = std::exchange(union_branch, false);  // for s itself, not its CTEs
   auto saved = ctes;
   for (const auto& [name, q] : s.ctes) {
     auto r = Run(*q);
@@ -1953,6 +2025,7 @@ Result<Relation> QueryRunner::Impl::Run(const SelectStmt& s) {
     }
     ctes[name] = std::make_shared<Relation>(std::move(r).value());
   }
+  union_branch = branch;
   auto out = s.set_op.empty() ? RunSelect(s) : RunUnion(s);
   ctes = saved;
   return out;
@@ -2030,12 +2103,15 @@ Chunk SortLimit(const Chunk& in, const std::vector<exec::SortKey>& keys, int64_t
 Result<Relation> QueryRunner::Impl::RunUnion(const SelectStmt& s) {
   Plan(std::string("Append (UNION") + (s.set_all ? " ALL" : "") + ")");
   ++depth;
+  union_branch = true;
   auto l = Run(*s.larg);
   if (!l.ok()) {
     --depth;
     return l.status();
   }
+  union_branch = true;
   auto r = Run(*s.rarg);
+  union_branch = false;
   --depth;
   if (!r.ok()) return r.status();
   Relation& a = *l;
@@ -2116,6 +2192,7 @@ Result<Relation> QueryRunner::Impl::RunUnion(const SelectStmt& s) {
 }
 
 Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
+  const bool keep_null = std::exchange(union_branch, false);  // not for its subqueries
   OMEN_ASSIGN_OR_RETURN(Source src, ResolveFrom(s));
   const int nsrc = static_cast<int>(src.names.size());
   Binder binder(this, &src);
@@ -2267,7 +2344,8 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       continue;
     }
     OMEN_ASSIGN_OR_RETURN(ExprPtr b, binder.Bind(*it.ast));
-    if (binder.IsUnknown(b.get()) || b->type == LType::kNull) {
+    if ((binder.IsUnknown(b.get()) || b->type == LType::kNull) &&
+        !(keep_null && b->type == LType::kNull)) {
       OMEN_ASSIGN_OR_RETURN(b, binder.Coerce(std::move(b), LType::kText, it.ast->location));
     }
     outputs.push_back(std::move(b));
@@ -2458,6 +2536,40 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     residual = std::move(filter);
   }
 
+  // ---- Aggregation layout.
+  std::vector<exec::AggSpec> specs;
+  std::vector<LType> key_types;
+  for (const auto& k : binder.keys) key_types.push_back(k->type);
+  // Aggregate input layout: keys, then per aggregate [arg, arg2, filter] as present.
+  std::vector<const exec::Expr*> agg_inputs;
+  for (const auto& k : binder.keys) agg_inputs.push_back(k.get());
+  for (AggCall& a : binder.aggs) {
+    exec::AggSpec sp = a.spec;
+    if (a.arg) {
+      sp.arg = static_cast<int>(agg_inputs.size());
+      agg_inputs.push_back(a.arg.get());
+    }
+    if (a.arg2) {
+      sp.arg2 = static_cast<int>(agg_inputs.size());
+      agg_inputs.push_back(a.arg2.get());
+    }
+    if (a.filter) {
+      sp.filter = static_cast<int>(agg_inputs.size());
+      agg_inputs.push_back(a.filter.get());
+    }
+    specs.push_back(sp);
+  }
+  // A time-bucket key over the table's time column is fed the raw timestamps and grouped by
+  // bucket number (its values are computed per group after aggregation); in dense arrays when
+  // the range the scan covers holds few enough buckets.
+  BucketGrouping bucketing;
+  std::optional<storage::TableScan> early_scan;  // opened to plan dense groups, then run
+  if (aggregated && src.table != nullptr && !binder.gapfill.present) {
+    OMEN_RETURN_IF_ERROR(PlanBucketGrouping(this, src, spec, binder.keys, specs, &key_types,
+                                            &bucketing, &early_scan));
+    if (bucketing.key >= 0) agg_inputs[static_cast<size_t>(bucketing.key)] = bucketing.time.get();
+  }
+
   // ---- Plan description.
   const bool project_early = !aggregated && binder.windows.empty() && binder.srfs.empty();
   if (explain != nullptr) {
@@ -2497,9 +2609,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       ++depth;
     }
     if (aggregated) {
-      Plan(std::string(nkeys == 0 ? "Aggregate" : "HashAggregate") + " (" + std::to_string(nkeys) +
-           " keys, " + std::to_string(binder.aggs.size()) +
-           " aggregates, parallel per thread then merged)");
+      Plan(AggregatePlanLine(nkeys, static_cast<int>(binder.aggs.size()), bucketing));
       ++depth;
     }
     if (residual) {
@@ -2522,28 +2632,6 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
   // ---- Execute: parallel source stage.
   std::vector<LType> out_types;
   for (const auto& o : outputs) out_types.push_back(o->type);
-  std::vector<exec::AggSpec> specs;
-  std::vector<LType> key_types;
-  for (const auto& k : binder.keys) key_types.push_back(k->type);
-  // Aggregate input layout: keys, then per aggregate [arg, arg2, filter] as present.
-  std::vector<const exec::Expr*> agg_inputs;
-  for (const auto& k : binder.keys) agg_inputs.push_back(k.get());
-  for (AggCall& a : binder.aggs) {
-    exec::AggSpec sp = a.spec;
-    if (a.arg) {
-      sp.arg = static_cast<int>(agg_inputs.size());
-      agg_inputs.push_back(a.arg.get());
-    }
-    if (a.arg2) {
-      sp.arg2 = static_cast<int>(agg_inputs.size());
-      agg_inputs.push_back(a.arg2.get());
-    }
-    if (a.filter) {
-      sp.filter = static_cast<int>(agg_inputs.size());
-      agg_inputs.push_back(a.filter.get());
-    }
-    specs.push_back(sp);
-  }
 
   auto t_start = std::chrono::steady_clock::now();
   int64_t rows_scanned = 0;
@@ -2551,6 +2639,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
   Chunk base;  // aggregated: keys+aggs; else source rows (or outputs when project_early)
   storage::ScanStats scan_stats;
   std::atomic<int64_t> rows_in{0};
+  bool dense_kept = false;  // dense groups held every row
   if (execute) {
     // Morsels: table scan tasks, or slices of a materialized relation.
     std::optional<storage::TableScan> scan;
@@ -2575,8 +2664,13 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         ntasks = static_cast<size_t>((src.rel->chunk.size + kMorsel - 1) / kMorsel);
         return Status::OK();
       }
-      OMEN_ASSIGN_OR_RETURN(storage::TableScan sc, db->Scan(src.table->name, scan_spec));
-      scan.emplace(std::move(sc));
+      if (early_scan) {
+        scan = std::move(early_scan);
+        early_scan.reset();
+      } else {
+        OMEN_ASSIGN_OR_RETURN(storage::TableScan sc, db->Scan(src.table->name, scan_spec));
+        scan.emplace(std::move(sc));
+      }
       ntasks = scan->tasks().size();
       if (window < 0) scan_stats = scan->stats();
       return Status::OK();
@@ -2692,7 +2786,15 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
       threads = std::max(1, std::min<int>(threads, static_cast<int>(ntasks)));
       parts.assign(ntasks, Chunk());
       local.clear();
-      for (int t = 0; t < threads; ++t) local.emplace_back(key_types, specs);
+      for (int t = 0; t < threads; ++t) {
+        local.emplace_back(key_types, specs);
+        if (bucketing.key >= 0) {
+          local.back().SetBucketKey(bucketing.key, bucketing.fn);
+          if (bucketing.dense.ok) {
+            local.back().SetDense(bucketing.min_time, bucketing.dense);
+          }
+        }
+      }
       next.store(0);
       produced.store(0);
       if (threads <= 1 || ntasks <= 1) {
@@ -2723,7 +2825,12 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     rows_scanned = rows_in.load();
     if (aggregated) {
       for (size_t t = 1; t < local.size(); ++t) OMEN_RETURN_IF_ERROR(local[0].Merge(local[t]));
+      dense_kept = !local.empty() && local[0].dense();
       OMEN_ASSIGN_OR_RETURN(base, local[0].Finish());
+      if (bucketing.key >= 0) {
+        OMEN_RETURN_IF_ERROR(BucketValues(binder.keys[static_cast<size_t>(bucketing.key)].get(),
+                                          bucketing.key, src, eval, &base));
+      }
     } else {
       std::vector<Chunk> nonempty;
       for (auto& p : parts) {
@@ -2924,6 +3031,9 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
                          std::to_string(st.segments_scanned) + " of " +
                          std::to_string(st.segments_total) + " kept; rows estimated " +
                          std::to_string(st.rows_estimated));
+      if (bucketing.dense.ok && !dense_kept) {
+        explain->push_back("Dense aggregation moved to hashing: a row did not fit its arrays");
+      }
       if (topk_window >= 0) {
         explain->push_back("Top-K by time: the scan ended with a window of " +
                            std::to_string(topk_window) + " microseconds at the range's " +

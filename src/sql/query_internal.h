@@ -64,6 +64,9 @@ struct QueryRunner::Impl {
   bool analyze = false;
   bool execute = true;
   int depth = 0;
+  // The next RunSelect is a UNION branch: a NULL in its select list stays untyped (kNull), for
+  // the union to resolve against the other branch, as PostgreSQL resolves unknown columns.
+  bool union_branch = false;
   // Describe: the types inferred for $n parameters (index n-1; kNull: not inferred yet).
   std::vector<exec::LType> param_types;
   // Enclosing queries of the subquery being bound or run, innermost last.
