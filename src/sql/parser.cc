@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -31,6 +32,7 @@ class Transformer {
   Result<Statement> TransformStatement(const Json& raw);
   Result<SetStmt> VariableSet(const Json& f);
   Result<RoleStmt> Role(const std::string& type, const Json& f);
+  Result<SelectStmt> Values(const Json& s, const Json& lists);
   Result<SelectStmt> Select(const Json& s);
   Result<CreateTableStmt> CreateTable(const Json& s);
   Result<DropTableStmt> DropTable(const Json& s);
@@ -95,6 +97,48 @@ Result<std::vector<Statement>> Transformer::Statements(const Json& tree) {
     OMEN_ASSIGN_OR_RETURN(Statement st, TransformStatement(raw));
     out.push_back(std::move(st));
   }
+  return out;
+}
+
+// VALUES (...), (...) as a query: a UNION ALL of one-row SELECTs (columns column1, column2, ...)
+// in a balanced tree, so that the column types resolve as PostgreSQL resolves VALUES (as a
+// UNION) and deep recursion is avoided; ORDER BY/LIMIT/OFFSET apply to the whole.
+Result<SelectStmt> Transformer::Values(const Json& s, const Json& lists) {
+  std::vector<std::shared_ptr<SelectStmt>> rows;
+  size_t width = 0;
+  for (const Json& row : lists) {
+    std::string lt;
+    const Json* lf;
+    if (!Unwrap(row, &lt, &lf) || lt != "List") return Status::Internal("bad VALUES row");
+    OMEN_ASSIGN_OR_RETURN(auto values, List(lf->value("items", Json::array())));
+    if (rows.empty()) {
+      width = values.size();
+    } else if (values.size() != width) {
+      return Status::SyntaxError("VALUES lists must all be the same length").WithSqlState("42601");
+    }
+    auto one = std::make_shared<SelectStmt>();
+    for (size_t k = 0; k < values.size(); ++k) {
+      one->items.push_back(SelectItem{std::move(values[k]), "column" + std::to_string(k + 1)});
+    }
+    rows.push_back(std::move(one));
+  }
+  if (rows.empty()) return Status::SyntaxError("VALUES without rows").WithSqlState("42601");
+  std::function<std::shared_ptr<SelectStmt>(size_t, size_t)> tree = [&](size_t lo, size_t hi) {
+    if (hi - lo == 1) return rows[lo];
+    const size_t mid = lo + (hi - lo) / 2;
+    auto u = std::make_shared<SelectStmt>();
+    u->set_op = "union";
+    u->set_all = true;
+    u->larg = tree(lo, mid);
+    u->rarg = tree(mid, hi);
+    return u;
+  };
+  SelectStmt out = std::move(*tree(0, rows.size()));
+  if (auto it = s.find("sortClause"); it != s.end()) {
+    OMEN_ASSIGN_OR_RETURN(out.order_by, Order(*it));
+  }
+  OMEN_ASSIGN_OR_RETURN(out.limit, MaybeTransform(s, "limitCount"));
+  OMEN_ASSIGN_OR_RETURN(out.offset, MaybeTransform(s, "limitOffset"));
   return out;
 }
 
@@ -442,7 +486,7 @@ Result<SelectStmt> Transformer::Select(const Json& s) {
     OMEN_ASSIGN_OR_RETURN(out.offset, MaybeTransform(s, "limitOffset"));
     return out;
   }
-  if (s.contains("valuesLists")) return Status::NotSupported("VALUES as a query is not supported");
+  if (auto v = s.find("valuesLists"); v != s.end()) return Values(s, *v);
   if (s.contains("intoClause")) return Status::NotSupported("SELECT INTO is not supported");
   if (s.contains("lockingClause")) return Status::NotSupported("FOR UPDATE/SHARE is not supported");
   if (s.contains("windowClause")) return Status::NotSupported("WINDOW clauses are not supported");
