@@ -11,6 +11,7 @@
 #include "common/datetime.h"
 #include "common/env.h"
 #include "common/strings.h"
+#include "common/timezone.h"
 #include "omendb/status.h"
 
 namespace omen {
@@ -214,6 +215,82 @@ TEST(Datetime, FormatsLikePostgres) {
     ASSERT_TRUE(back.ok()) << s;
     EXPECT_EQ(*back, t) << s;
   }
+}
+
+TEST(TimeZone, IanaZonesAndTheirRulesAfterTheLastTransition) {
+  auto at = [](const char* iso) { return ParseTimestamp(iso).value(); };
+  auto ny = TimeZone::Load("America/New_York");
+  ASSERT_TRUE(ny.ok()) << ny.status().ToString();
+  EXPECT_EQ((*ny)->OffsetAt(at("2024-01-01 00:00:00Z")), -5 * 3600);
+  EXPECT_EQ((*ny)->OffsetAt(at("2024-07-01 00:00:00Z")), -4 * 3600);
+  // The switches, to the second: 2 a.m. local on 2024-03-10 and 2024-11-03.
+  EXPECT_EQ((*ny)->OffsetAt(at("2024-03-10 06:59:59.999999Z")), -5 * 3600);
+  EXPECT_EQ((*ny)->OffsetAt(at("2024-03-10 07:00:00Z")), -4 * 3600);
+  EXPECT_EQ((*ny)->OffsetAt(at("2024-11-03 05:59:59Z")), -4 * 3600);
+  EXPECT_EQ((*ny)->OffsetAt(at("2024-11-03 06:00:00Z")), -5 * 3600);
+  // Far past the table: the footer's rule.
+  EXPECT_EQ((*ny)->OffsetAt(at("2100-07-01 00:00:00Z")), -4 * 3600);
+  EXPECT_EQ((*ny)->OffsetAt(at("2100-12-01 00:00:00Z")), -5 * 3600);
+  EXPECT_EQ((*ny)->OffsetAt(at("2100-03-14 06:59:59Z")), -5 * 3600);  // 2nd Sunday of March
+  EXPECT_EQ((*ny)->OffsetAt(at("2100-03-14 07:00:00Z")), -4 * 3600);
+  auto sydney = TimeZone::Load("Australia/Sydney");  // DST across the new year
+  ASSERT_TRUE(sydney.ok());
+  EXPECT_EQ((*sydney)->OffsetAt(at("2024-01-01 00:00:00Z")), 11 * 3600);
+  EXPECT_EQ((*sydney)->OffsetAt(at("2024-07-01 00:00:00Z")), 10 * 3600);
+  EXPECT_EQ((*sydney)->OffsetAt(at("2090-01-01 00:00:00Z")), 11 * 3600);
+  EXPECT_EQ((*sydney)->OffsetAt(at("2090-07-01 00:00:00Z")), 10 * 3600);
+  auto kolkata = TimeZone::Load("Asia/Kolkata");
+  ASSERT_TRUE(kolkata.ok());
+  EXPECT_EQ((*kolkata)->OffsetAt(at("2024-01-01 00:00:00Z")), 19800);
+  EXPECT_TRUE((*TimeZone::Load("Etc/UTC"))->is_utc());
+  EXPECT_EQ(TimeZone::Load("America/New_York")->get(), ny->get());  // cached
+}
+
+TEST(TimeZone, PosixRulesOffsetsAndBadNames) {
+  auto at = [](const char* iso) { return ParseTimestamp(iso).value(); };
+  auto est = TimeZone::FromPosixRule("x", "EST5EDT,M3.2.0,M11.1.0");
+  ASSERT_TRUE(est.ok());
+  EXPECT_EQ((*est)->OffsetAt(at("2030-03-10 06:59:59Z")), -5 * 3600);
+  EXPECT_EQ((*est)->OffsetAt(at("2030-03-10 07:00:00Z")), -4 * 3600);
+  auto cet = TimeZone::FromPosixRule("x", "CET-1CEST,M3.5.0,M10.5.0/3");
+  ASSERT_TRUE(cet.ok());
+  EXPECT_EQ((*cet)->OffsetAt(at("2030-03-31 00:59:59Z")), 3600);  // last Sunday of March
+  EXPECT_EQ((*cet)->OffsetAt(at("2030-03-31 01:00:00Z")), 7200);
+  EXPECT_EQ((*cet)->OffsetAt(at("2030-10-27 00:59:59Z")), 7200);
+  EXPECT_EQ((*cet)->OffsetAt(at("2030-10-27 01:00:00Z")), 3600);
+  EXPECT_EQ((*TimeZone::FromPosixRule("x", "<+03>-3"))->OffsetAt(0), 3 * 3600);
+  EXPECT_EQ((*TimeZone::FromPosixRule("x", "<-0330>3:30"))->OffsetAt(0), -(3 * 3600 + 1800));
+  // PostgreSQL reads offsets in TimeZone the POSIX way: positive is west of Greenwich.
+  EXPECT_EQ((*TimeZone::Load("UTC+3"))->OffsetAt(0), -3 * 3600);
+  EXPECT_EQ((*TimeZone::Load("+02:00"))->OffsetAt(0), -2 * 3600);
+  for (const char* bad : {"Nowhere/City", "../../etc/passwd", "", "EST5EDT,M13.1.0,M1.1.0", "<+03",
+                          "AB", "/etc/localtime"}) {
+    auto z = TimeZone::Load(bad);
+    EXPECT_FALSE(z.ok()) << bad;
+    if (!z.ok()) {
+      EXPECT_STREQ(z.status().SqlState(), "22023") << bad;
+    }
+  }
+  // A damaged zone file is refused, never read out of bounds: every prefix of a real one.
+  auto bytes = Env::Default()->ReadFile("/usr/share/zoneinfo/Europe/Berlin");
+  ASSERT_TRUE(bytes.ok());
+  for (size_t n = 0; n < bytes->size(); n += 7) {
+    auto z = TimeZone::FromTzif("Europe/Berlin", std::string_view(*bytes).substr(0, n));
+    if (z.ok()) (void)(*z)->OffsetAt(at("2024-06-01 00:00:00Z"));
+  }
+}
+
+TEST(Datetime, TimestamptzPrintsInAZone) {
+  auto text = [](int64_t micros, int32_t offset) {
+    std::string s;
+    AppendTimestampAt(micros, offset, &s);
+    return s;
+  };
+  EXPECT_EQ(text(1704067200000000LL, -5 * 3600), "2023-12-31 19:00:00-05");
+  EXPECT_EQ(text(1704067200500000LL, 19800), "2024-01-01 05:30:00.5+05:30");
+  EXPECT_EQ(text(0, 3600 * 5 + 53 * 60 + 28), "1970-01-01 05:53:28+05:53:28");
+  EXPECT_EQ(text(1704067200000000LL, 0), "2024-01-01 00:00:00+00");
+  EXPECT_EQ(text(-62135596800000000LL - 1, -3600), "0001-12-31 22:59:59.999999-01 BC");
 }
 
 TEST(Strings, ParseByteSize) {

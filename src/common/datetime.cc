@@ -254,6 +254,30 @@ void AppendTimestamp(int64_t micros, bool with_zone, std::string* out) {
   if (bc) out->append(" BC");
 }
 
+void AppendTimestampAt(int64_t micros, int32_t offset_seconds, std::string* out) {
+  if (offset_seconds == 0) return AppendTimestamp(micros, true, out);
+  const size_t start = out->size();
+  AppendTimestamp(micros + int64_t{offset_seconds} * kMicrosPerSecond, false, out);
+  // " BC" goes after the zone.
+  const bool bc = out->size() - start > 3 && out->compare(out->size() - 3, 3, " BC") == 0;
+  if (bc) out->resize(out->size() - 3);
+  char buf[16];
+  char* p = buf;
+  *p++ = offset_seconds < 0 ? '-' : '+';
+  const int32_t a = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+  p = PutDigits(p, a / 3600, 2);
+  if (a % 3600 != 0) {
+    *p++ = ':';
+    p = PutDigits(p, a / 60 % 60, 2);
+    if (a % 60 != 0) {
+      *p++ = ':';
+      p = PutDigits(p, a % 60, 2);
+    }
+  }
+  out->append(buf, static_cast<size_t>(p - buf));
+  if (bc) out->append(" BC");
+}
+
 std::string FormatTimestamp(int64_t micros, bool with_zone) {
   std::string out;
   AppendTimestamp(micros, with_zone, &out);

@@ -40,6 +40,9 @@ Result<int32_t> ParseDate(std::string_view text);
 std::string FormatTimestamp(int64_t micros, bool with_zone);
 // FormatTimestamp appended to *out (no allocation of its own: the wire protocol's hot path).
 void AppendTimestamp(int64_t micros, bool with_zone, std::string* out);
+// A timestamptz as PostgreSQL prints it in a zone `offset_seconds` east of UTC: the local time,
+// then "+HH", "+HH:MM" or "+HH:MM:SS" ("2023-12-31 19:00:00-05").
+void AppendTimestampAt(int64_t micros, int32_t offset_seconds, std::string* out);
 std::string FormatDate(int32_t days);
 
 }  // namespace omen

@@ -569,9 +569,18 @@ Result<Vector> RowLoop(LType type, int64_t n, const Args& in, bool propagate, F&
   return out.Finish();
 }
 
-Result<Vector> CastVector(const Vector& a, LType to, int64_t n) {
+Result<Vector> CastVector(const Vector& a, LType to, int64_t n, const TimeZone* zone) {
   if (a.type == to) return a;
   const LType from = a.type;
+  if (from == LType::kTimestampTz && to == LType::kText && zone != nullptr && !zone->is_utc()) {
+    std::string text;
+    return RowLoop(to, n, {a}, true, [&](Out& o, int64_t r) {
+      text.clear();
+      AppendTimestampAt(a.I(r), zone->OffsetAt(a.I(r)), &text);
+      o.d->s[r] = o.d->arena.Add(text);
+      return Status::OK();
+    });
+  }
   // Fast paths.
   if (PhysOf(from) == Phys::kInt && PhysOf(to) == Phys::kFloat) {
     return RowLoop(to, n, {a}, true, [&](Out& o, int64_t r) {
@@ -1149,7 +1158,7 @@ struct Evaluator {
     const LType t = e.type;
     switch (e.fn) {
       case Fn::kCast:
-        return CastVector(a[0], t, n);
+        return CastVector(a[0], t, n, ctx.zone);
       case Fn::kAdd:
       case Fn::kSub:
       case Fn::kMul:

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "common/timezone.h"
 #include "exec/types.h"
 
 namespace omen::exec {
@@ -169,6 +170,8 @@ ExprPtr MakeExternal(std::shared_ptr<const ExternalFn> fn, LType type, std::vect
 
 struct EvalContext {
   int64_t now = 0;  // statement start, microseconds (now(), current_timestamp)
+  // The session's TimeZone: timestamptz cast to text prints in it (null: UTC).
+  const TimeZone* zone = nullptr;
 };
 
 Result<Vector> Evaluate(const Expr& e, const Chunk& in, const EvalContext& ctx);

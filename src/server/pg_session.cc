@@ -10,6 +10,7 @@
 #include <cstring>
 #include <random>
 
+#include "common/datetime.h"
 #include "common/strings.h"
 #include "server/pg_protocol.h"
 #include "sql/parser.h"
@@ -519,6 +520,8 @@ Status PgSession::SendRows(const sql::QueryResult& r, size_t begin, size_t end,
     binary.push_back(FormatOf(formats, c) == 1);
   }
   const exec::Chunk* chunk = r.relation != nullptr ? &r.relation->chunk : nullptr;
+  const TimeZone* zone = engine_->settings().time_zone().get();
+  if (zone->is_utc()) zone = nullptr;
   std::string text;  // a value on its way to binary
   MessageWriter w(out);
   for (size_t i = begin; i < end; ++i) {
@@ -532,7 +535,10 @@ Status PgSession::SendRows(const sql::QueryResult& r, size_t begin, size_t end,
       if (chunk != nullptr) {
         const exec::Vector& v = chunk->cols[c];
         const auto row = static_cast<int64_t>(i);
-        if (!binary[c]) {
+        if (!binary[c] && zone != nullptr && v.type == exec::LType::kTimestampTz) {
+          null = v.IsNull(row);  // printed in the session's TimeZone
+          if (!null) AppendTimestampAt(v.I(row), zone->OffsetAt(v.I(row)), out);
+        } else if (!binary[c]) {
           null = !exec::AppendText(v, row, out);
         } else {
           null = v.IsNull(row);

@@ -544,7 +544,15 @@ std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
   for (int64_t r = 0; r < rel.chunk.size; ++r) {
     for (size_t c = 0; c < rel.chunk.cols.size(); ++c) {
       if (c) out += o.delimiter;
-      auto v = exec::FormatValue(rel.chunk.cols[c], r);
+      const exec::Vector& col = rel.chunk.cols[c];
+      std::optional<std::string> v;
+      if (col.type == exec::LType::kTimestampTz && o.zone != nullptr && !o.zone->is_utc() &&
+          !col.IsNull(r)) {
+        v.emplace();
+        AppendTimestampAt(col.I(r), o.zone->OffsetAt(col.I(r)), &*v);
+      } else {
+        v = exec::FormatValue(col, r);
+      }
       if (!v) {
         out += o.null_string;
       } else if (csv && v->empty()) {

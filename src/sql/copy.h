@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/timezone.h"
 #include "omendb/status.h"
 #include "sql/query.h"
 #include "storage/database.h"
@@ -27,6 +28,9 @@ struct CopyOptions {
   bool header = false;
   char delimiter = '\t';
   std::string null_string = "\\N";
+  // COPY TO: the TimeZone timestamptz values print in (null: UTC). Not an option of the
+  // statement: the session's setting.
+  const TimeZone* zone = nullptr;
 };
 Result<CopyOptions> ParseCopyOptions(const std::vector<std::pair<std::string, std::string>>& opts);
 

@@ -273,16 +273,26 @@ Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
   return r;
 }
 
-QueryResult ToResult(const Relation& r) {
+// The rows as text; timestamptz in `zone` (null or UTC: +00).
+QueryResult ToResult(const Relation& r, const TimeZone* zone = nullptr) {
   QueryResult q;
   q.column_names = r.names;
   for (exec::LType t : r.types)
     q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
   q.rows.reserve(static_cast<size_t>(r.chunk.size));
+  if (zone != nullptr && zone->is_utc()) zone = nullptr;
   for (int64_t i = 0; i < r.chunk.size; ++i) {
     std::vector<std::optional<std::string>> row;
     row.reserve(r.chunk.cols.size());
-    for (const auto& col : r.chunk.cols) row.push_back(exec::FormatValue(col, i));
+    for (const auto& col : r.chunk.cols) {
+      if (zone != nullptr && col.type == exec::LType::kTimestampTz && !col.IsNull(i)) {
+        std::string text;
+        AppendTimestampAt(col.I(i), zone->OffsetAt(col.I(i)), &text);
+        row.emplace_back(std::move(text));
+      } else {
+        row.push_back(exec::FormatValue(col, i));
+      }
+    }
     q.rows.push_back(std::move(row));
   }
   q.command_tag = "SELECT " + std::to_string(r.chunk.size);
@@ -418,6 +428,7 @@ Result<Relation> CopySource(storage::Database* db, const QueryOptions& options, 
 
 Result<QueryResult> Copy(storage::Database* db, const QueryOptions& options, const CopyStmt& s) {
   OMEN_ASSIGN_OR_RETURN(CopyOptions o, ParseCopyOptions(s.options));
+  if (options.settings != nullptr) o.zone = options.settings->time_zone().get();
   QueryResult q;
   if (s.filename.empty()) {
     return Status::NotSupported(
@@ -587,6 +598,7 @@ Result<CopyOutData> SqlEngine::CopyToClient(const Statement& st) {
   }
   return Track([&]() -> Result<CopyOutData> {
     OMEN_ASSIGN_OR_RETURN(CopyOptions o, ParseCopyOptions(s->options));
+    o.zone = settings_.time_zone().get();
     if (o.format == "arrow") {
       return Status::NotSupported("COPY TO STDOUT supports FORMAT text and csv, not arrow")
           .WithSqlState("0A000");
@@ -692,7 +704,7 @@ Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions&
       q.relation = std::make_shared<const Relation>(std::move(*rel));
       r = std::move(q);
     } else if (rel.ok()) {
-      r = ToResult(*rel);
+      r = ToResult(*rel, settings_.time_zone().get());
     } else {
       r = rel.status();
     }
@@ -849,7 +861,7 @@ QueryResult SqlEngine::RowsOf(const Relation& rel, const std::vector<uint32_t>& 
   part.names = rel.names;
   part.types = rel.types;
   part.chunk = exec::GatherChunk(rel.chunk, rows.data(), static_cast<int64_t>(rows.size()));
-  if (!columnar_results_) return ToResult(part);
+  if (!columnar_results_) return ToResult(part, settings_.time_zone().get());
   QueryResult q;
   q.column_names = part.names;
   for (exec::LType t : part.types) {

@@ -185,6 +185,29 @@ TEST_F(EngineTest, CursorsFetchInEveryDirection) {
   EXPECT_EQ(fetch("FETCH 1 FROM h"), "ERROR 34000");
 }
 
+// timestamptz values print in the session's TimeZone (IANA zones with their DST rules), in
+// results, ::text casts and COPY TO; an unknown zone is refused by SET.
+TEST_F(EngineTest, TimestamptzPrintsInTheSessionTimeZone) {
+  ASSERT_TRUE(Run("CREATE TABLE z (time timestamptz NOT NULL, v int);"
+                  "INSERT INTO z VALUES ('2024-01-01 00:00:00+00', 1), ('2024-07-01 12:00:00+00', "
+                  "2)")
+                  .ok());
+  ASSERT_TRUE(Run("SET TimeZone = 'America/New_York'").ok());
+  auto r = Run("SELECT time, time::text FROM z ORDER BY time");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)[0].rows[0][0], std::optional<std::string>("2023-12-31 19:00:00-05"));
+  EXPECT_EQ((*r)[0].rows[0][1], std::optional<std::string>("2023-12-31 19:00:00-05"));
+  EXPECT_EQ((*r)[0].rows[1][0], std::optional<std::string>("2024-07-01 08:00:00-04"));
+  const std::string path = dir_ + "/out.csv";
+  ASSERT_TRUE(Run("COPY (SELECT time FROM z ORDER BY time) TO '" + path + "' (FORMAT csv)").ok());
+  EXPECT_EQ(*Env::Default()->ReadFile(path), "2023-12-31 19:00:00-05\n2024-07-01 08:00:00-04\n");
+  EXPECT_EQ(Run("SET TimeZone = 'Nowhere/City'").status().SqlState(), std::string("22023"));
+  ASSERT_TRUE(Run("SET TimeZone = 'UTC'").ok());
+  r = Run("SELECT time FROM z ORDER BY time LIMIT 1");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)[0].rows[0][0], std::optional<std::string>("2024-01-01 00:00:00+00"));
+}
+
 TEST_F(EngineTest, DeadlineAndCancelStopQueriesWith57014) {
   ASSERT_TRUE(Run("CREATE TABLE t (ts timestamp NOT NULL, v bigint);"
                   "INSERT INTO t VALUES ('2024-01-01', 1), ('2024-01-02', 2)")

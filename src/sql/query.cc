@@ -1818,9 +1818,26 @@ bool TimeConjunct(const exec::Expr& c, int time_col, const exec::EvalContext& ct
   return false;
 }
 
-// Tag pushdown: text_col = 'x' or text_col IN ('x', 'y').
+// Tag pushdown: text_col = 'x', text_col IN ('x', 'y'), or an OR of those on one column (TSBS
+// and Grafana write host lists as `hostname = 'a' OR hostname = 'b' OR ...`).
 bool TagConjunct(const exec::Expr& c, const Source& src, int* col,
                  std::vector<std::string>* values) {
+  if (c.kind == EK::kOr) {
+    int first = -1;
+    std::vector<std::string> all;
+    for (const auto& arm : c.args) {
+      int arm_col;
+      std::vector<std::string> arm_vals;
+      if (!TagConjunct(*arm, src, &arm_col, &arm_vals)) return false;
+      if (first >= 0 && arm_col != first) return false;
+      first = arm_col;
+      all.insert(all.end(), arm_vals.begin(), arm_vals.end());
+    }
+    if (first < 0) return false;
+    *col = first;
+    *values = std::move(all);
+    return true;
+  }
   const exec::Expr* a = nullptr;
   std::vector<const exec::Expr*> consts;
   if (c.kind == EK::kCall && c.fn == Fn::kEq) {
@@ -3051,6 +3068,7 @@ QueryRunner::QueryRunner(storage::Database* db, QueryOptions options)
   impl_->db = db;
   impl_->options = options;
   impl_->eval.now = NowMicros();
+  if (options.settings != nullptr) impl_->eval.zone = options.settings->time_zone().get();
 }
 QueryRunner::~QueryRunner() = default;
 

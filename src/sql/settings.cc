@@ -186,6 +186,9 @@ Status SessionSettings::Apply(const std::string& key, std::string_view value, bo
     statement_timeout_ms_ = ms;
   } else if (key == "timezone") {
     if (v.empty()) return BadValue(name, value);
+    auto zone = TimeZone::Load(v);
+    if (!zone.ok() && !startup) return zone.status();
+    zone_ = zone.ok() ? *zone : TimeZone::Utc();  // a driver's odd zone must not refuse login
   }
   values_[key] = v;
   return Status::OK();

@@ -12,11 +12,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/timezone.h"
 #include "omendb/status.h"
 
 namespace omen::sql {
@@ -52,6 +54,9 @@ class SessionSettings {
   // statement_timeout in milliseconds (0: none).
   int64_t statement_timeout_ms() const { return statement_timeout_ms_; }
   int extra_float_digits() const { return extra_float_digits_; }
+  // The TimeZone timestamptz values print in (UTC when the name could not be loaded at
+  // startup; SET refuses such names with 22023).
+  const std::shared_ptr<const TimeZone>& time_zone() const { return zone_; }
 
  private:
   Status Apply(const std::string& key, std::string_view value, bool startup);
@@ -60,6 +65,7 @@ class SessionSettings {
   std::map<std::string, std::string> defaults_;  // by lower-case name
   int64_t statement_timeout_ms_ = 0;
   int extra_float_digits_ = 1;
+  std::shared_ptr<const TimeZone> zone_ = TimeZone::Utc();
 };
 
 }  // namespace omen::sql

@@ -42,3 +42,10 @@ SELECT host, time FROM metrics WHERE region LIKE 'us-%' AND time >= '2024-01-03 
 SELECT host, time FROM metrics WHERE host = 'nope';
 SELECT host, time FROM metrics WHERE day = '2024-01-02';
 SELECT host, time FROM metrics WHERE day > time::date;
+-- An OR of equalities on one tag column is pushed down as a tag list (the WHERE still applies).
+SELECT host, time, usage FROM metrics WHERE host = 'host_1' OR host = 'host_3' ORDER BY time, host;
+SELECT count(*) FROM metrics WHERE (host = 'host_1' OR host = 'host_2') AND time >= '2024-01-02';
+SELECT count(*) FROM metrics WHERE host = 'host_1' OR host IN ('host_2', 'host_9') OR host = 'nope';
+SELECT count(*) FROM metrics WHERE host = 'host_1' OR region = 'us-east';
+SELECT count(*) FROM metrics WHERE host = 'host_1' OR host IS NULL;
+SELECT hostname, max(usage_user) FROM cpu WHERE (hostname = 'host_0' OR hostname = 'host_1') GROUP BY hostname ORDER BY hostname;
