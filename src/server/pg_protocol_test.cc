@@ -591,6 +591,39 @@ TEST_F(SessionTest, LargeResultsAreFlushedWhileEncoded) {
   EXPECT_TRUE(s->closed());
 }
 
+// Simple queries reuse the parse of a text seen before (a bounded cache): the same answers,
+// also once more texts than the cache holds have gone through, and errors are not cached.
+TEST_F(SessionTest, RepeatedSimpleQueriesAnswerTheSame) {
+  auto s = ReadySessionWithTable();
+  auto query = [&](const std::string& sql) {
+    std::string out;
+    s->Feed(Message('Q', sql + '\0'), &out);
+    std::string rows;
+    for (const std::string& body : Bodies(out, 'D')) {
+      MessageReader r(body);
+      const int n = r.Int16().value();
+      for (int c = 0; c < n; ++c) {
+        const int32_t len = r.Int32().value();
+        rows += (c > 0 ? "," : "") + std::string(r.Bytes(static_cast<size_t>(len)).value());
+      }
+      rows += ";";
+    }
+    return Types(out) + " " + rows;
+  };
+  const std::string first = query("SELECT 1 AS a, 'x' AS b; SELECT count(*) FROM t");
+  EXPECT_EQ(first, "TDCTDCZ 1,x;0;");
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(query("SELECT 1 AS a, 'x' AS b; SELECT count(*) FROM t"), first);
+  EXPECT_EQ(query("INSERT INTO t VALUES ('2024-01-01 00:00:00+00', 'h', 1)"), "CZ ");
+  EXPECT_EQ(query("SELECT 1 AS a, 'x' AS b; SELECT count(*) FROM t"), "TDCTDCZ 1,x;1;");
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(query("SELECT " + std::to_string(i)), "TDCZ " + std::to_string(i) + ";");
+  }
+  EXPECT_EQ(query("SELECT 5"), "TDCZ 5;");
+  EXPECT_EQ(query("SELEC 1"), "EZ ");
+  EXPECT_EQ(query("SELEC 1"), "EZ ");
+}
+
 TEST_F(SessionTest, RandomBytesNeverCrashOrHang) {
   std::mt19937_64 rng(7);
   const std::string startup = Startup("omendb");

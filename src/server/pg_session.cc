@@ -643,11 +643,11 @@ void PgSession::SimpleQuery(std::string_view body, std::string* out) {
     SendError(text.status(), out, true);
     return;
   }
-  auto statements = sql::Parse(*text);
+  auto statements = ParseCached(*text);
   MessageWriter w(out);
   if (!statements.ok()) {
     SendError(statements.status(), out);
-  } else if (statements->empty()) {
+  } else if ((*statements)->empty()) {
     w.Begin('I');  // EmptyQueryResponse
     w.End();
   } else {
@@ -657,6 +657,31 @@ void PgSession::SimpleQuery(std::string_view body, std::string* out) {
     return;
   }
   SendReady(out);
+}
+
+Result<std::shared_ptr<const std::vector<sql::Statement>>> PgSession::ParseCached(
+    std::string_view text) {
+  const bool cacheable = text.size() <= kParseCacheMaxText;
+  if (cacheable) {
+    auto it = parse_cache_.find(std::string(text));
+    if (it != parse_cache_.end()) {
+      it->second.last_use = ++parse_cache_clock_;
+      return it->second.statements;
+    }
+  }
+  OMEN_ASSIGN_OR_RETURN(std::vector<sql::Statement> parsed, sql::Parse(text));
+  auto statements = std::make_shared<const std::vector<sql::Statement>>(std::move(parsed));
+  if (cacheable) {
+    if (parse_cache_.size() >= kParseCacheEntries) {  // evict the least recently used
+      auto oldest = parse_cache_.begin();
+      for (auto it = parse_cache_.begin(); it != parse_cache_.end(); ++it) {
+        if (it->second.last_use < oldest->second.last_use) oldest = it;
+      }
+      parse_cache_.erase(oldest);
+    }
+    parse_cache_[std::string(text)] = CachedParse{statements, ++parse_cache_clock_};
+  }
+  return statements;
 }
 
 void PgSession::Observe(const sql::Statement& st, std::chrono::steady_clock::time_point start,
@@ -681,8 +706,8 @@ Result<sql::QueryResult> PgSession::RunStatement(const sql::Statement& st) {
 
 void PgSession::RunSimpleQueue(std::string* out) {
   MessageWriter w(out);
-  while (simple_next_ < simple_queue_.size()) {
-    const sql::Statement& st = simple_queue_[simple_next_++];
+  while (simple_queue_ != nullptr && simple_next_ < simple_queue_->size()) {
+    const sql::Statement& st = (*simple_queue_)[simple_next_++];
     cancel_->store(false);
     if (IsClientCopy(st)) {
       Status s = StartCopy(st, out);
@@ -718,7 +743,7 @@ void PgSession::RunSimpleQueue(std::string* out) {
     w.End();
     SendParameterStatusChanges(out);
   }
-  simple_queue_.clear();
+  simple_queue_.reset();
   simple_next_ = 0;
   SendReady(out);
 }
@@ -935,7 +960,7 @@ void PgSession::EndCopyIn(const Status& s, std::string* out) {
   }
   if (copy_in_simple_) {
     copy_in_simple_ = false;
-    if (!s.ok()) simple_next_ = simple_queue_.size();  // the rest of the Query is skipped
+    if (!s.ok()) simple_next_ = simple_queue_->size();  // the rest of the Query is skipped
     RunSimpleQueue(out);
   } else if (!s.ok()) {
     skip_to_sync_ = true;
@@ -958,11 +983,6 @@ Status PgSession::Parse(std::string_view body, std::string* out) {
     return Status::AlreadyExists("prepared statement \"" + std::string(name) + "\" already exists")
         .WithSqlState("42P05");
   }
-  OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(p.sql));
-  if (parsed.size() > 1) {
-    return Status::SyntaxError("cannot insert multiple commands into a prepared statement")
-        .WithSqlState("42601");
-  }
   const size_t used = static_cast<size_t>(CountParams(p.sql));
   if (used > kMaxFields) {  // neither Bind nor ParameterDescription could carry them
     return Status::InvalidArgument("statement uses parameter $" + std::to_string(used) +
@@ -970,6 +990,23 @@ Status PgSession::Parse(std::string_view body, std::string* out) {
         .WithSqlState("54023");
   }
   p.param_oids.resize(std::max(used, p.param_oids.size()), 0);
+  // The unnamed statement parsed again with the same text (PQexecParams, pgx and JDBC send
+  // Parse before every run): its tree is reused, its placeholders are bound at each run anyway.
+  if (auto old = statements_.find(""); name.empty() && old != statements_.end() &&
+                                       old->second.parsed != nullptr && old->second.sql == p.sql) {
+    p.parsed = old->second.parsed;
+    p.params = old->second.params;
+    statements_[""] = std::move(p);
+    MessageWriter w(out);
+    w.Begin('1');
+    w.End();
+    return Status::OK();
+  }
+  OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(p.sql));
+  if (parsed.size() > 1) {
+    return Status::SyntaxError("cannot insert multiple commands into a prepared statement")
+        .WithSqlState("42601");
+  }
   if (parsed.size() == 1 && !IsClientCopy(parsed[0]) &&
       (std::holds_alternative<sql::SelectStmt>(parsed[0].node) ||
        std::holds_alternative<sql::InsertStmt>(parsed[0].node) ||
