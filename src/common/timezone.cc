@@ -263,7 +263,7 @@ Result<std::shared_ptr<const TimeZone>> TimeZone::Load(std::string_view name) {
     zone = *z;
   }
   std::lock_guard<std::mutex> lock(mu);
-  (*cache)[key] = zone;
+  if (cache->size() < 4096) (*cache)[key] = zone;  // POSIX rule texts are unbounded: cap it
   return zone;
 }
 

@@ -585,6 +585,18 @@ TEST_F(SessionTest, LargeResultsAreFlushedWhileEncoded) {
   EXPECT_EQ(Types(out).back(), 'Z');
   EXPECT_NE(out.find("SELECT 200000"), std::string::npos);
   EXPECT_GT(flushed, 200000u * 10);
+  // COPY ... TO STDOUT goes out the same way, with a header line and one CopyData per row.
+  flushes = 0;
+  flushed = 0;
+  out.clear();
+  s->Feed(Message('Q', std::string("COPY (SELECT g, 'r' || g FROM generate_series(1, 200000) g) "
+                                   "TO STDOUT (FORMAT csv, HEADER)") +
+                           '\0'),
+          &out);
+  EXPECT_GT(flushes, 5u);
+  EXPECT_LT(out.size(), 2 * PgSession::kFlushBytes);
+  EXPECT_NE(out.find("COPY 200000"), std::string::npos);
+  EXPECT_NE(out.find("200000,r200000\n"), std::string::npos);  // the last row, in the tail
   s->set_flush([](std::string*) { return false; });
   out.clear();
   s->Feed(Message('Q', std::string("SELECT g FROM generate_series(1, 200000) g") + '\0'), &out);

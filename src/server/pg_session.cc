@@ -819,12 +819,22 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
   w.Int16(static_cast<int16_t>(data.num_columns));
   for (int i = 0; i < data.num_columns; ++i) w.Int16(0);
   w.End();
-  size_t begin = 0;
-  for (size_t end : data.row_ends) {  // one CopyData per row, as PostgreSQL sends
-    w.Begin('d');
-    w.Bytes(std::string_view(data.data).substr(begin, end - begin));
-    w.End();
-    begin = end;
+  // Formatted and sent 1024 rows at a time, one CopyData per row as PostgreSQL sends them.
+  std::string text;
+  std::vector<size_t> row_ends;
+  for (int64_t begin = 0; begin == 0 || begin < data.rows; begin += 1024) {
+    text.clear();
+    row_ends.clear();
+    sql::AppendDelimited(*data.rel, data.options, begin == 0 && data.options.header, begin,
+                         std::min<int64_t>(data.rows, begin + 1024), &text, &row_ends);
+    size_t line = 0;
+    for (size_t end : row_ends) {
+      w.Begin('d');
+      w.Bytes(std::string_view(text).substr(line, end - line));
+      w.End();
+      line = end;
+    }
+    OMEN_RETURN_IF_ERROR(FlushRows(out));
   }
   w.Begin('c');  // CopyDone
   w.End();

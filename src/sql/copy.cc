@@ -509,9 +509,9 @@ void AppendCsvField(std::string* out, std::string_view v, char delimiter) {
   out->push_back('"');
 }
 
-std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
-                            std::vector<size_t>* row_ends) {
-  std::string out;
+void AppendDelimited(const Relation& rel, const CopyOptions& o, bool header, int64_t begin,
+                     int64_t end, std::string* out_text, std::vector<size_t>* row_ends) {
+  std::string& out = *out_text;
   const bool csv = o.format == "csv";
   auto put = [&](std::string_view v) {
     if (csv) {
@@ -533,7 +533,7 @@ std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
         out += c;
     }
   };
-  if (o.header) {
+  if (header) {
     for (size_t c = 0; c < rel.names.size(); ++c) {
       if (c) out += o.delimiter;
       put(rel.names[c]);
@@ -541,7 +541,7 @@ std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
     out += '\n';
     if (row_ends != nullptr) row_ends->push_back(out.size());
   }
-  for (int64_t r = 0; r < rel.chunk.size; ++r) {
+  for (int64_t r = begin; r < end; ++r) {
     for (size_t c = 0; c < rel.chunk.cols.size(); ++c) {
       if (c) out += o.delimiter;
       const exec::Vector& col = rel.chunk.cols[c];
@@ -564,6 +564,12 @@ std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
     out += '\n';
     if (row_ends != nullptr) row_ends->push_back(out.size());
   }
+}
+
+std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
+                            std::vector<size_t>* row_ends) {
+  std::string out;
+  AppendDelimited(rel, o, o.header, 0, rel.chunk.size, &out, row_ends);
   return out;
 }
 

@@ -103,6 +103,10 @@ void AppendCsvField(std::string* out, std::string_view v, char delimiter);
 // each line (the header line included).
 std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
                             std::vector<size_t>* row_ends = nullptr);
+// Rows [begin, end) of rel (after the header line when `header`) appended to *out in csv/text
+// format; with row_ends, each line's end offset in *out. For output sent a slice at a time.
+void AppendDelimited(const Relation& rel, const CopyOptions& o, bool header, int64_t begin,
+                     int64_t end, std::string* out, std::vector<size_t>* row_ends);
 
 }  // namespace omen::sql
 

@@ -605,9 +605,10 @@ Result<CopyOutData> SqlEngine::CopyToClient(const Statement& st) {
     }
     OMEN_ASSIGN_OR_RETURN(Relation rel, CopySource(db_, StatementOptions(), *s));
     CopyOutData out;
-    out.data = FormatDelimited(rel, o, &out.row_ends);
     out.num_columns = static_cast<int>(rel.names.size());
     out.rows = rel.chunk.size;
+    out.rel = std::make_shared<const Relation>(std::move(rel));
+    out.options = std::move(o);
     return out;
   }());
 }

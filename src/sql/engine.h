@@ -41,11 +41,11 @@ struct QueryResult {
   std::vector<std::string> param_types;
 };
 
-// COPY ... TO STDOUT: the rows in the COPY format, one line per row (a header line first with
-// HEADER); row_ends[i] is just past line i in data.
+// COPY ... TO STDOUT: the rows and the options to format them with (sql::AppendDelimited), so
+// that the caller formats and sends them a slice at a time.
 struct CopyOutData {
-  std::string data;
-  std::vector<size_t> row_ends;
+  std::shared_ptr<const Relation> rel;
+  CopyOptions options;  // text or csv; zone set from the session
   int num_columns = 0;
   int64_t rows = 0;  // data rows (the header line not counted)
 };
