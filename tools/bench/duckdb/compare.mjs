@@ -8,7 +8,7 @@
 // DuckDB gets the rows as TIMESTAMP (UTC wall time) and the SQL with its "+00" offsets removed,
 // so that no time zone extension is involved; every result is read whole, as OmenDB's are.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import os from 'node:os';
 
 function arg(name, fallback) {
@@ -41,7 +41,11 @@ const toDuck = (sql) =>
 
 const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
 const conn = await instance.connect();
-const header = readFileSync(csv, 'utf8').slice(0, 4096).split('\n')[0].split(',');
+const head = Buffer.alloc(4096);
+const fd = openSync(csv, 'r');
+const got = readSync(fd, head, 0, head.length, 0);
+closeSync(fd);
+const header = head.subarray(0, got).toString('utf8').split('\n')[0].split(',');
 const types = header.map((c) =>
   c === 'time' ? `'TIMESTAMP'` : /^usage_/.test(c) ? `'DOUBLE'` : `'VARCHAR'`);
 const columns = header.map((c, i) => `'${c}': ${types[i]}`).join(', ');
