@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 namespace omen {
 
@@ -209,9 +210,13 @@ char* PutDigits(char* p, int64_t n, int width) {
 
 }  // namespace
 
-void AppendTimestamp(int64_t micros, bool with_zone, std::string* out) {
-  const int64_t days = FloorDiv(micros, kMicrosPerDay);
-  const int64_t rem = micros - days * kMicrosPerDay;
+namespace {
+
+// The local wall time `local_micros`, then the zone suffix when `zone` (seconds east of UTC:
+// "+HH", "+HH:MM" or "+HH:MM:SS"), then " BC" before year 1.
+void AppendWallTime(int64_t local_micros, std::optional<int32_t> zone, std::string* out) {
+  const int64_t days = FloorDiv(local_micros, kMicrosPerDay);
+  const int64_t rem = local_micros - days * kMicrosPerDay;
   int64_t frac = rem % kMicrosPerSecond;
   const int64_t secs = rem / kMicrosPerSecond;
   int64_t y;
@@ -245,37 +250,31 @@ void AppendTimestamp(int64_t micros, bool with_zone, std::string* out) {
     *p++ = '.';
     p = PutDigits(p, frac, width);
   }
-  if (with_zone) {
-    *p++ = '+';
-    *p++ = '0';
-    *p++ = '0';
+  if (zone.has_value()) {
+    *p++ = *zone < 0 ? '-' : '+';
+    const int32_t a = *zone < 0 ? -*zone : *zone;
+    p = PutDigits(p, a / 3600, 2);
+    if (a % 3600 != 0) {
+      *p++ = ':';
+      p = PutDigits(p, a / 60 % 60, 2);
+      if (a % 60 != 0) {
+        *p++ = ':';
+        p = PutDigits(p, a % 60, 2);
+      }
+    }
   }
   out->append(buf, static_cast<size_t>(p - buf));
   if (bc) out->append(" BC");
 }
 
+}  // namespace
+
+void AppendTimestamp(int64_t micros, bool with_zone, std::string* out) {
+  AppendWallTime(micros, with_zone ? std::optional<int32_t>(0) : std::nullopt, out);
+}
+
 void AppendTimestampAt(int64_t micros, int32_t offset_seconds, std::string* out) {
-  if (offset_seconds == 0) return AppendTimestamp(micros, true, out);
-  const size_t start = out->size();
-  AppendTimestamp(micros + int64_t{offset_seconds} * kMicrosPerSecond, false, out);
-  // " BC" goes after the zone.
-  const bool bc = out->size() - start > 3 && out->compare(out->size() - 3, 3, " BC") == 0;
-  if (bc) out->resize(out->size() - 3);
-  char buf[16];
-  char* p = buf;
-  *p++ = offset_seconds < 0 ? '-' : '+';
-  const int32_t a = offset_seconds < 0 ? -offset_seconds : offset_seconds;
-  p = PutDigits(p, a / 3600, 2);
-  if (a % 3600 != 0) {
-    *p++ = ':';
-    p = PutDigits(p, a / 60 % 60, 2);
-    if (a % 60 != 0) {
-      *p++ = ':';
-      p = PutDigits(p, a % 60, 2);
-    }
-  }
-  out->append(buf, static_cast<size_t>(p - buf));
-  if (bc) out->append(" BC");
+  AppendWallTime(micros + int64_t{offset_seconds} * kMicrosPerSecond, offset_seconds, out);
 }
 
 std::string FormatTimestamp(int64_t micros, bool with_zone) {

@@ -572,11 +572,11 @@ Result<Vector> RowLoop(LType type, int64_t n, const Args& in, bool propagate, F&
 Result<Vector> CastVector(const Vector& a, LType to, int64_t n, const TimeZone* zone) {
   if (a.type == to) return a;
   const LType from = a.type;
-  if (from == LType::kTimestampTz && to == LType::kText && zone != nullptr && !zone->is_utc()) {
+  if (from == LType::kTimestampTz && to == LType::kText) {  // in the session's zone
     std::string text;
     return RowLoop(to, n, {a}, true, [&](Out& o, int64_t r) {
       text.clear();
-      AppendTimestampAt(a.I(r), zone->OffsetAt(a.I(r)), &text);
+      AppendText(a, r, &text, zone);
       o.d->s[r] = o.d->arena.Add(text);
       return Status::OK();
     });

@@ -16,7 +16,6 @@
 #include <string>
 #include <vector>
 
-#include "common/timezone.h"
 #include "exec/types.h"
 
 namespace omen::exec {

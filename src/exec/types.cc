@@ -10,6 +10,7 @@
 
 #include "common/datetime.h"
 #include "common/strings.h"
+#include "common/timezone.h"
 
 namespace omen::exec {
 
@@ -794,7 +795,7 @@ std::optional<std::string> FormatValue(const Vector& v, int64_t r) {
   return std::nullopt;
 }
 
-bool AppendText(const Vector& v, int64_t r, std::string* out) {
+bool AppendText(const Vector& v, int64_t r, std::string* out, const TimeZone* zone) {
   if (v.IsNull(r)) return false;
   char buf[32];
   switch (v.type) {
@@ -826,8 +827,14 @@ bool AppendText(const Vector& v, int64_t r, std::string* out) {
       return true;
     }
     case LType::kTimestamp:
+      AppendTimestamp(v.I(r), false, out);
+      return true;
     case LType::kTimestampTz:
-      AppendTimestamp(v.I(r), v.type == LType::kTimestampTz, out);
+      if (zone != nullptr && !zone->is_utc()) {
+        AppendTimestampAt(v.I(r), zone->OffsetAt(v.I(r)), out);
+      } else {
+        AppendTimestamp(v.I(r), true, out);
+      }
       return true;
     case LType::kText:
     case LType::kTextArray:

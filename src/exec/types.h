@@ -24,6 +24,10 @@
 #include "arrow/column.h"
 #include "omendb/status.h"
 
+namespace omen {
+class TimeZone;
+}  // namespace omen
+
 namespace omen::exec {
 
 enum class LType : uint8_t {
@@ -253,7 +257,8 @@ Chunk ConcatChunks(const std::vector<Chunk>& parts, const std::vector<LType>& ty
 // PostgreSQL's text output of row r (nullopt for NULL).
 std::optional<std::string> FormatValue(const Vector& v, int64_t r);
 // FormatValue appended to *out without a string of its own; false (nothing appended) for NULL.
-bool AppendText(const Vector& v, int64_t r, std::string* out);
+// timestamptz prints in `zone` when one is given (null: UTC, "+00").
+bool AppendText(const Vector& v, int64_t r, std::string* out, const TimeZone* zone = nullptr);
 std::string FormatDouble(double d, bool single);
 
 // Total order used by ORDER BY / DISTINCT / grouping of equal values (NULLs handled by callers).

@@ -257,6 +257,26 @@ bool AppendBinary(const exec::Vector& v, int64_t r, int32_t oid, std::string* ou
   }
 }
 
+void PatchFieldLength(std::string* out, size_t at) {
+  const auto len = static_cast<uint32_t>(out->size() - at - 4);
+  for (int k = 0; k < 4; ++k) {
+    (*out)[at + static_cast<size_t>(k)] = static_cast<char>(len >> (8 * (3 - k)));
+  }
+}
+
+Status AppendBinaryField(const exec::Vector& v, int64_t r, int32_t oid, std::string* out) {
+  const size_t at = out->size();
+  out->append(4, '\0');
+  if (!AppendBinary(v, r, oid, out)) {
+    std::string text;
+    exec::AppendText(v, r, &text);
+    OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oid, text));
+    out->append(b);
+  }
+  PatchFieldLength(out, at);
+  return Status::OK();
+}
+
 Result<std::string> TextToBinary(int32_t oid, std::string_view t) {
   std::string out;
   switch (oid) {

@@ -88,6 +88,11 @@ Result<std::string> TextToBinary(int32_t oid, std::string_view text);
 // Row r of v (not NULL) in the binary format of oid, appended to *out, straight from the
 // column; false (nothing appended) where the pair has no direct encoding (go through text).
 bool AppendBinary(const exec::Vector& v, int64_t r, int32_t oid, std::string* out);
+// Row r of v (not NULL) as a binary field of oid, its Int32 length first (DataRow, binary COPY):
+// straight from the column where AppendBinary can, else through the value's text.
+Status AppendBinaryField(const exec::Vector& v, int64_t r, int32_t oid, std::string* out);
+// Fills the Int32 placeholder at out[at] with the length of what follows it.
+void PatchFieldLength(std::string* out, size_t at);
 // A binary parameter value of oid as text that the SQL parser reads as that type.
 Result<std::string> BinaryToText(int32_t oid, std::string_view bytes);
 

@@ -10,7 +10,6 @@
 #include <cstring>
 #include <random>
 
-#include "common/datetime.h"
 #include "common/strings.h"
 #include "server/pg_protocol.h"
 #include "sql/parser.h"
@@ -521,48 +520,37 @@ Status PgSession::SendRows(const sql::QueryResult& r, size_t begin, size_t end,
   }
   const exec::Chunk* chunk = r.relation != nullptr ? &r.relation->chunk : nullptr;
   const TimeZone* zone = engine_->settings().time_zone().get();
-  if (zone->is_utc()) zone = nullptr;
-  std::string text;  // a value on its way to binary
   MessageWriter w(out);
   for (size_t i = begin; i < end; ++i) {
     if ((i - begin) % 1024 == 1023) OMEN_RETURN_IF_ERROR(FlushRows(out));
     w.Begin('D');
     w.Int16(static_cast<int16_t>(ncols));
     for (size_t c = 0; c < ncols; ++c) {
-      const size_t len_at = out->size();
-      out->append(4, '\0');
-      bool null;
       if (chunk != nullptr) {
         const exec::Vector& v = chunk->cols[c];
         const auto row = static_cast<int64_t>(i);
-        if (!binary[c] && zone != nullptr && v.type == exec::LType::kTimestampTz) {
-          null = v.IsNull(row);  // printed in the session's TimeZone
-          if (!null) AppendTimestampAt(v.I(row), zone->OffsetAt(v.I(row)), out);
-        } else if (!binary[c]) {
-          null = !exec::AppendText(v, row, out);
+        if (v.IsNull(row)) {
+          w.Int32(-1);
+        } else if (binary[c]) {
+          OMEN_RETURN_IF_ERROR(AppendBinaryField(v, row, oids[c], out));
         } else {
-          null = v.IsNull(row);
-          if (!null && !AppendBinary(v, row, oids[c], out)) {
-            text.clear();
-            exec::AppendText(v, row, &text);
-            OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oids[c], text));
-            out->append(b);
-          }
+          const size_t at = out->size();
+          w.Int32(0);
+          exec::AppendText(v, row, out, zone);
+          PatchFieldLength(out, at);
         }
-      } else {
-        const auto& cell = r.rows[i][c];
-        null = !cell.has_value();
-        if (!null && binary[c]) {
-          OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oids[c], *cell));
-          out->append(b);
-        } else if (!null) {
-          out->append(*cell);
-        }
+        continue;
       }
-      const uint32_t len = null ? 0xffffffffu : static_cast<uint32_t>(out->size() - len_at - 4);
-      if (null) out->resize(len_at + 4);
-      for (int k = 0; k < 4; ++k) {
-        (*out)[len_at + static_cast<size_t>(k)] = static_cast<char>(len >> (8 * (3 - k)));
+      const auto& cell = r.rows[i][c];
+      if (!cell.has_value()) {
+        w.Int32(-1);
+      } else if (binary[c]) {
+        OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oids[c], *cell));
+        w.Int32(static_cast<int32_t>(b.size()));
+        w.Bytes(b);
+      } else {
+        w.Int32(static_cast<int32_t>(cell->size()));
+        w.Bytes(*cell);
       }
     }
     w.End();
@@ -864,7 +852,6 @@ Status PgSession::CopyOutBinary(const sql::Statement& st,
   w.End();
   // One CopyData per row (the header travels with the first), then one with the trailer, as
   // PostgreSQL sends them: psycopg reads a row per message.
-  std::string text;
   w.Begin('d');
   w.Bytes(BinaryCopyHeader());
   for (int64_t r = 0; r < rel->chunk.size; ++r) {
@@ -876,18 +863,7 @@ Status PgSession::CopyOutBinary(const sql::Statement& st,
         w.Int32(-1);
         continue;
       }
-      const size_t len_at = out->size();
-      w.Int32(0);
-      if (!AppendBinary(v, r, oids[c], out)) {
-        text.clear();
-        exec::AppendText(v, r, &text);
-        OMEN_ASSIGN_OR_RETURN(std::string b, TextToBinary(oids[c], text));
-        out->append(b);
-      }
-      const auto len = static_cast<uint32_t>(out->size() - len_at - 4);
-      for (int k = 0; k < 4; ++k) {
-        (*out)[len_at + static_cast<size_t>(k)] = static_cast<char>(len >> (8 * (3 - k)));
-      }
+      OMEN_RETURN_IF_ERROR(AppendBinaryField(v, r, oids[c], out));
     }
     w.End();
     if (r % 1024 == 1023) OMEN_RETURN_IF_ERROR(FlushRows(out));
@@ -977,6 +953,25 @@ void PgSession::EndCopyIn(const Status& s, std::string* out) {
   }
 }
 
+void PgSession::KeepTree(sql::Statement st, Prepared* p) {
+  if (IsClientCopy(st) || !(std::holds_alternative<sql::SelectStmt>(st.node) ||
+                            std::holds_alternative<sql::InsertStmt>(st.node) ||
+                            std::holds_alternative<sql::DeleteStmt>(st.node) ||
+                            std::holds_alternative<sql::ExplainStmt>(st.node))) {
+    return;
+  }
+  auto tree = std::make_shared<sql::Statement>(std::move(st));
+  std::vector<sql::Expr*> params = sql::CollectParams(tree.get());
+  bool usable = params.size() == static_cast<size_t>(CountParamRefs(p->sql));
+  for (const sql::Expr* e : params) {
+    usable &= e->param_index >= 1 && static_cast<size_t>(e->param_index) <= p->param_oids.size();
+  }
+  if (usable) {
+    p->parsed = std::move(tree);
+    p->params = std::move(params);
+  }
+}
+
 Status PgSession::Parse(std::string_view body, std::string* out) {
   MessageReader r(body);
   OMEN_ASSIGN_OR_RETURN(std::string_view name, r.CString());
@@ -1006,32 +1001,13 @@ Status PgSession::Parse(std::string_view body, std::string* out) {
                                        old->second.parsed != nullptr && old->second.sql == p.sql) {
     p.parsed = old->second.parsed;
     p.params = old->second.params;
-    statements_[""] = std::move(p);
-    MessageWriter w(out);
-    w.Begin('1');
-    w.End();
-    return Status::OK();
-  }
-  OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(p.sql));
-  if (parsed.size() > 1) {
-    return Status::SyntaxError("cannot insert multiple commands into a prepared statement")
-        .WithSqlState("42601");
-  }
-  if (parsed.size() == 1 && !IsClientCopy(parsed[0]) &&
-      (std::holds_alternative<sql::SelectStmt>(parsed[0].node) ||
-       std::holds_alternative<sql::InsertStmt>(parsed[0].node) ||
-       std::holds_alternative<sql::DeleteStmt>(parsed[0].node) ||
-       std::holds_alternative<sql::ExplainStmt>(parsed[0].node))) {
-    auto tree = std::make_shared<sql::Statement>(std::move(parsed[0]));
-    std::vector<sql::Expr*> params = sql::CollectParams(tree.get());
-    bool usable = params.size() == static_cast<size_t>(CountParamRefs(p.sql));
-    for (const sql::Expr* e : params) {
-      usable &= e->param_index >= 1 && static_cast<size_t>(e->param_index) <= p.param_oids.size();
+  } else {
+    OMEN_ASSIGN_OR_RETURN(auto parsed, sql::Parse(p.sql));
+    if (parsed.size() > 1) {
+      return Status::SyntaxError("cannot insert multiple commands into a prepared statement")
+          .WithSqlState("42601");
     }
-    if (usable) {
-      p.parsed = std::move(tree);
-      p.params = std::move(params);
-    }
+    if (parsed.size() == 1) KeepTree(std::move(parsed[0]), &p);
   }
   statements_[std::string(name)] = std::move(p);
   MessageWriter w(out);

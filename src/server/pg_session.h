@@ -170,6 +170,9 @@ class PgSession {
   // Leaves copy-in mode after the copy ended (with `s`: its error or OK) and goes on.
   void EndCopyIn(const Status& s, std::string* out);
   Status Parse(std::string_view body, std::string* out);
+  // Keeps st in p for binding values into when every $n of p's text is one of its placeholder
+  // nodes (and the statement is one that runs with parameters); otherwise p runs from its text.
+  static void KeepTree(sql::Statement st, Prepared* p);
   Status Bind(std::string_view body, std::string* out);
   Status Describe(std::string_view body, std::string* out);
   Status Execute(std::string_view body, std::string* out);

@@ -541,24 +541,17 @@ void AppendDelimited(const Relation& rel, const CopyOptions& o, bool header, int
     out += '\n';
     if (row_ends != nullptr) row_ends->push_back(out.size());
   }
+  std::string value;
   for (int64_t r = begin; r < end; ++r) {
     for (size_t c = 0; c < rel.chunk.cols.size(); ++c) {
       if (c) out += o.delimiter;
-      const exec::Vector& col = rel.chunk.cols[c];
-      std::optional<std::string> v;
-      if (col.type == exec::LType::kTimestampTz && o.zone != nullptr && !o.zone->is_utc() &&
-          !col.IsNull(r)) {
-        v.emplace();
-        AppendTimestampAt(col.I(r), o.zone->OffsetAt(col.I(r)), &*v);
-      } else {
-        v = exec::FormatValue(col, r);
-      }
-      if (!v) {
+      value.clear();
+      if (!exec::AppendText(rel.chunk.cols[c], r, &value, o.zone)) {
         out += o.null_string;
-      } else if (csv && v->empty()) {
+      } else if (csv && value.empty()) {
         out += "\"\"";
       } else {
-        put(*v);
+        put(value);
       }
     }
     out += '\n';

@@ -16,7 +16,6 @@
 #include <string_view>
 #include <vector>
 
-#include "common/timezone.h"
 #include "omendb/status.h"
 #include "sql/query.h"
 #include "storage/database.h"

@@ -274,28 +274,34 @@ Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
 }
 
 // The rows as text; timestamptz in `zone` (null or UTC: +00).
-QueryResult ToResult(const Relation& r, const TimeZone* zone = nullptr) {
+// The result's column names and PostgreSQL type names (an untyped NULL column as text).
+QueryResult ColumnsOf(const Relation& r) {
   QueryResult q;
   q.column_names = r.names;
   for (exec::LType t : r.types)
     q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
+  q.command_tag = "SELECT " + std::to_string(r.chunk.size);
+  return q;
+}
+
+// The rows as text; timestamptz in `zone` (null: UTC).
+QueryResult ToResult(const Relation& r, const TimeZone* zone = nullptr) {
+  QueryResult q = ColumnsOf(r);
   q.rows.reserve(static_cast<size_t>(r.chunk.size));
-  if (zone != nullptr && zone->is_utc()) zone = nullptr;
+  std::string text;
   for (int64_t i = 0; i < r.chunk.size; ++i) {
     std::vector<std::optional<std::string>> row;
     row.reserve(r.chunk.cols.size());
     for (const auto& col : r.chunk.cols) {
-      if (zone != nullptr && col.type == exec::LType::kTimestampTz && !col.IsNull(i)) {
-        std::string text;
-        AppendTimestampAt(col.I(i), zone->OffsetAt(col.I(i)), &text);
-        row.emplace_back(std::move(text));
+      text.clear();
+      if (exec::AppendText(col, i, &text, zone)) {
+        row.emplace_back(text);
       } else {
-        row.push_back(exec::FormatValue(col, i));
+        row.emplace_back(std::nullopt);
       }
     }
     q.rows.push_back(std::move(row));
   }
-  q.command_tag = "SELECT " + std::to_string(r.chunk.size);
   return q;
 }
 
@@ -507,7 +513,7 @@ Result<QueryResult> SqlEngine::Describe(const Statement& st) {
     QueryRunner runner(db_, StatementOptions());
     std::vector<std::string> params;
     OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Describe(*s, &params));
-    q = ToResult(rel);
+    q = ColumnsOf(rel);
     q.command_tag.clear();
     q.param_types = std::move(params);
   } else if (const auto* s = std::get_if<InsertStmt>(&st.node)) {
@@ -695,17 +701,8 @@ Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions&
   } else if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
     QueryRunner runner(db_, options);
     auto rel = runner.Run(*s);
-    if (rel.ok() && columnar_results_) {
-      QueryResult q;
-      q.column_names = rel->names;
-      for (exec::LType t : rel->types) {
-        q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
-      }
-      q.command_tag = "SELECT " + std::to_string(rel->chunk.size);
-      q.relation = std::make_shared<const Relation>(std::move(*rel));
-      r = std::move(q);
-    } else if (rel.ok()) {
-      r = ToResult(*rel, settings_.time_zone().get());
+    if (rel.ok()) {
+      r = ResultOf(std::move(*rel));
     } else {
       r = rel.status();
     }
@@ -857,20 +854,19 @@ Result<QueryResult> SqlEngine::Role(const RoleStmt& s) {
   return q;
 }
 
+QueryResult SqlEngine::ResultOf(Relation rel) const {
+  if (!columnar_results_) return ToResult(rel, settings_.time_zone().get());
+  QueryResult q = ColumnsOf(rel);
+  q.relation = std::make_shared<const Relation>(std::move(rel));
+  return q;
+}
+
 QueryResult SqlEngine::RowsOf(const Relation& rel, const std::vector<uint32_t>& rows) const {
   Relation part;
   part.names = rel.names;
   part.types = rel.types;
   part.chunk = exec::GatherChunk(rel.chunk, rows.data(), static_cast<int64_t>(rows.size()));
-  if (!columnar_results_) return ToResult(part, settings_.time_zone().get());
-  QueryResult q;
-  q.column_names = part.names;
-  for (exec::LType t : part.types) {
-    q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
-  }
-  q.command_tag = "SELECT " + std::to_string(part.chunk.size);
-  q.relation = std::make_shared<const Relation>(std::move(part));
-  return q;
+  return ResultOf(std::move(part));
 }
 
 Result<QueryResult> SqlEngine::Declare(const DeclareCursorStmt& s, const QueryOptions& options) {
@@ -913,11 +909,7 @@ Result<QueryResult> SqlEngine::Fetch(const FetchStmt& s) {
     jump(s.count >= 0 ? s.count : n + 1 + std::max<int64_t>(s.count, -(n + 1)));
   } else if (s.direction == D::kRelative || s.count == 0) {
     const int64_t k = s.direction == D::kBackward ? -s.count : s.count;
-    if (k == 0) {
-      if (c.pos >= 1 && c.pos <= n) rows.push_back(static_cast<uint32_t>(c.pos - 1));
-    } else {
-      jump(k > 0 ? c.pos + std::min(k, n + 1) : c.pos - std::min(-k, n + 1));
-    }
+    jump(c.pos + std::clamp<int64_t>(k, -(n + 1), n + 1));  // k = 0: the current row again
   } else if (s.direction == D::kForward) {
     const int64_t want = std::min(s.count, n + 1);
     for (int64_t i = 0; i < want && c.pos <= n; ++i) {

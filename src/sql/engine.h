@@ -112,7 +112,9 @@ class SqlEngine {
   // every direction works). COMMIT and ROLLBACK close the cursors declared without HOLD.
   Result<QueryResult> Declare(const DeclareCursorStmt& s, const QueryOptions& options);
   Result<QueryResult> Fetch(const FetchStmt& s);
-  // A result of rel's columns holding rows[i] of rel, in that order.
+  // A SELECT's result: rel itself with columnar_results(), else its rows as text.
+  QueryResult ResultOf(Relation rel) const;
+  // ResultOf the relation of rel's columns holding rows[i] of rel, in that order.
   QueryResult RowsOf(const Relation& rel, const std::vector<uint32_t>& rows) const;
   QueryOptions StatementOptions() const;
   // A failed statement fails the BEGIN block it runs in.
