@@ -3,7 +3,6 @@
 #include "server/pg_protocol.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -15,10 +14,10 @@
 #include <vector>
 
 #include "common/datetime.h"
-#include "common/env.h"
 #include "exec/types.h"
 #include "server/pg_session.h"
 #include "sql/parser.h"
+#include "storage/test_database.h"
 
 namespace omen::server {
 namespace {
@@ -254,22 +253,14 @@ TEST(PgProtocol, BinaryCopyDecodesIntoCsv) {
   EXPECT_EQ(fails({kOidInt8}, BinaryCopyHeader().substr(0, 15)), "22P04");
 }
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public storage::DatabaseTest {
  protected:
+  SessionTest() : DatabaseTest("omen_session_", Foreground()) {}
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "omen_session_" + std::to_string(::getpid());
-    (void)Env::Default()->RemoveAll(dir_);
-    storage::StorageOptions o;
-    o.sync = false;
-    o.background = false;
-    db_ = std::move(storage::Database::Open(dir_, o)).value();
+    DatabaseTest::SetUp();
     config_.db = db_.get();
     config_.auth.method = AuthConfig::Method::kTrust;
     config_.cancels = &cancels_;
-  }
-  void TearDown() override {
-    db_.reset();
-    (void)Env::Default()->RemoveAll(dir_);
   }
   // Message types in out, in order.
   static std::string Types(const std::string& out) {
@@ -332,8 +323,6 @@ class SessionTest : public ::testing::Test {
     return s;
   }
 
-  std::string dir_;
-  std::unique_ptr<storage::Database> db_;
   CancelRegistry cancels_;
   SessionConfig config_;
 };

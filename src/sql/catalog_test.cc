@@ -8,15 +8,14 @@
 // and pgx v5's LoadType. Each asserts the rows a client reads.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
-#include "common/env.h"
 #include "sql/engine.h"
 #include "sql/parser.h"
+#include "storage/test_database.h"
 
 namespace omen::sql {
 namespace {
@@ -417,16 +416,11 @@ where attrelid=%(oid)s
 order by attnum)sql";
 // clang-format on
 
-class CatalogTest : public ::testing::Test {
+class CatalogTest : public storage::DatabaseTest {
  protected:
+  CatalogTest() : DatabaseTest("omen_catalog_", Foreground()) {}
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "omen_catalog_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    (void)Env::Default()->RemoveAll(dir_);
-    storage::StorageOptions o;
-    o.sync = false;
-    o.background = false;
-    db_ = std::move(storage::Database::Open(dir_, o)).value();
+    DatabaseTest::SetUp();
     QueryOptions options;
     options.backend_pid = 4242;
     engine_ = std::make_unique<SqlEngine>(db_.get(), options);
@@ -442,8 +436,7 @@ class CatalogTest : public ::testing::Test {
   }
   void TearDown() override {
     engine_.reset();
-    db_.reset();
-    (void)Env::Default()->RemoveAll(dir_);
+    DatabaseTest::TearDown();
   }
 
   // Runs one statement; a failure fails the test (and returns no rows).
@@ -480,8 +473,6 @@ class CatalogTest : public ::testing::Test {
   }
   std::string WithOid(const std::string& sql) { return Replace(sql, "%OID%", oid_); }
 
-  std::string dir_;
-  std::unique_ptr<storage::Database> db_;
   std::unique_ptr<SqlEngine> engine_;
   std::string oid_;
 };

@@ -3,7 +3,6 @@
 #include "sql/engine.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -17,12 +16,7 @@ namespace {
 
 class EngineTest : public storage::DatabaseTest {
  protected:
-  static storage::StorageOptions NoBackground() {
-    storage::StorageOptions o = Unsynced();
-    o.background = false;
-    return o;
-  }
-  EngineTest() : DatabaseTest("omen_engine_", NoBackground()) {}
+  EngineTest() : DatabaseTest("omen_engine_", Foreground()) {}
   void SetUp() override {
     DatabaseTest::SetUp();
     engine_ = std::make_unique<SqlEngine>(db_.get());

@@ -28,6 +28,12 @@ class DatabaseTest : public ::testing::Test {
     o.sync = false;
     return o;
   }
+  // Unsynced, without background flush and compaction threads (deterministic engine tests).
+  static StorageOptions Foreground() {
+    StorageOptions o = Unsynced();
+    o.background = false;
+    return o;
+  }
   explicit DatabaseTest(std::string prefix, StorageOptions options = Unsynced())
       : prefix_(std::move(prefix)), options_(options) {}
 

@@ -7,22 +7,22 @@
 // Skipped, saying why, when postgresql-15 is missing.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <random>
 #include <string>
 
 #include "common/datetime.h"
-#include "common/env.h"
 #include "oracle/pg_oracle.h"
 #include "sql/engine.h"
+#include "storage/test_database.h"
 
 namespace omen::test {
 namespace {
 
-class Differential : public ::testing::Test {
+class Differential : public storage::DatabaseTest {
  protected:
+  Differential() : DatabaseTest("omen_diff_", Foreground()) {}
   static void SetUpTestSuite() {
     pg_ = new PgOracle();
     start_ = pg_->Start();
@@ -33,19 +33,12 @@ class Differential : public ::testing::Test {
   }
   void SetUp() override {
     if (!start_.ok()) GTEST_SKIP() << start_.ToString();
-    dir_ = ::testing::TempDir() + "omen_diff_" + std::to_string(::getpid()) + "_" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    (void)Env::Default()->RemoveAll(dir_);
-    storage::StorageOptions o;
-    o.sync = false;
-    o.background = false;
-    db_ = std::move(storage::Database::Open(dir_, o)).value();
+    DatabaseTest::SetUp();
     engine_ = std::make_unique<sql::SqlEngine>(db_.get());
   }
   void TearDown() override {
     engine_.reset();
-    db_.reset();
-    if (!dir_.empty()) (void)Env::Default()->RemoveAll(dir_);
+    if (!dir_.empty()) DatabaseTest::TearDown();  // empty when skipped
   }
 
   // Runs sql in both; expects both to succeed and returns (omen rows, pg rows).
@@ -89,8 +82,6 @@ class Differential : public ::testing::Test {
   static Status start_;
   static int compared_;
   size_t last_rows_ = 0;
-  std::string dir_;
-  std::unique_ptr<storage::Database> db_;
   std::unique_ptr<sql::SqlEngine> engine_;
 };
 
