@@ -107,6 +107,18 @@ def assert_aware_utc(t):
     assert t.utcoffset() == datetime.timedelta(0), f"{t!r} is not in UTC"
 
 
+def check_range_rows(cur):
+    """The rows and column type oids of RANGE_SQL, read from a DB-API cursor (psycopg 2 and 3)."""
+    rows = cur.fetchall()
+    want = expected_range()
+    assert rows == want, f"got {rows}, expected {want}"
+    for r in rows:
+        assert_types(r, (datetime.datetime, str, float, int, bool))
+        assert_aware_utc(r[0])
+    oids = [d.type_code for d in cur.description]
+    assert oids == [1184, 25, 701, 20, 16], f"column type oids {oids}"
+
+
 class Checks:
     """Runs named checks; a failed check prints its error and the run goes on."""
 

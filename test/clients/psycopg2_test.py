@@ -87,14 +87,7 @@ def ensure_cpu():
 def range_query():
     with S.conn.cursor() as cur:
         cur.execute(cl.RANGE_SQL.format(lo="%s", hi="%s"), (cl.RANGE_LO, cl.RANGE_HI))
-        rows = cur.fetchall()
-        want = cl.expected_range()
-        assert rows == want, f"got {rows}, expected {want}"
-        for r in rows:
-            cl.assert_types(r, (datetime.datetime, str, float, int, bool))
-            cl.assert_aware_utc(r[0])
-        codes = [d.type_code for d in cur.description]
-        assert codes == [1184, 25, 701, 20, 16], f"column type oids {codes}"
+        cl.check_range_rows(cur)
 
 
 def bucket_query():

@@ -69,21 +69,10 @@ def executemany_pipeline():
     assert rows == cl.cpu_rows(), f"got {rows}"
 
 
-def check_range_rows(cur):
-    rows = cur.fetchall()
-    want = cl.expected_range()
-    assert rows == want, f"got {rows}, expected {want}"
-    for r in rows:
-        cl.assert_types(r, (datetime.datetime, str, float, int, bool))
-        cl.assert_aware_utc(r[0])
-    oids = [d.type_code for d in cur.description]
-    assert oids == [1184, 25, 701, 20, 16], f"column type oids {oids}"
-
-
 def range_text():
     with S.conn.cursor() as cur:
         cur.execute(cl.RANGE_SQL.format(lo="%s", hi="%s"), (cl.RANGE_LO, cl.RANGE_HI))
-        check_range_rows(cur)
+        cl.check_range_rows(cur)
         assert cur.pgresult.fformat(0) == 0
 
 
@@ -91,7 +80,7 @@ def range_binary():
     # %b: binary parameters (timestamptz, OID 1184); binary=True: binary results.
     with S.conn.cursor(binary=True) as cur:
         cur.execute(cl.RANGE_SQL.format(lo="%b", hi="%b"), (cl.RANGE_LO, cl.RANGE_HI))
-        check_range_rows(cur)
+        cl.check_range_rows(cur)
         assert cur.pgresult.fformat(0) == 1
 
 
@@ -100,7 +89,7 @@ def range_untyped_strings():
     with S.conn.cursor() as cur:
         cur.execute(cl.RANGE_SQL.format(lo="%s", hi="%s"),
                     ("2024-01-01 00:30:00+00", "2024-01-01 01:30:00+00"))
-        check_range_rows(cur)
+        cl.check_range_rows(cur)
 
 
 def bucket_query():
