@@ -89,6 +89,59 @@ inline void ForRuns(const uint32_t* gid, int64_t n, Fn&& fn) {
   }
 }
 
+// The sum of x[b, e), added to acc: eight independent partial sums (vector lanes) instead of
+// one chain of dependent additions. The order is fixed, so a result is reproducible.
+inline double SumRun(const double* x, int64_t b, int64_t e, double acc) {
+  double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t r = b;
+  for (; r + 8 <= e; r += 8) {
+    for (int j = 0; j < 8; ++j) lane[j] += x[r + j];
+  }
+  double tail = 0;
+  for (; r < e; ++r) tail += x[r];
+  return acc + (((lane[0] + lane[4]) + (lane[1] + lane[5])) +
+                ((lane[2] + lane[6]) + (lane[3] + lane[7])) + tail);
+}
+
+// min (want < 0) or max of x[b, e) into *m (has: *m holds a value), in vector lanes. False when
+// the run holds a NaN or an infinity (x * 0 is NaN only then), which the caller folds one by one
+// (NaN sorts above every number); *m is then unchanged.
+inline bool MinMaxRun(const double* x, int64_t b, int64_t e, int want, bool has, double* m) {
+  if (e - b < 8) return false;
+  double lane[8], probe[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (int j = 0; j < 8; ++j) lane[j] = x[b + j];
+  int64_t r = b;
+  if (want < 0) {
+    for (; r + 8 <= e; r += 8) {
+      for (int j = 0; j < 8; ++j) {
+        const double y = x[r + j];
+        lane[j] = y < lane[j] ? y : lane[j];
+        probe[j] += y * 0.0;
+      }
+    }
+  } else {
+    for (; r + 8 <= e; r += 8) {
+      for (int j = 0; j < 8; ++j) {
+        const double y = x[r + j];
+        lane[j] = y > lane[j] ? y : lane[j];
+        probe[j] += y * 0.0;
+      }
+    }
+  }
+  double out = has ? *m : lane[0];
+  for (int j = 0; j < 8; ++j) {
+    if (std::isnan(probe[j])) return false;
+    out = (want < 0 ? lane[j] < out : lane[j] > out) ? lane[j] : out;
+  }
+  if (has && std::isnan(out)) return false;  // a NaN already held
+  for (; r < e; ++r) {
+    if (!std::isfinite(x[r])) return false;
+    out = (want < 0 ? x[r] < out : x[r] > out) ? x[r] : out;
+  }
+  *m = out;
+  return true;
+}
+
 // Encoded bytes of a value for DISTINCT sets.
 std::string Encode(const Vector& v, int64_t r) {
   switch (PhysOf(v.type)) {
@@ -119,6 +172,7 @@ std::string ElementKey(const std::optional<std::string>& text) {
 
 struct AggCol {
   AggSpec spec;
+  bool one_group = false;  // the rows of the current Update are all in one group
   std::vector<int64_t> cnt;
   std::vector<__int128> isum;
   std::vector<double> fsum;  // float sum, or Welford mean
@@ -282,6 +336,17 @@ struct AggCol {
     return UpdatePlain(gid, in, n);
   }
 
+  // Calls fn(group, begin, end) for each run of rows of one group; one call when the caller
+  // said every row is in one group (one_group).
+  template <typename Fn>
+  void Runs(const uint32_t* gid, int64_t n, Fn&& fn) const {
+    if (one_group && n > 0) {
+      fn(gid[0], 0, n);
+    } else {
+      ForRuns(gid, n, fn);
+    }
+  }
+
   Status UpdatePlain(const uint32_t* gid, const Chunk& in, int64_t n) {
     const Vector* v = spec.arg >= 0 ? &in.cols[static_cast<size_t>(spec.arg)] : nullptr;
     const Vector* t = spec.arg2 >= 0 ? &in.cols[static_cast<size_t>(spec.arg2)] : nullptr;
@@ -290,7 +355,7 @@ struct AggCol {
     switch (spec.fn) {
       case AggFn::kCountStar:
         if (f == nullptr) {
-          ForRuns(gid, n, [&](uint32_t g, int64_t b, int64_t e) { cnt[g] += e - b; });
+          Runs(gid, n, [&](uint32_t g, int64_t b, int64_t e) { cnt[g] += e - b; });
         } else {
           for (int64_t r = 0; r < n; ++r) cnt[gid[r]] += !f->IsNull(r) && f->I(r);
         }
@@ -312,10 +377,8 @@ struct AggCol {
         } else if (simple) {
           // Runs of one group (rows sorted by series and time) sum in a register, in row order.
           const double* x = v->f;
-          ForRuns(gid, n, [&](uint32_t g, int64_t b, int64_t e) {
-            double acc = fsum[g];
-            for (int64_t r = b; r < e; ++r) acc += x[r];
-            fsum[g] = acc;
+          Runs(gid, n, [&](uint32_t g, int64_t b, int64_t e) {
+            fsum[g] = SumRun(x, b, e, fsum[g]);
             cnt[g] += e - b;
           });
         } else {
@@ -340,9 +403,14 @@ struct AggCol {
         const int want = spec.fn == AggFn::kMin ? -1 : 1;
         if (simple && PhysOf(spec.arg_type) == Phys::kFloat) {
           const double* x = v->f;
-          ForRuns(gid, n, [&](uint32_t g, int64_t b, int64_t e) {
+          Runs(gid, n, [&](uint32_t g, int64_t b, int64_t e) {
             bool h = has[g] != 0;
             double m = fval[g];
+            if (MinMaxRun(x, b, e, want, h, &m)) {
+              has[g] = 1;
+              fval[g] = m;
+              return;
+            }
             for (int64_t r = b; r < e; ++r) {
               const double y = x[r];
               if (!h) {
@@ -1027,7 +1095,19 @@ Status HashAggregator::Consume(const Chunk& in) {
     MoveToHashing();
     impl_->Ids(in, &gid);
   }
-  for (AggCol& a : impl_->aggs) OMEN_RETURN_IF_ERROR(a.Update(gid.data(), in, in.size));
+  // One group for the whole chunk (no keys, or one series' rows): folded as a single run.
+  bool one_group = true;
+  if (impl_->nk > 0 && (in.size == 0 || gid.front() != gid.back())) {
+    one_group = false;
+  } else if (impl_->nk > 0) {
+    uint32_t diff = 0;
+    for (int64_t r = 1; r < in.size; ++r) diff |= gid[static_cast<size_t>(r)] ^ gid[0];
+    one_group = diff == 0;
+  }
+  for (AggCol& a : impl_->aggs) {
+    a.one_group = one_group;
+    OMEN_RETURN_IF_ERROR(a.Update(gid.data(), in, in.size));
+  }
   return Status::OK();
 }
 

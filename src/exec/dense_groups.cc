@@ -150,6 +150,35 @@ void BucketFn::Ordinals(const int64_t* ts, int64_t n, int64_t* out) const {
   }
 }
 
+bool BucketFn::Slots(const int64_t* ts, int64_t n, int64_t first, int64_t count,
+                     uint32_t* out) const {
+  if (kind != Kind::kFixed) {
+    for (int64_t r = 0; r < n; ++r) {
+      const uint64_t b = static_cast<uint64_t>(Ordinal(ts[r]) - first);
+      if (b >= static_cast<uint64_t>(count)) return false;
+      out[r] = static_cast<uint32_t>(b);
+    }
+    return true;
+  }
+  // As Ordinals: the bucket of the row before is checked first.
+  int64_t lo = 1, hi = 0;  // [lo, hi) holds bucket slot
+  uint32_t slot = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    const int64_t t = ts[r];
+    if (t < lo || t >= hi) {
+      const int64_t ord = FloorDiv(t - origin, width);
+      const uint64_t b = static_cast<uint64_t>(ord - first);
+      if (b >= static_cast<uint64_t>(count)) return false;
+      slot = static_cast<uint32_t>(b);
+      lo = origin + ord * width;
+      hi = lo + width;
+      if (hi < lo) hi = std::numeric_limits<int64_t>::max();  // overflow at the far end
+    }
+    out[r] = slot;
+  }
+  return true;
+}
+
 std::string BucketFn::ToString() const {
   switch (kind) {
     case Kind::kFixed:
@@ -293,16 +322,12 @@ bool DenseGroups::Assign(const Chunk& in, std::vector<uint32_t>* slot) {
       if (t.IsNull(r)) return false;
     }
   }
-  ords_.resize(static_cast<size_t>(n));
   if (t.constant) {
-    std::fill(ords_.begin(), ords_.end(), fn_.Ordinal(t.I(0)));
-  } else {
-    fn_.Ordinals(t.i, n, ords_.data());
-  }
-  for (int64_t r = 0; r < n; ++r) {
-    const uint64_t b = static_cast<uint64_t>(ords_[static_cast<size_t>(r)] - first_);
+    const uint64_t b = static_cast<uint64_t>(fn_.Ordinal(t.I(0)) - first_);
     if (b >= static_cast<uint64_t>(buckets_)) return false;
-    out[r] = static_cast<uint32_t>(b);
+    std::fill(out, out + n, static_cast<uint32_t>(b));
+  } else if (!fn_.Slots(t.i, n, first_, buckets_, out)) {
+    return false;
   }
   if (tag_key_ >= 0) {
     const Vector& v = in.cols[static_cast<size_t>(tag_key_)];

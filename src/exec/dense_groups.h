@@ -45,6 +45,9 @@ struct BucketFn {
   int64_t Ordinal(int64_t ts) const;
   // out[r] = Ordinal(ts[r]) for r < n.
   void Ordinals(const int64_t* ts, int64_t n, int64_t* out) const;
+  // out[r] = Ordinal(ts[r]) - first for r < n, in one pass; false when one falls outside
+  // [0, count).
+  bool Slots(const int64_t* ts, int64_t n, int64_t first, int64_t count, uint32_t* out) const;
   // For EXPLAIN: "width 3600000000 us", "floor(epoch / 300)", ...
   std::string ToString() const;
 };
@@ -104,7 +107,6 @@ class DenseGroups {
   int64_t groups_ = 0;
   std::vector<uint8_t> seen_;  // per slot
   std::vector<int64_t> rep_;   // per slot: a timestamp of the bucket (when seen)
-  std::vector<int64_t> ords_;  // scratch
   // Tag groups: value (nullopt: NULL) per id; text -> id; per dictionary code -> id.
   std::vector<std::optional<std::string>> tags_;
   absl::flat_hash_map<std::string, int32_t> tag_ids_;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -362,6 +363,63 @@ void CheckAgainstHashing(Case cs, uint64_t seed) {
   got->cols[0] = *keys;
   ASSERT_EQ(got->cols.size(), want->cols.size());
   EXPECT_EQ(SortedRows(*got), SortedRows(*want));
+}
+
+// Folds of a float column over one group's run of rows (vector lanes in sum, min and max) answer
+// as a fold row by row: NaN above every number, infinities, signed zeros, runs shorter and
+// longer than the lanes; without keys and with one key that is the same on every row.
+TEST(Aggregate, FloatFoldsMatchRowByRow) {
+  std::mt19937_64 rng(7);
+  const double specials[] = {std::nan(""), HUGE_VAL, -HUGE_VAL, -0.0, 0.0};
+  const LType f = LType::kFloat64;
+  for (int trial = 0; trial < 300; ++trial) {
+    const size_t n = 1 + rng() % 3000;
+    std::vector<double> xs(n);
+    // Multiples of 1/8 under 2^11: every sum is exact, in any order.
+    for (double& x : xs) x = static_cast<double>(static_cast<int64_t>(rng() % 20001) - 10000) / 8;
+    const int specials_in = trial % 3 == 0 ? 0 : static_cast<int>(rng() % 4);
+    for (int j = 0; j < specials_in; ++j) xs[rng() % n] = specials[rng() % 5];
+    if (trial % 50 == 7) std::fill(xs.begin(), xs.end(), std::nan(""));
+    double sum = 0, mn = std::nan(""), mx = 0;
+    bool nan = false;
+    for (double x : xs) {
+      sum += x;
+      nan |= std::isnan(x);
+      if (!std::isnan(x) && (std::isnan(mn) || x < mn)) mn = x;
+      mx = std::isnan(x) ? x : (&x == xs.data() ? x : (std::isnan(mx) ? mx : std::max(mx, x)));
+    }
+    if (nan) mx = std::nan("");
+    for (int keyed = 0; keyed < 2; ++keyed) {
+      std::vector<LType> keys;
+      if (keyed) keys.push_back(LType::kInt64);
+      const int a = keyed;  // the value column after the key
+      HashAggregator agg(keys,
+                         {Spec(AggFn::kSum, a, f), Spec(AggFn::kMin, a, f), Spec(AggFn::kMax, a, f),
+                          Spec(AggFn::kCountStar, -1, LType::kNull)});
+      for (size_t b = 0; b < n;) {
+        const size_t e = std::min(n, b + 1 + static_cast<size_t>(rng() % 2100));
+        Chunk c;
+        c.size = static_cast<int64_t>(e - b);
+        if (keyed) c.cols.push_back(Ints(LType::kInt64, std::vector<int64_t>(e - b, 42)));
+        VectorBuilder xb(f);
+        for (size_t r = b; r < e; ++r) xb.AppendFloat(xs[r]);
+        c.cols.push_back(xb.Finish());
+        ASSERT_TRUE(agg.Consume(c).ok());
+        b = e;
+      }
+      auto out = agg.Finish();
+      ASSERT_TRUE(out.ok());
+      ASSERT_EQ(out->size, 1);
+      const size_t k = keys.size();
+      auto same = [](double got, double want) {
+        return std::isnan(want) ? std::isnan(got) : got == want;
+      };
+      EXPECT_TRUE(same(out->cols[k].F(0), sum)) << trial << " " << out->cols[k].F(0) << " " << sum;
+      EXPECT_TRUE(same(out->cols[k + 1].F(0), mn)) << trial << " " << out->cols[k + 1].F(0);
+      EXPECT_TRUE(same(out->cols[k + 2].F(0), mx)) << trial << " " << out->cols[k + 2].F(0);
+      EXPECT_EQ(out->cols[k + 3].I(0), static_cast<int64_t>(n));
+    }
+  }
 }
 
 TEST(DenseAggregate, EveryAggregateByBucketAndTag) {

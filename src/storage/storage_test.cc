@@ -779,6 +779,90 @@ INSTANTIATE_TEST_SUITE_P(All, DatabaseOptions,
                                                               arrow::Compression::kZstd),
                                             ::testing::Bool()));
 
+// Series edges over segments written in time order: a segment is skipped only when every
+// series it holds (the null series too) has a candidate strictly nearer the edge elsewhere.
+TEST(Database, SeriesEdgesSkipSegmentsWithNothingNearer) {
+  std::string dir = TestDir("series_edge_prune");
+  auto db = OpenDb(dir);
+  TableDef def = MetricsDef();
+  def.options.sort_key = "";  // (host, time)-ordered segments
+  ASSERT_TRUE(db->CreateTable(def, "").ok());
+  const int64_t t0 = (kT0 / kDay + 1) * kDay;  // one day partition holds all
+  // Three segments of one partition, an hour each: every host in the newest, "host_old" and
+  // the null series only in the oldest, "host_mid" only in the middle one.
+  const std::vector<std::vector<std::string>> hosts = {
+      {"host_a", "host_b", "host_old", ""}, {"host_a", "host_b", "host_mid"}, {"host_a", "host_b"}};
+  std::vector<Row> all;
+  for (int seg = 0; seg < 3; ++seg) {
+    std::vector<Row> rows;
+    for (int m = 0; m < 60; ++m) {
+      for (const std::string& h : hosts[static_cast<size_t>(seg)]) {
+        rows.push_back({t0 + seg * kHour + m * 60 * 1000000LL, h, m * 1.5, m});
+      }
+    }
+    ASSERT_TRUE(db->Insert("metrics", MakeBatch(*db, rows)).ok());
+    ASSERT_TRUE(db->Checkpoint().ok());
+    all.insert(all.end(), rows.begin(), rows.end());
+  }
+  auto edges = [](const std::vector<Row>& rows, bool last) {
+    std::map<std::string, int64_t> out;
+    for (const Row& r : rows) {
+      auto [it, fresh] = out.emplace(r.host, r.time);
+      if (!fresh) it->second = last ? std::max(it->second, r.time) : std::min(it->second, r.time);
+    }
+    return out;
+  };
+  struct Case {
+    int64_t lo, hi;
+    ScanSpec::SeriesEdge edge;
+    int segments;  // read; 3 = nothing skipped
+  };
+  const int64_t kMin = std::numeric_limits<int64_t>::min();
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  const std::vector<Case> cases = {
+      // Latest rows: the middle segment only holds host_mid besides hosts found later.
+      {kMin, kMax, ScanSpec::SeriesEdge::kLast, 3},
+      // Earliest rows: the newest segment's hosts all have earlier rows.
+      {kMin, kMax, ScanSpec::SeriesEdge::kFirst, 2},
+      // Up to the middle of the newest hour: still nothing found there can be skipped past.
+      {kMin, t0 + 2 * kHour + 30 * 60 * 1000000LL, ScanSpec::SeriesEdge::kLast, 3},
+      // The last two hours: the oldest segment lies outside, the middle one holds host_mid.
+      {t0 + kHour, kMax, ScanSpec::SeriesEdge::kLast, 2},
+      // A range ending inside the middle hour, earliest rows: the newest segment is outside,
+      // the middle one holds host_mid.
+      {kMin, t0 + kHour + 60 * 1000000LL, ScanSpec::SeriesEdge::kFirst, 2},
+      // From the middle of the oldest hour, earliest rows: the null series' first row is
+      // there, and host_a's rows in range start there too.
+      {t0 + 30 * 60 * 1000000LL, kMax, ScanSpec::SeriesEdge::kFirst, 2},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    ScanSpec spec;
+    spec.min_time = c.lo;
+    spec.max_time = c.hi;
+    spec.series_edge = c.edge;
+    const bool last = c.edge == ScanSpec::SeriesEdge::kLast;
+    auto scan = db->Scan("metrics", spec);
+    ASSERT_TRUE(scan.ok());
+    EXPECT_EQ(scan->stats().segments_total, 3) << i;
+    EXPECT_EQ(scan->stats().segments_scanned, c.segments) << i;
+    EXPECT_EQ(edges(ScanAll(*db, spec), last), edges(Filter(all, c.lo, c.hi), last)) << i;
+  }
+  // With host_mid's row also in the newest segment, the middle one is skipped too.
+  std::vector<Row> late = {{t0 + 2 * kHour + 61 * 60 * 1000000LL, "host_mid", 1, 1},
+                           {t0 + 2 * kHour + 61 * 60 * 1000000LL, "host_old", 1, 1},
+                           {t0 + 2 * kHour + 61 * 60 * 1000000LL, "", 1, 1}};
+  ASSERT_TRUE(db->Insert("metrics", MakeBatch(*db, late)).ok());
+  ASSERT_TRUE(db->Checkpoint().ok());
+  all.insert(all.end(), late.begin(), late.end());
+  ScanSpec spec;
+  spec.series_edge = ScanSpec::SeriesEdge::kLast;
+  auto scan = db->Scan("metrics", spec);
+  ASSERT_TRUE(scan.ok());
+  EXPECT_EQ(scan->stats().segments_scanned, 2);  // the newest two
+  EXPECT_EQ(edges(ScanAll(*db, spec), true), edges(all, true));
+}
+
 TEST(Database, CorruptSegmentIsQuarantined) {
   std::string dir = TestDir("quarantine");
   std::mt19937_64 rng(13);

@@ -2,6 +2,8 @@
 
 #include "storage/table.h"
 
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -474,6 +476,111 @@ void AddRowListTasks(const std::shared_ptr<Segment>& seg,
 
 }  // namespace
 
+// "The last (first) row of each series" (ScanSpec::series_edge) over sort-key segments visited
+// from the newest (oldest) data: per series, a bound on the time of the candidate already found.
+// A segment is skipped when every series it holds has a candidate strictly later (earlier) than
+// any of its rows in the range, so its candidates could never win. Without this every segment
+// of a long table contributes one row per series; with it, data written in time order reads
+// only the latest segment. Segments whose dictionaries hold the same values share one check.
+class SeriesEdgePruner {
+ public:
+  explicit SeriesEdgePruner(const ScanSpec& spec)
+      : last_(spec.series_edge == ScanSpec::SeriesEdge::kLast),
+        lo_(spec.min_time),
+        hi_(spec.max_time) {}
+
+  // Orders segments so that the ones holding the edge-most rows come first.
+  void Sort(std::vector<std::pair<std::shared_ptr<Segment>, bool>>* segments) const {
+    std::stable_sort(segments->begin(), segments->end(), [&](const auto& a, const auto& b) {
+      const int64_t na = Near(a.first->index()), nb = Near(b.first->index());
+      return last_ ? na > nb : na < nb;
+    });
+  }
+
+  // Whether no series of seg can have its answer there.
+  bool Covered(const Segment& seg) {
+    const SegmentIndex& ix = seg.index();
+    const int64_t near = Near(ix);
+    const auto& stats = ix.column_stats;
+    const bool nulls = static_cast<size_t>(ix.sort_column) >= stats.size() ||
+                       stats[static_cast<size_t>(ix.sort_column)].null_count > 0;
+    if (nulls && !(has_null_ && Beyond(null_bound_, near))) return false;
+    const auto& dict = seg.dictionary(ix.sort_column);
+    if (dict == nullptr || dict->length == 0) return true;  // only the null series
+    for (Class& c : classes_) {
+      if (!SameValues(*c.dict, *dict)) continue;
+      if (!Beyond(c.worst, near)) c.worst = Worst(*dict);  // bounds only move outward
+      return Beyond(c.worst, near);
+    }
+    const int64_t worst = Worst(*dict);
+    if (classes_.size() < kMaxClasses) classes_.push_back({dict, worst});
+    return Beyond(worst, near);
+  }
+
+  // Series `code` (-1: null) of seg has rows in the range: its candidate is at least as near the
+  // edge as the segment's far end.
+  void Found(const Segment& seg, int32_t code) {
+    const int64_t far = Far(seg.index());
+    if (code < 0) {
+      null_bound_ = has_null_ ? Nearer(null_bound_, far) : far;
+      has_null_ = true;
+      return;
+    }
+    auto [it, inserted] =
+        bounds_.try_emplace(seg.dictionary(seg.index().sort_column)->Get(code), far);
+    if (!inserted) it->second = Nearer(it->second, far);
+  }
+
+ private:
+  static constexpr size_t kMaxClasses = 16;
+  struct Class {
+    std::shared_ptr<const arrow::Dictionary> dict;
+    int64_t worst;  // the farthest bound over its values (kFarthest: one has none)
+  };
+
+  // The segment's in-range time nearest to / farthest from the edge.
+  int64_t Near(const SegmentIndex& ix) const {
+    return last_ ? std::min(ix.max_time, hi_ - 1) : std::max(ix.min_time, lo_);
+  }
+  int64_t Far(const SegmentIndex& ix) const {
+    return last_ ? std::max(ix.min_time, lo_) : std::min(ix.max_time, hi_ - 1);
+  }
+  bool Beyond(int64_t bound, int64_t t) const { return last_ ? bound > t : bound < t; }
+  int64_t Nearer(int64_t a, int64_t b) const { return last_ ? std::max(a, b) : std::min(a, b); }
+
+  int64_t Worst(const arrow::Dictionary& dict) const {
+    const int64_t none =
+        last_ ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+    int64_t worst =
+        last_ ? std::numeric_limits<int64_t>::max() : std::numeric_limits<int64_t>::min();
+    for (int64_t i = 0; i < dict.length; ++i) {
+      auto it = bounds_.find(dict.Get(i));
+      if (it == bounds_.end()) return none;
+      worst = last_ ? std::min(worst, it->second) : std::max(worst, it->second);
+    }
+    return worst;
+  }
+
+  static bool SameValues(const arrow::Dictionary& a, const arrow::Dictionary& b) {
+    if (&a == &b) return true;
+    if (a.length != b.length) return false;
+    const int32_t* oa = a.offsets.As<int32_t>();
+    const int32_t* ob = b.offsets.As<int32_t>();
+    for (int64_t i = 0; i <= a.length; ++i) {
+      if (oa[i] - oa[0] != ob[i] - ob[0]) return false;
+    }
+    return std::memcmp(a.data.data + oa[0], b.data.data + ob[0],
+                       static_cast<size_t>(oa[a.length] - oa[0])) == 0;
+  }
+
+  bool last_;
+  int64_t lo_, hi_;
+  absl::flat_hash_map<std::string_view, int64_t> bounds_;  // views into held dictionaries
+  bool has_null_ = false;
+  int64_t null_bound_ = 0;
+  std::vector<Class> classes_;
+};
+
 arrow::RecordBatch ExtendToTable(arrow::RecordBatch batch, const TableDef& def,
                                  const std::shared_ptr<const arrow::Schema>& schema) {
   for (size_t c = batch.columns.size(); c < def.columns.size(); ++c) {
@@ -518,9 +625,14 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
   scan.schema_ = schema;
 
   const bool tag_filter = spec.tag_column >= 0;
+  const bool series_edge = spec.series_edge != ScanSpec::SeriesEdge::kNone && !tag_filter;
+  SeriesEdgePruner pruner(spec);
+  if (series_edge) pruner.Sort(&segments);
   for (auto& [seg, unused] : segments) {
     const SegmentIndex& ix = seg->index();
     if (!Overlaps(ix.min_time, ix.max_time, spec.min_time, spec.max_time)) continue;
+    const bool edge_lookups = series_edge && ix.sort_column >= 0 && ix.has_model;
+    if (edge_lookups && pruner.Covered(*seg)) continue;
     std::vector<int32_t> codes;
     if (tag_filter) {
       if (spec.tag_column >= seg->num_columns()) continue;  // column added later: all null
@@ -544,8 +656,7 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
     } else if (ix.sort_column < 0) {
       OMEN_ASSIGN_OR_RETURN(auto r, seg->TimeRowRange(spec.min_time, spec.max_time));
       if (r.second > r.first) ranges.push_back(r);
-    } else if (spec.series_edge != ScanSpec::SeriesEdge::kNone && ix.sort_column >= 0 &&
-               ix.has_model && !tag_filter) {
+    } else if (edge_lookups) {
       const auto& dict = seg->dictionary(ix.sort_column);
       const int64_t n = dict == nullptr ? 0 : dict->length;
       const bool last = spec.series_edge == ScanSpec::SeriesEdge::kLast;
@@ -555,6 +666,7 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
         if (r.second <= r.first) continue;
         const int64_t row = last ? r.second - 1 : r.first;
         ranges.emplace_back(row, row + 1);
+        pruner.Found(*seg, static_cast<int32_t>(code));
       }
       AddRowListTasks(seg, ranges, codes, &scan.tasks_, &scan.stats_);
       continue;

@@ -39,8 +39,10 @@ struct ScanSpec {
   int tag_column = -1;
   std::vector<std::string> tag_values;
   // Candidate rows for "the latest (earliest) row of each series": in segments ordered by
-  // (sort key, time), only the last (first) in-range row of each series is read; other segments
-  // and write buffers are read in full. The caller reduces the candidates per series.
+  // (sort key, time), only the last (first) in-range row of each series is read, and such a
+  // segment is skipped when every series it holds has a candidate strictly later (earlier) in
+  // a segment already taken; other segments and write buffers are read in full. The caller
+  // reduces the candidates per series.
   enum class SeriesEdge { kNone, kLast, kFirst };
   SeriesEdge series_edge = SeriesEdge::kNone;
 };
