@@ -276,7 +276,8 @@ Result<std::shared_ptr<Segment>> Segment::Open(Env* env, const std::string& base
     seg->model_ = Model::FromData(ix.model);
     if (!seg->model_) return Status::Corruption(base + ".idx: invalid learned index");
   }
-  seg->keys_.resize(ix.num_batches);
+  seg->keys_ = std::make_unique<std::atomic<const KeyColumns*>[]>(ix.num_batches);
+  for (uint32_t b = 0; b < ix.num_batches; ++b) seg->keys_[b].store(nullptr);
   if (ix.num_batches > 0) {
     OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch first, seg->reader_->ReadBatch(0, {def.time_column}));
     // Compressed bodies come back in owned buffers; mapped ones point into the mapping.
@@ -292,17 +293,14 @@ Result<arrow::RecordBatch> Segment::ReadBatch(int b, const std::vector<int>& col
   return reader_->ReadBatch(b, columns);
 }
 
-Result<Segment::KeyColumns> Segment::BatchKeys(int b) const {
-  {
-    std::lock_guard<std::mutex> lock(key_mu_);
-    if (keys_[b].time != nullptr) return keys_[b];
-  }
+Result<const Segment::KeyColumns*> Segment::BatchKeys(int b) const {
+  if (const KeyColumns* k = keys_[b].load(std::memory_order_acquire)) return k;
   std::vector<int> cols = {time_column_};
   if (index_.sort_column >= 0) cols.push_back(index_.sort_column);
   OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, reader_->ReadBatch(b, cols));
-  KeyColumns k;
+  auto k = std::make_unique<KeyColumns>();
   const ArrayData& t = batch.columns[0];
-  k.time = t.values.As<int64_t>();
+  k->time = t.values.As<int64_t>();
   auto owners = std::make_shared<std::vector<std::shared_ptr<const void>>>();
   owners->push_back(t.values.owner);
   if (index_.sort_column >= 0) {
@@ -313,17 +311,58 @@ Result<Segment::KeyColumns> Segment::BatchKeys(int b) const {
       for (int64_t i = 0; i < tag.length; ++i) {
         (*codes)[i] = tag.IsValid(i) ? tag.Value<int32_t>(i) : -1;
       }
-      k.codes = codes->data();
+      k->codes = codes->data();
       owners->push_back(codes);
     } else {
-      k.codes = tag.values.As<int32_t>();
+      k->codes = tag.values.As<int32_t>();
       owners->push_back(tag.values.owner);
     }
   }
-  k.owner = owners;
+  k->owner = owners;
   std::lock_guard<std::mutex> lock(key_mu_);
-  if (keys_[b].time == nullptr) keys_[b] = k;
-  return keys_[b];
+  if (const KeyColumns* kept = keys_[b].load(std::memory_order_acquire)) return kept;
+  const KeyColumns* out = k.get();
+  key_store_.push_back(std::move(k));
+  keys_[b].store(out, std::memory_order_release);
+  return out;
+}
+
+int64_t Segment::NearLowerBound(int64_t from, int64_t key) const {
+  constexpr int64_t kNear = 16;
+  const int64_t stop = std::min(rows(), from + kNear);
+  const bool composite = index_.sort_column >= 0;
+  for (int64_t r = from; r < stop; ++r) {
+    const int b = static_cast<int>(r / index_.batch_rows);
+    auto k = BatchKeys(b);
+    if (!k.ok()) return -1;  // the caller's lookup reports it
+    const int64_t off = r - int64_t{b} * index_.batch_rows;
+    const int64_t kr = composite ? (int64_t{(*k)->codes[off] + 1} << index_.key_shift) +
+                                       ((*k)->time[off] - index_.min_time)
+                                 : (*k)->time[off];
+    if (kr >= key) return r;
+  }
+  return stop == rows() ? stop : -1;
+}
+
+Result<const std::vector<int64_t>*> Segment::SeriesStarts() const {
+  if (const auto* s = series_starts_.load(std::memory_order_acquire)) return s;
+  if (index_.sort_column < 0 || !index_.has_model) {
+    return Status::Internal("SeriesStarts without a composite-key model");
+  }
+  const auto& dict = dictionary(index_.sort_column);
+  const int64_t n = dict == nullptr ? 0 : dict->length;
+  auto starts = std::make_unique<std::vector<int64_t>>();
+  starts->reserve(static_cast<size_t>(n) + 2);
+  for (int64_t c = 0; c <= n; ++c) {  // key code c is series c - 1
+    OMEN_ASSIGN_OR_RETURN(int64_t row, LowerBoundKey(c << index_.key_shift));
+    starts->push_back(row);
+  }
+  starts->push_back(rows());
+  std::lock_guard<std::mutex> lock(key_mu_);
+  if (const auto* s = series_starts_.load(std::memory_order_acquire)) return s;
+  series_starts_store_ = std::move(starts);
+  series_starts_.store(series_starts_store_.get(), std::memory_order_release);
+  return series_starts_store_.get();
 }
 
 Result<int64_t> Segment::LowerBoundKey(int64_t key) const {
@@ -340,7 +379,7 @@ Result<int64_t> Segment::LowerBoundKey(int64_t key) const {
   while (lo < hi) {
     const int64_t mid = lo + (hi - lo) / 2;
     const int b = static_cast<int>(mid / index_.batch_rows);
-    OMEN_ASSIGN_OR_RETURN(KeyColumns k, BatchKeys(b));
+    OMEN_ASSIGN_OR_RETURN(const KeyColumns* k, BatchKeys(b));
     const int64_t base = int64_t{b} * index_.batch_rows;
     const int64_t wl = std::max(lo, base);
     const int64_t wh = std::min<int64_t>(hi, base + index_.BatchRows(static_cast<uint32_t>(b)));
@@ -348,9 +387,9 @@ Result<int64_t> Segment::LowerBoundKey(int64_t key) const {
     while (l < h) {
       const int64_t m = l + (h - l) / 2;
       const int64_t off = m - base;
-      const int64_t km = composite ? (int64_t{k.codes[off] + 1} << index_.key_shift) +
-                                         (k.time[off] - index_.min_time)
-                                   : k.time[off];
+      const int64_t km = composite ? (int64_t{k->codes[off] + 1} << index_.key_shift) +
+                                         (k->time[off] - index_.min_time)
+                                   : k->time[off];
       if (km < key) {
         l = m + 1;
       } else {
@@ -394,10 +433,23 @@ Result<std::pair<int64_t, int64_t>> Segment::SeriesRowRange(int32_t code, int64_
     // only when it fits, so scan the batches' keys directly.
     return Status::NotSupported("segment has no composite-key model");
   }
-  OMEN_ASSIGN_OR_RETURN(int64_t begin,
-                        LowerBoundKey((c << index_.key_shift) + (lo - index_.min_time)));
-  OMEN_ASSIGN_OR_RETURN(int64_t end,
-                        LowerBoundKey((c << index_.key_shift) + (hi - index_.min_time)));
+  // Ends that coincide with the series' own come from the kept series starts.
+  const std::vector<int64_t>* starts = series_starts_.load(std::memory_order_acquire);
+  const bool known = starts != nullptr && c + 1 < static_cast<int64_t>(starts->size());
+  int64_t begin, end;
+  if (known && lo == index_.min_time) {
+    begin = (*starts)[static_cast<size_t>(c)];
+  } else {
+    OMEN_ASSIGN_OR_RETURN(begin, LowerBoundKey((c << index_.key_shift) + (lo - index_.min_time)));
+  }
+  const int64_t end_key = (c << index_.key_shift) + (hi - index_.min_time);
+  if (known && hi == index_.max_time + 1) {
+    end = (*starts)[static_cast<size_t>(c) + 1];
+  } else if (int64_t near = -1; (near = NearLowerBound(begin, end_key)) >= 0) {
+    end = near;  // a short range (a point lookup): a few keys after begin
+  } else {
+    OMEN_ASSIGN_OR_RETURN(end, LowerBoundKey(end_key));
+  }
   return std::pair<int64_t, int64_t>(begin, end);
 }
 

@@ -13,6 +13,7 @@
 #ifndef OMENDB_STORAGE_SEGMENT_H_
 #define OMENDB_STORAGE_SEGMENT_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -69,6 +70,10 @@ class Segment {
   // With a sort key: rows of series `code` (in the sort column's dictionary) with time in
   // [lo, hi).
   Result<std::pair<int64_t, int64_t>> SeriesRowRange(int32_t code, int64_t lo, int64_t hi) const;
+  // With a sort key: where each series starts, for codes -1 (nulls) .. dictionary length - 1,
+  // then rows(): series `code` is rows [starts[code + 1], starts[code + 2]). Found once (one
+  // learned-index lookup per series) and kept; SeriesRowRange uses it once it exists.
+  Result<const std::vector<int64_t>*> SeriesStarts() const;
   // Dictionary code of value in string column col, or nullopt when absent (binary search: the
   // dictionary is sorted).
   std::optional<int32_t> FindCode(int col, std::string_view value) const;
@@ -90,7 +95,11 @@ class Segment {
     const int32_t* codes = nullptr;
     std::shared_ptr<const void> owner;
   };
-  Result<KeyColumns> BatchKeys(int b) const;
+  // The lowest row >= from whose key is >= key when it is among the few rows from `from` on
+  // (the rows before from are below key); -1 when it lies further or a read fails.
+  int64_t NearLowerBound(int64_t from, int64_t key) const;
+  // The key columns of batch b, read once and kept until the segment closes.
+  Result<const KeyColumns*> BatchKeys(int b) const;
 
   Env* env_ = nullptr;
   std::string base_;
@@ -101,7 +110,12 @@ class Segment {
   int time_column_ = 0;
   bool compressed_ = false;
   mutable std::mutex key_mu_;
-  mutable std::vector<KeyColumns> keys_;  // per batch, filled lazily; GUARDED_BY(key_mu_)
+  // Per batch, set once (release) and then read without the lock; the pointees live in
+  // key_store_.
+  mutable std::unique_ptr<std::atomic<const KeyColumns*>[]> keys_;
+  mutable std::vector<std::unique_ptr<KeyColumns>> key_store_;  // GUARDED_BY(key_mu_)
+  mutable std::atomic<const std::vector<int64_t>*> series_starts_{nullptr};
+  mutable std::unique_ptr<std::vector<int64_t>> series_starts_store_;  // GUARDED_BY(key_mu_)
 };
 
 }  // namespace omen::storage

@@ -657,6 +657,9 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
       OMEN_ASSIGN_OR_RETURN(auto r, seg->TimeRowRange(spec.min_time, spec.max_time));
       if (r.second > r.first) ranges.push_back(r);
     } else if (edge_lookups) {
+      // Series boundaries are found once per segment and kept: a range that covers the
+      // segment's then needs no lookups at all.
+      OMEN_RETURN_IF_ERROR(seg->SeriesStarts().status());
       const auto& dict = seg->dictionary(ix.sort_column);
       const int64_t n = dict == nullptr ? 0 : dict->length;
       const bool last = spec.series_edge == ScanSpec::SeriesEdge::kLast;
@@ -782,12 +785,12 @@ Result<arrow::RecordBatch> TableScan::ReadTask(size_t i) const {
   std::vector<uint32_t> keep;
   const bool filtered = !task.codes.empty() || time_per_row || !task.rows.empty();
   if (filtered) {
-    keep.resize(static_cast<size_t>(task.end - task.begin));
     size_t n = 0;
     if (!task.rows.empty()) {
-      keep = task.rows;
+      keep = task.rows;  // (not sized to the batch first: a few rows of a long batch)
       n = keep.size();
     } else if (time_per_row) {
+      keep.resize(static_cast<size_t>(task.end - task.begin));
       // Branch-free selection: write every row id, advance only past matches.
       const int64_t* t = batch.columns[time_pos].values.As<int64_t>();
       const int64_t lo = spec_.min_time, hi = spec_.max_time;
@@ -796,6 +799,7 @@ Result<arrow::RecordBatch> TableScan::ReadTask(size_t i) const {
         n += static_cast<size_t>((t[r] >= lo) & (t[r] < hi));
       }
     } else {
+      keep.resize(static_cast<size_t>(task.end - task.begin));
       for (int64_t r = task.begin; r < task.end; ++r) keep[n++] = static_cast<uint32_t>(r);
     }
     keep.resize(n);

@@ -180,6 +180,11 @@ std::vector<BenchQuery> MakeBenchQueries(int64_t rows, int hosts, uint64_t seed)
                "SELECT time_bucket('1 hour', time) AS bucket, avg(usage_user) AS avg_usage_user "
                "FROM cpu GROUP BY 1 ORDER BY 1"});
   q.push_back({"point-lookup", "SELECT * FROM cpu WHERE time = " + Literal(p.ReadingTime())});
+  {  // one reading of one host: a single row
+    const std::string host = p.HostClause(1);
+    q.push_back({"point-lookup-1",
+                 "SELECT * FROM cpu WHERE " + host + " AND time = " + Literal(p.ReadingTime())});
+  }
   return q;
 }
 
