@@ -2209,7 +2209,8 @@ Result<Relation> QueryRunner::Impl::RunUnion(const SelectStmt& s) {
 }
 
 Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
-  const bool keep_null = std::exchange(union_branch, false);  // not for its subqueries
+  const bool keep_null = std::exchange(union_branch, false);       // not for its subqueries
+  const auto window = std::exchange(bucket_window, std::nullopt);  // nor this
   OMEN_ASSIGN_OR_RETURN(Source src, ResolveFrom(s));
   const int nsrc = static_cast<int>(src.names.size());
   Binder binder(this, &src);
@@ -2517,6 +2518,43 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         residual->kind = EK::kAnd;
         residual->type = LType::kBool;
         residual->args = std::move(keep);
+      }
+    }
+    if (window) {
+      lo = std::max(lo, window->first);
+      hi = std::min(hi, window->second);
+    } else if (explain == nullptr && aggregated && binder.keys.size() == 1 && limit > 0 &&
+               !binder.gapfill.present && binder.windows.empty() && binder.srfs.empty() &&
+               !s.distinct && distinct_on.empty() && !sort_keys.empty() && lo < hi) {
+      // ORDER BY bucket [DESC] LIMIT k over one fixed-width time bucket key: the first k
+      // buckets from the range's far end are all that is asked for. Try the aggregation over
+      // the last (first) k buckets of the data, widening until k groups come back; buckets are
+      // whole in each try (it starts on a bucket edge), and every bucket outside sorts after.
+      const exec::Expr& first = *outputs[static_cast<size_t>(sort_keys[0].col)];
+      auto fn = exec::MatchTimeBucket(*binder.keys[0], time_col, eval);
+      if (first.kind == EK::kColumn && first.column == 0 && fn &&
+          fn->kind == exec::BucketFn::Kind::kFixed) {
+        storage::ScanSpec probe;
+        probe.min_time = lo;
+        probe.max_time = hi;
+        probe.columns = {time_col};
+        OMEN_ASSIGN_OR_RETURN(storage::TableScan sc, db->Scan(src.table->name, probe));
+        const storage::ScanStats& st = sc.stats();
+        const bool desc = sort_keys[0].desc;
+        const int64_t want = limit + offset;
+        if (st.min_time <= st.max_time && want < (int64_t{1} << 20)) {
+          const int64_t edge = desc ? st.max_time : st.min_time;
+          const int64_t start = fn->origin + fn->Ordinal(edge) * fn->width;  // edge's bucket
+          for (int64_t span = want; span < (int64_t{1} << 40); span *= 8) {
+            const __int128 w = static_cast<__int128>(span) * fn->width;
+            const __int128 a = desc ? static_cast<__int128>(start) + fn->width - w : lo;
+            const __int128 b = desc ? hi : static_cast<__int128>(start) + w;
+            if ((desc && a <= lo) || (!desc && b >= hi)) break;  // the whole range: as usual
+            bucket_window = {static_cast<int64_t>(a), static_cast<int64_t>(b)};
+            OMEN_ASSIGN_OR_RETURN(Relation tried, RunSelect(s));
+            if (tried.chunk.size >= limit) return tried;
+          }
+        }
       }
     }
     spec.min_time = lo;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,9 @@ struct QueryRunner::Impl {
   // The next RunSelect is a UNION branch: a NULL in its select list stays untyped (kNull), for
   // the union to resolve against the other branch, as PostgreSQL resolves unknown columns.
   bool union_branch = false;
+  // The next RunSelect scans only this [min, max) of its table's time range: a try at the
+  // latest (earliest) buckets of ORDER BY bucket [DESC] LIMIT k (see TopBuckets in query.cc).
+  std::optional<std::pair<int64_t, int64_t>> bucket_window;
   // Describe: the types inferred for $n parameters (index n-1; kNull: not inferred yet).
   std::vector<exec::LType> param_types;
   // Enclosing queries of the subquery being bound or run, innermost last.

@@ -3,7 +3,10 @@
 // DuckDB/OmenDB: the issue's target is >= 2 on every query. One JSON object per line, then a
 // table on stderr.
 //
-//   node compare.mjs --csv rows.csv --omendb omendb.jsonl [--reps 5] [--threads N]
+//   node compare.mjs --csv rows.csv --omendb omendb.jsonl [--reps 5] [--threads N] [--db PATH]
+//
+// --db: a DuckDB database file to load into (its compressed on-disk storage, needed when the
+// rows do not fit in memory uncompressed); the default is an in-memory database.
 //
 // DuckDB gets the rows as TIMESTAMP (UTC wall time) and the SQL with its "+00" offsets removed,
 // so that no time zone extension is involved; every result is read whole, as OmenDB's are.
@@ -39,7 +42,8 @@ const toDuck = (sql) =>
   sql.replace(/([0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?)\+00'/g, "$1'")
     .replace(/time_bucket\('([^']*)'/g, "time_bucket(INTERVAL '$1'");
 
-const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+const dbPath = arg('db', ':memory:');
+const instance = await DuckDBInstance.create(dbPath, { threads: String(threads) });
 const conn = await instance.connect();
 const head = Buffer.alloc(4096);
 const fd = openSync(csv, 'r');
@@ -56,6 +60,7 @@ await conn.run(
 const count = (await conn.runAndReadAll('SELECT count(*) FROM cpu')).getRows()[0][0];
 console.log(JSON.stringify({
   bench: 'duckdb_load', rows: Number(count), seconds: (performance.now() - t0) / 1000, threads,
+  db: dbPath,
 }));
 
 const table = [];
