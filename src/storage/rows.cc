@@ -28,7 +28,18 @@ std::shared_ptr<const arrow::Dictionary> MergeDictionaries(
     any_nulls |= sources[s]->columns[col].null_count > 0;
     codes_of[s] = sources[s]->columns[col].values.As<int32_t>();
   }
-  if (!any_nulls && sources.size() == 1) {
+  size_t total = 0;
+  for (const auto* src : sources) total += static_cast<size_t>(src->num_rows);
+  if (refs.size() == total) {
+    // Every row, reordered (flush, compaction): the codes in storage order, read sequentially
+    // rather than in the refs' order (a cache miss each when sorting by series).
+    for (size_t s = 0; s < sources.size(); ++s) {
+      const ArrayData& a = sources[s]->columns[col];
+      for (int64_t i = 0; i < a.length; ++i) {
+        if (a.null_count == 0 || a.IsValid(i)) used[s][codes_of[s][i]] = 1;
+      }
+    }
+  } else if (!any_nulls && sources.size() == 1) {
     for (const RowRef& r : refs) used[0][codes_of[0][r.row]] = 1;
   } else {
     for (const RowRef& r : refs) {
@@ -68,10 +79,16 @@ std::vector<T> GatherValues(const std::vector<const uint8_t*>& base,
                             const std::vector<RowRef>& refs) {
   std::vector<T> out(refs.size());
   if (base.size() == 1) {
+    // Rows sorted by series are far apart in time order: prefetch a few refs ahead.
     const uint8_t* src = base[0];
-    for (size_t i = 0; i < refs.size(); ++i) {
+    constexpr size_t kAhead = 16;
+    const size_t n = refs.size();
+    size_t i = 0;
+    for (; i + kAhead < n; ++i) {
+      __builtin_prefetch(src + size_t{refs[i + kAhead].row} * sizeof(T));
       std::memcpy(&out[i], src + size_t{refs[i].row} * sizeof(T), sizeof(T));
     }
+    for (; i < n; ++i) std::memcpy(&out[i], src + size_t{refs[i].row} * sizeof(T), sizeof(T));
   } else {
     for (size_t i = 0; i < refs.size(); ++i) {
       std::memcpy(&out[i], base[refs[i].source] + size_t{refs[i].row} * sizeof(T), sizeof(T));
@@ -102,6 +119,9 @@ ArrayData GatherColumn(const std::vector<const arrow::RecordBatch*>& sources,
       std::vector<int32_t> values(static_cast<size_t>(n));
       for (int64_t i = 0; i < n; ++i) {
         const RowRef& r = refs[i];
+        if (i + 16 < n) {
+          __builtin_prefetch(base[refs[i + 16].source] + size_t{refs[i + 16].row} * 4);
+        }
         int32_t code;
         std::memcpy(&code, base[r.source] + size_t{r.row} * 4, 4);
         values[i] = codes[r.source][code];

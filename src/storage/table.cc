@@ -295,6 +295,13 @@ int64_t Table::Apply(const arrow::RecordBatch& batch, uint64_t seq) {
     for (auto& [start, ids] : groups) {
       PartitionState& p = GetPartition(start);
       if (seq <= std::max(p.flushed_seq, floor_seq_)) continue;  // already in segments
+      if (p.active != nullptr &&
+          p.active->published_rows() >= static_cast<int64_t>(def->options.flush_rows)) {
+        // Sealed here rather than when the background thread next looks: while it is busy,
+        // the active buffer would otherwise keep growing, and one large flush (sort, gather)
+        // costs more per row than several of flush_rows.
+        p.flushing.push_back(std::move(p.active));
+      }
       if (p.active == nullptr) p.active = std::make_shared<WriteBuffer>(schema_, def->time_column);
       p.active->Reserve(static_cast<int64_t>(ids.size()));
       targets.emplace_back(p.active, &ids);
