@@ -283,6 +283,30 @@ Result<TableScan> Database::Scan(const std::string& table_name, const ScanSpec& 
 // ---------------------------------------------------------------------------------------------
 // Flush, compaction, delete.
 
+namespace {
+
+// Writes rows as segment `base`, syncs the directories and opens it. On failure it removes
+// what it wrote: a flush or compaction that fails is retried with a new segment id, and its
+// files would otherwise pile up (no MANIFEST names them yet).
+Result<std::pair<SegmentMeta, std::shared_ptr<Segment>>> WriteAndOpenSegment(
+    Env* env, const std::string& base, uint64_t id, const TableDef& def,
+    const arrow::RecordBatch& rows, const std::vector<std::string>& sync_dirs) {
+  auto attempt = [&]() -> Result<std::pair<SegmentMeta, std::shared_ptr<Segment>>> {
+    OMEN_ASSIGN_OR_RETURN(SegmentMeta meta, WriteSegment(env, base, id, def, rows));
+    for (const std::string& d : sync_dirs) OMEN_RETURN_IF_ERROR(env->SyncDir(d));
+    OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env, base, meta, def, false));
+    return std::make_pair(meta, std::move(segment));
+  };
+  auto out = attempt();
+  if (!out.ok()) {
+    (void)env->RemoveFile(base + ".arrow");
+    (void)env->RemoveFile(base + ".idx");
+  }
+  return out;
+}
+
+}  // namespace
+
 Status Database::FlushPartition(Table* table, int64_t start, bool seal) {
   if (seal) {
     std::lock_guard<std::mutex> apply(apply_mu_);
@@ -308,10 +332,9 @@ Status Database::FlushPartition(Table* table, int64_t start, bool seal) {
       OMEN_RETURN_IF_ERROR(env_->SyncDir(table->dir()));
     }
     const std::string base = table->SegmentBase(start, id);
-    OMEN_ASSIGN_OR_RETURN(SegmentMeta meta, WriteSegment(env_, base, id, *def, rows));
-    OMEN_RETURN_IF_ERROR(env_->SyncDir(pdir));
-    OMEN_RETURN_IF_ERROR(env_->SyncDir(table->dir()));
-    OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env_, base, meta, *def, false));
+    OMEN_ASSIGN_OR_RETURN(auto written,
+                          WriteAndOpenSegment(env_, base, id, *def, rows, {pdir, table->dir()}));
+    auto& [meta, segment] = written;
     // The WAL records behind these rows must be durable before the MANIFEST claims them:
     // otherwise a power loss could keep this half of a batch and lose the other.
     OMEN_RETURN_IF_ERROR(wal_->Sync());
@@ -387,9 +410,9 @@ Status Database::CompactPartition(Table* table, int64_t start, bool* did) {
   batches.clear();
   const uint64_t id = table->AllocateSegmentId();
   const std::string base = table->SegmentBase(start, id);
-  OMEN_ASSIGN_OR_RETURN(SegmentMeta meta, WriteSegment(env_, base, id, *def, rows));
-  OMEN_RETURN_IF_ERROR(env_->SyncDir(table->PartitionDir(start)));
-  OMEN_ASSIGN_OR_RETURN(auto segment, Segment::Open(env_, base, meta, *def, false));
+  OMEN_ASSIGN_OR_RETURN(
+      auto written, WriteAndOpenSegment(env_, base, id, *def, rows, {table->PartitionDir(start)}));
+  auto& [meta, segment] = written;
   std::vector<uint64_t> removed;
   for (const auto& s : inputs) removed.push_back(s->meta().id);
   Manifest m = table->manifest();
