@@ -103,40 +103,32 @@ inline double SumRun(const double* x, int64_t b, int64_t e, double acc) {
                 ((lane[2] + lane[6]) + (lane[3] + lane[7])) + tail);
 }
 
-// min (want < 0) or max of x[b, e) into *m (has: *m holds a value), in vector lanes. False when
-// the run holds a NaN or an infinity (x * 0 is NaN only then), which the caller folds one by one
+// min (kMin) or max of x[b, e) into *m (has: *m holds a value), in vector lanes. False when the
+// run holds a NaN or an infinity (x * 0 is NaN only then), which the caller folds one by one
 // (NaN sorts above every number); *m is then unchanged.
-inline bool MinMaxRun(const double* x, int64_t b, int64_t e, int want, bool has, double* m) {
+template <bool kMin>
+inline bool MinMaxRun(const double* x, int64_t b, int64_t e, bool has, double* m) {
   if (e - b < 8) return false;
+  auto better = [](double y, double than) { return kMin ? y < than : y > than; };
   double lane[8], probe[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   for (int j = 0; j < 8; ++j) lane[j] = x[b + j];
   int64_t r = b;
-  if (want < 0) {
-    for (; r + 8 <= e; r += 8) {
-      for (int j = 0; j < 8; ++j) {
-        const double y = x[r + j];
-        lane[j] = y < lane[j] ? y : lane[j];
-        probe[j] += y * 0.0;
-      }
-    }
-  } else {
-    for (; r + 8 <= e; r += 8) {
-      for (int j = 0; j < 8; ++j) {
-        const double y = x[r + j];
-        lane[j] = y > lane[j] ? y : lane[j];
-        probe[j] += y * 0.0;
-      }
+  for (; r + 8 <= e; r += 8) {
+    for (int j = 0; j < 8; ++j) {
+      const double y = x[r + j];
+      lane[j] = better(y, lane[j]) ? y : lane[j];
+      probe[j] += y * 0.0;
     }
   }
   double out = has ? *m : lane[0];
   for (int j = 0; j < 8; ++j) {
     if (std::isnan(probe[j])) return false;
-    out = (want < 0 ? lane[j] < out : lane[j] > out) ? lane[j] : out;
+    out = better(lane[j], out) ? lane[j] : out;
   }
   if (has && std::isnan(out)) return false;  // a NaN already held
   for (; r < e; ++r) {
     if (!std::isfinite(x[r])) return false;
-    out = (want < 0 ? x[r] < out : x[r] > out) ? x[r] : out;
+    out = better(x[r], out) ? x[r] : out;
   }
   *m = out;
   return true;
@@ -406,7 +398,7 @@ struct AggCol {
           Runs(gid, n, [&](uint32_t g, int64_t b, int64_t e) {
             bool h = has[g] != 0;
             double m = fval[g];
-            if (MinMaxRun(x, b, e, want, h, &m)) {
+            if (want < 0 ? MinMaxRun<true>(x, b, e, h, &m) : MinMaxRun<false>(x, b, e, h, &m)) {
               has[g] = 1;
               fval[g] = m;
               return;
@@ -1096,10 +1088,8 @@ Status HashAggregator::Consume(const Chunk& in) {
     impl_->Ids(in, &gid);
   }
   // One group for the whole chunk (no keys, or one series' rows): folded as a single run.
-  bool one_group = true;
-  if (impl_->nk > 0 && (in.size == 0 || gid.front() != gid.back())) {
-    one_group = false;
-  } else if (impl_->nk > 0) {
+  bool one_group = impl_->nk == 0;
+  if (!one_group && gid.front() == gid.back()) {
     uint32_t diff = 0;
     for (int64_t r = 1; r < in.size; ++r) diff |= gid[static_cast<size_t>(r)] ^ gid[0];
     one_group = diff == 0;

@@ -75,21 +75,33 @@ std::string TsbsInput(int lines, bool mixed_types, bool host_tags = false) {
   return out;
 }
 
+// Parses input in chunks of `chunk` bytes (lines cut across them, as reads cut them), calling
+// on_batch(batch) after each; false from it stops. Returns the lines parsed, or -1 when stopped.
+template <typename Fn>
+int64_t ParseInChunks(const std::string& input, size_t chunk, omen::ingest::ParsedBatch* batch,
+                      Fn&& on_batch) {
+  int64_t lines = 0;
+  size_t pos = 0;
+  while (pos < input.size()) {
+    const size_t len = std::min(chunk, input.size() - pos);
+    batch->Clear();
+    const bool final = pos + len == input.size();
+    pos += omen::ingest::ParseLines(std::string_view(input).substr(pos, len),
+                                    omen::ingest::Precision::kNanoseconds, final, 1, batch);
+    lines += static_cast<int64_t>(batch->lines.size());
+    if (!on_batch(*batch)) return -1;
+  }
+  return lines;
+}
+
 void Run(benchmark::State& state, const std::string& input) {
-  constexpr size_t kChunk = 64 * 1024;
   omen::ingest::ParsedBatch batch;
   int64_t lines = 0;
   for (auto _ : state) {
-    size_t pos = 0;
-    while (pos < input.size()) {
-      const size_t len = std::min(kChunk, input.size() - pos);
-      batch.Clear();
-      const bool final = pos + len == input.size();
-      pos += omen::ingest::ParseLines(std::string_view(input).substr(pos, len),
-                                      omen::ingest::Precision::kNanoseconds, final, 1, &batch);
-      lines += static_cast<int64_t>(batch.lines.size());
-      benchmark::DoNotOptimize(batch.fields.data());
-    }
+    lines += ParseInChunks(input, 64 * 1024, &batch, [](const omen::ingest::ParsedBatch& b) {
+      benchmark::DoNotOptimize(b.fields.data());
+      return true;
+    });
   }
   state.SetItemsProcessed(lines);
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
@@ -124,27 +136,22 @@ void BM_IlpParseAndAppendTsbsCpu(benchmark::State& state) {
     return;
   }
   {
-    constexpr size_t kChunk = 256 * 1024;
     omen::ingest::IlpWriter writer(db->get());
     omen::ingest::ParsedBatch batch;
     std::vector<omen::ingest::LineError> errors;
     int64_t lines = 0;
     for (auto _ : state) {
-      size_t pos = 0;
-      while (pos < input.size()) {
-        const size_t len = std::min(kChunk, input.size() - pos);
-        batch.Clear();
-        const bool final = pos + len == input.size();
-        pos += omen::ingest::ParseLines(std::string_view(input).substr(pos, len),
-                                        omen::ingest::Precision::kNanoseconds, final, 1, &batch);
-        lines += static_cast<int64_t>(batch.lines.size());
-        errors.clear();
-        auto added = writer.Append(batch, 0, &errors);
-        if (!added.ok() || !errors.empty()) {
-          state.SkipWithError("append failed");
-          return;
-        }
+      const int64_t parsed =
+          ParseInChunks(input, 256 * 1024, &batch, [&](const omen::ingest::ParsedBatch& b) {
+            errors.clear();
+            auto added = writer.Append(b, 0, &errors);
+            return added.ok() && errors.empty();
+          });
+      if (parsed < 0) {
+        state.SkipWithError("append failed");
+        return;
       }
+      lines += parsed;
       auto taken = writer.TakeBatches();
       benchmark::DoNotOptimize(taken);
     }

@@ -69,7 +69,7 @@ struct QueryRunner::Impl {
   // the union to resolve against the other branch, as PostgreSQL resolves unknown columns.
   bool union_branch = false;
   // The next RunSelect scans only this [min, max) of its table's time range: a try at the
-  // latest (earliest) buckets of ORDER BY bucket [DESC] LIMIT k (see TopBuckets in query.cc).
+  // latest (earliest) buckets of ORDER BY bucket [DESC] LIMIT k (RunSelect's source scan).
   std::optional<std::pair<int64_t, int64_t>> bucket_window;
   // Describe: the types inferred for $n parameters (index n-1; kNull: not inferred yet).
   std::vector<exec::LType> param_types;

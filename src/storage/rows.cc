@@ -74,18 +74,20 @@ std::shared_ptr<const arrow::Dictionary> MergeDictionaries(
 
 // values[i] = the row refs[i] of its source's values (base: each source's values), for
 // fixed-width values of type T.
+// Gathers read rows sorted by series, far apart in time order: each is fetched this many refs
+// ahead.
+constexpr size_t kPrefetchAhead = 16;
+
 template <typename T>
 std::vector<T> GatherValues(const std::vector<const uint8_t*>& base,
                             const std::vector<RowRef>& refs) {
   std::vector<T> out(refs.size());
   if (base.size() == 1) {
-    // Rows sorted by series are far apart in time order: prefetch a few refs ahead.
     const uint8_t* src = base[0];
-    constexpr size_t kAhead = 16;
     const size_t n = refs.size();
     size_t i = 0;
-    for (; i + kAhead < n; ++i) {
-      __builtin_prefetch(src + size_t{refs[i + kAhead].row} * sizeof(T));
+    for (; i + kPrefetchAhead < n; ++i) {
+      __builtin_prefetch(src + size_t{refs[i + kPrefetchAhead].row} * sizeof(T));
       std::memcpy(&out[i], src + size_t{refs[i].row} * sizeof(T), sizeof(T));
     }
     for (; i < n; ++i) std::memcpy(&out[i], src + size_t{refs[i].row} * sizeof(T), sizeof(T));
@@ -119,8 +121,9 @@ ArrayData GatherColumn(const std::vector<const arrow::RecordBatch*>& sources,
       std::vector<int32_t> values(static_cast<size_t>(n));
       for (int64_t i = 0; i < n; ++i) {
         const RowRef& r = refs[i];
-        if (i + 16 < n) {
-          __builtin_prefetch(base[refs[i + 16].source] + size_t{refs[i + 16].row} * 4);
+        if (i + static_cast<int64_t>(kPrefetchAhead) < n) {
+          const RowRef& ahead = refs[static_cast<size_t>(i) + kPrefetchAhead];
+          __builtin_prefetch(base[ahead.source] + size_t{ahead.row} * 4);
         }
         int32_t code;
         std::memcpy(&code, base[r.source] + size_t{r.row} * 4, 4);

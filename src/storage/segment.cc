@@ -330,16 +330,11 @@ Result<const Segment::KeyColumns*> Segment::BatchKeys(int b) const {
 int64_t Segment::NearLowerBound(int64_t from, int64_t key) const {
   constexpr int64_t kNear = 16;
   const int64_t stop = std::min(rows(), from + kNear);
-  const bool composite = index_.sort_column >= 0;
   for (int64_t r = from; r < stop; ++r) {
     const int b = static_cast<int>(r / index_.batch_rows);
     auto k = BatchKeys(b);
     if (!k.ok()) return -1;  // the caller's lookup reports it
-    const int64_t off = r - int64_t{b} * index_.batch_rows;
-    const int64_t kr = composite ? (int64_t{(*k)->codes[off] + 1} << index_.key_shift) +
-                                       ((*k)->time[off] - index_.min_time)
-                                 : (*k)->time[off];
-    if (kr >= key) return r;
+    if (KeyAt(**k, r - int64_t{b} * index_.batch_rows) >= key) return r;
   }
   return stop == rows() ? stop : -1;
 }
@@ -375,7 +370,6 @@ Result<int64_t> Segment::LowerBoundKey(int64_t key) const {
   // Binary search for the first key >= key in [lo, hi); the model guarantees it lies there.
   // Invariant: keys before lo are < key, keys from hi on are >= key. Each round searches the
   // part of [lo, hi) inside one batch on its raw key arrays (one BatchKeys call per batch).
-  const bool composite = index_.sort_column >= 0;
   while (lo < hi) {
     const int64_t mid = lo + (hi - lo) / 2;
     const int b = static_cast<int>(mid / index_.batch_rows);
@@ -386,11 +380,7 @@ Result<int64_t> Segment::LowerBoundKey(int64_t key) const {
     int64_t l = wl, h = wh;
     while (l < h) {
       const int64_t m = l + (h - l) / 2;
-      const int64_t off = m - base;
-      const int64_t km = composite ? (int64_t{k->codes[off] + 1} << index_.key_shift) +
-                                         (k->time[off] - index_.min_time)
-                                   : k->time[off];
-      if (km < key) {
+      if (KeyAt(*k, m - base) < key) {
         l = m + 1;
       } else {
         h = m;
@@ -445,7 +435,7 @@ Result<std::pair<int64_t, int64_t>> Segment::SeriesRowRange(int32_t code, int64_
   const int64_t end_key = (c << index_.key_shift) + (hi - index_.min_time);
   if (known && hi == index_.max_time + 1) {
     end = (*starts)[static_cast<size_t>(c) + 1];
-  } else if (int64_t near = -1; (near = NearLowerBound(begin, end_key)) >= 0) {
+  } else if (const int64_t near = NearLowerBound(begin, end_key); near >= 0) {
     end = near;  // a short range (a point lookup): a few keys after begin
   } else {
     OMEN_ASSIGN_OR_RETURN(end, LowerBoundKey(end_key));

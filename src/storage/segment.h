@@ -100,6 +100,11 @@ class Segment {
   int64_t NearLowerBound(int64_t from, int64_t key) const;
   // The key columns of batch b, read once and kept until the segment closes.
   Result<const KeyColumns*> BatchKeys(int b) const;
+  // The key of row `off` of a batch with key columns k: time, or (code + 1, time) composed.
+  int64_t KeyAt(const KeyColumns& k, int64_t off) const {
+    if (index_.sort_column < 0) return k.time[off];
+    return (int64_t{k.codes[off] + 1} << index_.key_shift) + (k.time[off] - index_.min_time);
+  }
 
   Env* env_ = nullptr;
   std::string base_;

@@ -542,7 +542,7 @@ class SeriesEdgePruner {
   static constexpr size_t kMaxClasses = 16;
   struct Class {
     std::shared_ptr<const arrow::Dictionary> dict;
-    int64_t worst;  // the farthest bound over its values (kFarthest: one has none)
+    int64_t worst;  // the farthest bound over its values (the far extreme: one has none)
   };
 
   // The segment's in-range time nearest to / farthest from the edge.
@@ -796,18 +796,19 @@ Result<arrow::RecordBatch> TableScan::ReadTask(size_t i) const {
     if (!task.rows.empty()) {
       keep = task.rows;  // (not sized to the batch first: a few rows of a long batch)
       n = keep.size();
-    } else if (time_per_row) {
-      keep.resize(static_cast<size_t>(task.end - task.begin));
-      // Branch-free selection: write every row id, advance only past matches.
-      const int64_t* t = batch.columns[time_pos].values.As<int64_t>();
-      const int64_t lo = spec_.min_time, hi = spec_.max_time;
-      for (int64_t r = task.begin; r < task.end; ++r) {
-        keep[n] = static_cast<uint32_t>(r);
-        n += static_cast<size_t>((t[r] >= lo) & (t[r] < hi));
-      }
     } else {
       keep.resize(static_cast<size_t>(task.end - task.begin));
-      for (int64_t r = task.begin; r < task.end; ++r) keep[n++] = static_cast<uint32_t>(r);
+      if (time_per_row) {
+        // Branch-free selection: write every row id, advance only past matches.
+        const int64_t* t = batch.columns[time_pos].values.As<int64_t>();
+        const int64_t lo = spec_.min_time, hi = spec_.max_time;
+        for (int64_t r = task.begin; r < task.end; ++r) {
+          keep[n] = static_cast<uint32_t>(r);
+          n += static_cast<size_t>((t[r] >= lo) & (t[r] < hi));
+        }
+      } else {
+        for (int64_t r = task.begin; r < task.end; ++r) keep[n++] = static_cast<uint32_t>(r);
+      }
     }
     keep.resize(n);
     if (tag_pos >= 0) {

@@ -69,29 +69,18 @@ void WriteBuffer::Append(const arrow::RecordBatch& batch, const uint32_t* rows, 
     if (contiguous && id == TypeId::kString && a.null_count == 0) {
       // A run of valid codes, remapped chunk by chunk.
       const int32_t* codes = a.values.As<int32_t>() + rows[0];
-      int64_t i = 0;
-      while (i < n) {
-        const int64_t dst = rows_ + i;
-        Chunk& chunk = *chunks_[dst / kChunkRows];
-        const int64_t off = dst % kChunkRows;
-        const int64_t len = std::min(n - i, kChunkRows - off);
+      ForChunkPieces(n, [&](Chunk& chunk, int64_t off, int64_t i, int64_t len) {
         int32_t* out = reinterpret_cast<int32_t*>(chunk.values[c].get()) + off;
         for (int64_t k = 0; k < len; ++k) out[k] = remap[codes[i + k]];
         if (chunk.valid[c] != nullptr) {
           std::memset(chunk.valid[c].get() + off, 1, static_cast<size_t>(len));
         }
-        i += len;
-      }
+      });
       continue;
     }
     if (contiguous && id != TypeId::kBool && id != TypeId::kString) {
       // Fast path: a run of rows copies chunk by chunk.
-      int64_t i = 0;
-      while (i < n) {
-        const int64_t dst = rows_ + i;
-        Chunk& chunk = *chunks_[dst / kChunkRows];
-        const int64_t off = dst % kChunkRows;
-        const int64_t len = std::min(n - i, kChunkRows - off);
+      ForChunkPieces(n, [&](Chunk& chunk, int64_t off, int64_t i, int64_t len) {
         const int64_t src = rows[0] + i;
         std::memcpy(chunk.values[c].get() + off * w, a.values.data + src * w,
                     static_cast<size_t>(len * w));
@@ -102,8 +91,7 @@ void WriteBuffer::Append(const arrow::RecordBatch& batch, const uint32_t* rows, 
             for (int64_t k = 0; k < len; ++k) chunk.valid[c][off + k] = a.IsValid(src + k);
           }
         }
-        i += len;
-      }
+      });
       continue;
     }
     for (int64_t i = 0; i < n; ++i) {

@@ -14,6 +14,7 @@
 #ifndef OMENDB_STORAGE_WRITE_BUFFER_H_
 #define OMENDB_STORAGE_WRITE_BUFFER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -73,6 +74,19 @@ class WriteBuffer {
   size_t memory_bytes() const { return chunks_.size() * chunk_bytes_; }
 
  private:
+  // Calls fn(chunk, off, i, len) for the pieces of n rows appended at rows_: rows i .. i + len
+  // of the input go to rows off .. off + len of chunk.
+  template <typename Fn>
+  void ForChunkPieces(int64_t n, Fn&& fn) {
+    for (int64_t i = 0; i < n;) {
+      const int64_t dst = rows_ + i;
+      const int64_t off = dst % kChunkRows;
+      const int64_t len = std::min(n - i, kChunkRows - off);
+      fn(*chunks_[dst / kChunkRows], off, i, len);
+      i += len;
+    }
+  }
+
   std::shared_ptr<const arrow::Schema> schema_;
   int time_column_;
   size_t chunk_bytes_ = 0;
