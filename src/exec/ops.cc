@@ -35,37 +35,134 @@ int CompareAll(const Chunk& in, const std::vector<SortKey>& keys, int64_t a, int
 
 }  // namespace
 
+namespace {
+
+// One sort key prepared for comparison without per-row type dispatch: raw pointers to the
+// values, text read as string_views once (dictionary codes resolved per row ahead of the sort).
+struct PreparedKey {
+  enum Kind { kInt, kFloat, kStr, kOther } kind = kOther;
+  const Vector* v = nullptr;
+  const uint8_t* nulls = nullptr;
+  const int64_t* i = nullptr;
+  const double* f = nullptr;
+  const std::string_view* s = nullptr;
+  std::vector<std::string_view> strs;  // text from a dictionary
+  bool desc = false;
+  bool nulls_first = false;
+};
+
+// Compares rows a and b on one prepared key: <0, 0, >0 in the key's order.
+inline int ComparePrepared(const PreparedKey& k, uint32_t a, uint32_t b) {
+  if (k.nulls != nullptr) {
+    const bool an = k.nulls[a] != 0, bn = k.nulls[b] != 0;
+    if (an || bn) {
+      if (an && bn) return 0;
+      // NULL sorts last unless nulls_first (direction does not flip this here).
+      return an ? (k.nulls_first ? -1 : 1) : (k.nulls_first ? 1 : -1);
+    }
+  }
+  int c;
+  switch (k.kind) {
+    case PreparedKey::kInt:
+      c = k.i[a] < k.i[b] ? -1 : k.i[a] > k.i[b] ? 1 : 0;
+      break;
+    case PreparedKey::kFloat: {
+      const double x = k.f[a], y = k.f[b];
+      // PostgreSQL orders NaN above every other value and equal to itself.
+      const bool xn = std::isnan(x), yn = std::isnan(y);
+      if (xn || yn) {
+        c = xn && yn ? 0 : xn ? 1 : -1;
+      } else {
+        c = x < y ? -1 : x > y ? 1 : 0;
+      }
+      break;
+    }
+    case PreparedKey::kStr: {
+      const int r = k.s[a].compare(k.s[b]);
+      c = r < 0 ? -1 : r > 0 ? 1 : 0;
+      break;
+    }
+    default:
+      c = CompareRows(*k.v, a, *k.v, b);
+      break;
+  }
+  return k.desc ? -c : c;
+}
+
+// The keys of `keys` that can tell rows apart (a constant column cannot), prepared.
+std::vector<PreparedKey> PrepareKeys(const Chunk& in, const std::vector<SortKey>& keys) {
+  std::vector<PreparedKey> out;
+  for (const SortKey& sk : keys) {
+    const Vector& v = in.cols[static_cast<size_t>(sk.col)];
+    if (v.constant) continue;
+    PreparedKey k;
+    k.v = &v;
+    k.nulls = v.nulls;
+    k.desc = sk.desc;
+    k.nulls_first = sk.nulls_first;
+    switch (PhysOf(v.type)) {
+      case Phys::kInt:
+        k.kind = PreparedKey::kInt;
+        k.i = v.i;
+        break;
+      case Phys::kFloat:
+        k.kind = PreparedKey::kFloat;
+        k.f = v.f;
+        break;
+      case Phys::kStr:
+        k.kind = PreparedKey::kStr;
+        if (v.codes == nullptr) {
+          k.s = v.s;
+        } else {
+          k.strs.resize(static_cast<size_t>(in.size));
+          for (int64_t r = 0; r < in.size; ++r) k.strs[static_cast<size_t>(r)] = v.S(r);
+          k.s = k.strs.data();
+        }
+        break;
+      default:
+        break;
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<uint32_t> SortIndices(const Chunk& in, const std::vector<SortKey>& keys,
                                   int64_t limit) {
   std::vector<uint32_t> idx(static_cast<size_t>(in.size));
   std::iota(idx.begin(), idx.end(), 0);
-  auto less = [&](uint32_t a, uint32_t b) {
-    int c = CompareAll(in, keys, a, b);
-    return c != 0 ? c < 0 : a < b;  // stable
-  };
-  if (keys.size() == 1 && in.cols[static_cast<size_t>(keys[0].col)].nulls == nullptr &&
-      PhysOf(in.cols[static_cast<size_t>(keys[0].col)].type) == Phys::kInt &&
-      !in.cols[static_cast<size_t>(keys[0].col)].constant) {
-    const int64_t* x = in.cols[static_cast<size_t>(keys[0].col)].i;
-    const bool desc = keys[0].desc;
-    auto fast = [&](uint32_t a, uint32_t b) {
-      if (x[a] != x[b]) return desc ? x[a] > x[b] : x[a] < x[b];
-      return a < b;
-    };
+  const std::vector<PreparedKey> prepared = PrepareKeys(in, keys);
+  auto sort = [&](auto less) {
     if (limit >= 0 && limit < in.size) {
-      std::partial_sort(idx.begin(), idx.begin() + limit, idx.end(), fast);
+      std::partial_sort(idx.begin(), idx.begin() + limit, idx.end(), less);
       idx.resize(static_cast<size_t>(limit));
     } else {
-      std::sort(idx.begin(), idx.end(), fast);
+      std::sort(idx.begin(), idx.end(), less);
     }
+  };
+  if (prepared.empty()) {
+    if (limit >= 0 && limit < in.size) idx.resize(static_cast<size_t>(limit));
     return idx;
   }
-  if (limit >= 0 && limit < in.size) {
-    std::partial_sort(idx.begin(), idx.begin() + limit, idx.end(), less);
-    idx.resize(static_cast<size_t>(limit));
-  } else {
-    std::sort(idx.begin(), idx.end(), less);
+  if (prepared.size() == 1 && prepared[0].nulls == nullptr &&
+      prepared[0].kind == PreparedKey::kInt) {
+    const int64_t* x = prepared[0].i;
+    const bool desc = prepared[0].desc;
+    sort([&](uint32_t a, uint32_t b) {
+      if (x[a] != x[b]) return desc ? x[a] > x[b] : x[a] < x[b];
+      return a < b;  // stable
+    });
+    return idx;
   }
+  sort([&](uint32_t a, uint32_t b) {
+    for (const PreparedKey& k : prepared) {
+      const int c = ComparePrepared(k, a, b);
+      if (c != 0) return c < 0;
+    }
+    return a < b;  // stable
+  });
   return idx;
 }
 

@@ -716,9 +716,107 @@ Vector FromArrow(const arrow::ArrayData& a) {
   return v;
 }
 
+namespace {
+
+// Concat for parts that are all plain vectors of type's physical kind: values copied a part at
+// a time; text keeps pointing into the parts (whose owners the result keeps), and text of one
+// shared dictionary stays dictionary codes. False (nothing written) for any other mix.
+bool ConcatBulk(const std::vector<Vector>& all_parts, LType type, int64_t total, Vector* out) {
+  std::vector<const Vector*> nonempty;
+  for (const Vector& p : all_parts) {
+    if (p.size > 0) nonempty.push_back(&p);
+  }
+  if (nonempty.empty()) return false;
+  const Phys phys = PhysOf(type);
+  bool any_null = false;
+  bool one_dict = phys == Phys::kStr;
+  for (const Vector* pp : nonempty) {
+    if (pp->constant || PhysOf(pp->type) != phys || pp->data == nullptr) return false;
+    const bool present = pp->codes != nullptr || (phys == Phys::kInt     ? pp->i != nullptr
+                                                  : phys == Phys::kFloat ? pp->f != nullptr
+                                                  : phys == Phys::kStr   ? pp->s != nullptr
+                                                                         : pp->iv != nullptr);
+    if (!present) return false;
+    any_null |= pp->nulls != nullptr;
+    one_dict &= pp->codes != nullptr && pp->dict == nonempty[0]->dict;
+  }
+  auto d = std::make_shared<VectorData>();
+  Vector v;
+  v.type = type;
+  v.size = total;
+  if (any_null) {
+    d->nulls.resize(static_cast<size_t>(total));
+    uint8_t* n = d->nulls.data();
+    for (const Vector* pp : nonempty) {
+      if (pp->nulls != nullptr) {
+        std::memcpy(n, pp->nulls, static_cast<size_t>(pp->size));
+      } else {
+        std::memset(n, 0, static_cast<size_t>(pp->size));
+      }
+      n += pp->size;
+    }
+    v.nulls = d->nulls.data();
+  }
+  auto copy = [&](auto* dst, auto member) {
+    for (const Vector* pp : nonempty) {
+      std::memcpy(dst, pp->*member, static_cast<size_t>(pp->size) * sizeof(*dst));
+      dst += pp->size;
+    }
+  };
+  if (one_dict) {
+    auto codes = std::make_shared<std::vector<int32_t>>(static_cast<size_t>(total));
+    copy(codes->data(), &Vector::codes);
+    v.codes = codes->data();
+    v.dict = nonempty[0]->dict;
+    d->keep.push_back(std::move(codes));
+    d->keep.push_back(nonempty[0]->data);  // owns the dictionary
+  } else {
+    switch (phys) {
+      case Phys::kInt:
+        d->i.resize(static_cast<size_t>(total));
+        copy(d->i.data(), &Vector::i);
+        break;
+      case Phys::kFloat:
+        d->f.resize(static_cast<size_t>(total));
+        copy(d->f.data(), &Vector::f);
+        break;
+      case Phys::kStr: {
+        d->s.resize(static_cast<size_t>(total));
+        std::string_view* dst = d->s.data();
+        for (const Vector* pp : nonempty) {
+          if (pp->codes != nullptr) {
+            for (int64_t r = 0; r < pp->size; ++r)
+              dst[r] = pp->IsNull(r) ? std::string_view() : pp->S(r);
+          } else {
+            std::memcpy(dst, pp->s, static_cast<size_t>(pp->size) * sizeof(*dst));
+          }
+          dst += pp->size;
+          d->keep.push_back(pp->data);  // owns the bytes the views point at
+        }
+        break;
+      }
+      case Phys::kInterval:
+        d->iv.resize(static_cast<size_t>(total));
+        copy(d->iv.data(), &Vector::iv);
+        break;
+    }
+  }
+  v.i = d->i.data();
+  v.f = d->f.data();
+  v.s = d->s.data();
+  v.iv = d->iv.data();
+  v.data = std::move(d);
+  *out = std::move(v);
+  return true;
+}
+
+}  // namespace
+
 Vector Concat(const std::vector<Vector>& parts, LType type) {
   int64_t total = 0;
   for (const Vector& p : parts) total += p.size;
+  Vector out;
+  if (ConcatBulk(parts, type, total, &out)) return out;
   VectorBuilder b(type, total);
   for (const Vector& p : parts) {
     for (int64_t r = 0; r < p.size; ++r) b.AppendFrom(p, r);

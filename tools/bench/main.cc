@@ -160,6 +160,11 @@ int Main(int argc, char** argv) {
   qry->add_option("--format", format, "json|table")
       ->check(CLI::IsMember({"json", "table"}))
       ->capture_default_str();
+  qry->add_option("--results", query.results,
+                  "columnar: time the query up to its typed result columns (what the wire server "
+                  "encodes from); text: also render every value as text rows")
+      ->check(CLI::IsMember({"columnar", "text"}))
+      ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
 

@@ -341,7 +341,7 @@ std::string ExecuteOnce(sql::SqlEngine* engine, const std::string& sql, size_t* 
   try {
     auto r = engine->Execute(sql);
     if (!r.ok()) return r.status().ToString();
-    *result_rows = r->empty() ? 0 : r->back().rows.size();
+    *result_rows = r->empty() ? 0 : static_cast<size_t>(r->back().num_rows());
     return "";
   } catch (const std::exception& e) {
     return std::string("exception: ") + e.what();
@@ -368,6 +368,7 @@ void Report(const QueryBenchOptions& o, const BenchQuery& q, const Timing& t) {
     j["min_ms"] = *std::min_element(t.ms.begin(), t.ms.end());
     j["result_rows"] = t.result_rows;
     j["reps"] = o.reps;
+    j["results"] = o.results;
   } else {
     j["error"] = t.error;
   }
@@ -440,6 +441,7 @@ int RunQueryBench(const QueryBenchOptions& o) {
           {"load_seconds", loaded->seconds}});
   }
   sql::SqlEngine engine(loaded->db.get());
+  engine.set_columnar_results(o.results == "columnar");
   for (const BenchQuery& q : *queries) Report(o, q, TimeQuery(&engine, q.sql, o.reps));
   // After the queries: writing the CSV (about 120 bytes a row) would push the loaded data out of
   // the page cache when both do not fit in memory.

@@ -27,6 +27,10 @@ struct QueryBenchOptions {
   std::string export_csv;            // when set, the loaded rows as CSV
   std::string export_queries;        // when set, a JSON array of {name, sql}
   bool json = true;
+  // "columnar": a query ends at its typed result columns, the form the PostgreSQL wire server
+  // encodes rows from (and what DuckDB's reader holds); "text": every value rendered as a text
+  // row as well (the embedded QueryResult::rows).
+  std::string results = "columnar";
 };
 int RunQueryBench(const QueryBenchOptions& options);
 
