@@ -119,6 +119,9 @@ struct Dictionary {
   Buffer offsets;
   Buffer data;
   int64_t length = 0;
+  // Values strictly ascending by bytes (found when built or read): code order is value order,
+  // so sorting and comparing by code is sorting by value.
+  bool sorted = false;
 
   std::string_view Get(int64_t i) const {
     const int32_t* off = offsets.As<int32_t>();
@@ -127,6 +130,13 @@ struct Dictionary {
   }
   // Builds an owning dictionary from strings.
   static std::shared_ptr<const Dictionary> Make(const std::vector<std::string_view>& values);
+  // Whether the values are strictly ascending (the value of `sorted`).
+  bool IsSorted() const {
+    for (int64_t i = 1; i < length; ++i) {
+      if (Get(i - 1) >= Get(i)) return false;
+    }
+    return true;
+  }
 };
 
 // One column of a batch.
@@ -170,6 +180,7 @@ inline std::shared_ptr<const Dictionary> Dictionary::Make(
   d->length = static_cast<int64_t>(values.size());
   d->offsets = Buffer::FromVector(std::move(offsets));
   d->data = Buffer::FromVector(std::move(bytes));
+  d->sorted = d->IsSorted();
   return d;
 }
 

@@ -461,6 +461,7 @@ Result<std::shared_ptr<const Dictionary>> ReadDictionary(
   if (off[0] < 0 || static_cast<size_t>(off[n]) > dict->data.size) {
     return Status::Corruption("dictionary offsets point outside its data");
   }
+  dict->sorted = dict->IsSorted();
   return std::shared_ptr<const Dictionary>(std::move(dict));
 }
 

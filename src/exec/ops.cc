@@ -40,12 +40,13 @@ namespace {
 // One sort key prepared for comparison without per-row type dispatch: raw pointers to the
 // values, text read as string_views once (dictionary codes resolved per row ahead of the sort).
 struct PreparedKey {
-  enum Kind { kInt, kFloat, kStr, kOther } kind = kOther;
+  enum Kind { kInt, kFloat, kStr, kCode, kOther } kind = kOther;
   const Vector* v = nullptr;
   const uint8_t* nulls = nullptr;
   const int64_t* i = nullptr;
   const double* f = nullptr;
   const std::string_view* s = nullptr;
+  const int32_t* codes = nullptr;      // kCode: codes into a sorted dictionary
   std::vector<std::string_view> strs;  // text from a dictionary
   bool desc = false;
   bool nulls_first = false;
@@ -77,6 +78,9 @@ inline int ComparePrepared(const PreparedKey& k, uint32_t a, uint32_t b) {
       }
       break;
     }
+    case PreparedKey::kCode:
+      c = k.codes[a] < k.codes[b] ? -1 : k.codes[a] > k.codes[b] ? 1 : 0;
+      break;
     case PreparedKey::kStr: {
       const int r = k.s[a].compare(k.s[b]);
       c = r < 0 ? -1 : r > 0 ? 1 : 0;
@@ -110,6 +114,11 @@ std::vector<PreparedKey> PrepareKeys(const Chunk& in, const std::vector<SortKey>
         k.f = v.f;
         break;
       case Phys::kStr:
+        if (v.codes != nullptr && v.dict->sorted) {  // code order is value order
+          k.kind = PreparedKey::kCode;
+          k.codes = v.codes;
+          break;
+        }
         k.kind = PreparedKey::kStr;
         if (v.codes == nullptr) {
           k.s = v.s;

@@ -159,6 +159,9 @@ std::vector<uint32_t> ReferenceOrder(const Chunk& c, const std::vector<SortKey>&
 
 TEST(SortIndices, EveryKeyKindMatchesReference) {
   const auto dict = Words({"host_10", "host_2", "host_1", "a", "host_1x"});
+  const auto sorted_dict = Words({"a", "host_1", "host_10", "host_1x", "host_2"});
+  ASSERT_FALSE(dict->sorted);
+  ASSERT_TRUE(sorted_dict->sorted);  // compared by code
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   std::mt19937 rng(11);
@@ -180,10 +183,11 @@ TEST(SortIndices, EveryKeyKindMatchesReference) {
     c.cols.push_back(IntVector(ints, static_cast<int>(rng() % 3)));
     c.cols.push_back(FloatVector(floats));
     c.cols.push_back(ConstantVector(Value::Int(LType::kInt64, 4), n));
+    c.cols.push_back(TextVector(picks, sorted_dict, true, static_cast<int>(rng() % 4)));
     std::vector<SortKey> keys;
     const int nkeys = 1 + static_cast<int>(rng() % 3);
     for (int k = 0; k < nkeys; ++k) {
-      keys.push_back(SortKey{static_cast<int>(rng() % 5), rng() % 2 == 0, rng() % 2 == 0});
+      keys.push_back(SortKey{static_cast<int>(rng() % 6), rng() % 2 == 0, rng() % 2 == 0});
     }
     const std::vector<uint32_t> want = ReferenceOrder(c, keys);
     EXPECT_EQ(SortIndices(c, keys), want) << "trial " << trial;

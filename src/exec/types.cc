@@ -453,11 +453,12 @@ int64_t AddInterval(int64_t ts, const Interval& v, int sign) {
 std::string_view Arena::Add(std::string_view s) {
   if (s.empty()) return std::string_view();
   constexpr size_t kBlock = 64 * 1024;
-  if (blocks_.empty() || used_ + s.size() > blocks_.back().size()) {
-    blocks_.emplace_back(std::max(kBlock, s.size()), '\0');
+  if (blocks_.empty() || used_ + s.size() > capacity_) {
+    capacity_ = std::max(kBlock, s.size());
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(capacity_));
     used_ = 0;
   }
-  char* dst = blocks_.back().data() + used_;
+  char* dst = blocks_.back().get() + used_;
   std::memcpy(dst, s.data(), s.size());
   used_ += s.size();
   bytes_ += s.size();

@@ -14,7 +14,6 @@
 #define OMENDB_EXEC_TYPES_H_
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -165,15 +164,17 @@ struct Value {
   }
 };
 
-// Stable storage for strings built during a query.
+// Stable storage for strings built during a query. Allocates nothing until the first Add (a
+// VectorData holds one, and most never store text).
 class Arena {
  public:
   std::string_view Add(std::string_view s);
   size_t bytes() const { return bytes_; }
 
  private:
-  std::deque<std::string> blocks_;
-  size_t used_ = 0;  // in blocks_.back()
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t used_ = 0;      // in blocks_.back()
+  size_t capacity_ = 0;  // of blocks_.back()
   size_t bytes_ = 0;
 };
 
