@@ -47,6 +47,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, Storage
   OMEN_RETURN_IF_ERROR(db->Recover());
   if (options.background) {
     db->bg_thread_ = std::thread([d = db.get()] { d->BackgroundLoop(); });
+    db->compact_thread_ = std::thread([d = db.get()] { d->CompactionLoop(); });
   }
   return db;
 }
@@ -137,7 +138,13 @@ Status Database::Close() {
     bg_stop_ = true;
   }
   bg_cv_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(compact_wait_mu_);
+    compact_stop_ = true;
+  }
+  compact_cv_.notify_all();
   if (bg_thread_.joinable()) bg_thread_.join();
+  if (compact_thread_.joinable()) compact_thread_.join();
   Status s = Checkpoint();
   Status c = wal_->Close();
   closed_ = true;
@@ -199,6 +206,7 @@ Result<std::shared_ptr<const TableDef>> Database::CreateTable(TableDef def,
 
 Status Database::DropTable(const std::string& name, bool if_exists) {
   std::unique_lock<std::shared_mutex> gate(gate_);
+  std::lock_guard<std::mutex> compact(compact_mu_);  // no merge writing into its directory
   std::lock_guard<std::mutex> maint(maint_mu_);
   if (catalog_->Find(name) == nullptr) {
     if (if_exists) return Status::OK();
@@ -221,6 +229,7 @@ Status Database::DropTable(const std::string& name, bool if_exists) {
 Result<std::shared_ptr<const TableDef>> Database::AddColumn(const std::string& table_name,
                                                             ColumnDef column) {
   std::unique_lock<std::shared_mutex> gate(gate_);
+  std::lock_guard<std::mutex> compact(compact_mu_);
   std::lock_guard<std::mutex> maint(maint_mu_);
   std::shared_ptr<Table> table = GetTable(table_name);
   if (table == nullptr) return Status::NotFound("table \"" + table_name + "\" does not exist");
@@ -415,11 +424,19 @@ Status Database::CompactPartition(Table* table, int64_t start, bool* did) {
   auto& [meta, segment] = written;
   std::vector<uint64_t> removed;
   for (const auto& s : inputs) removed.push_back(s->meta().id);
+  // Install beside flushes, which may have added segments to the partition meanwhile; nothing
+  // removed the inputs (that takes compact_mu_), which the check below confirms.
+  std::lock_guard<std::mutex> maint(maint_mu_);
   Manifest m = table->manifest();
   ManifestPartition& mp = m.partitions[start];
   std::vector<SegmentMeta> kept;
   for (const SegmentMeta& s : mp.segments) {
     if (std::find(removed.begin(), removed.end(), s.id) == removed.end()) kept.push_back(s);
+  }
+  if (kept.size() + removed.size() != mp.segments.size()) {
+    (void)env_->RemoveFile(base + ".arrow");
+    (void)env_->RemoveFile(base + ".idx");
+    return Status::Aborted("compaction inputs of " + def->name + " changed during the merge");
   }
   kept.push_back(meta);
   mp.segments = kept;
@@ -437,8 +454,10 @@ Status Database::CompactPartition(Table* table, int64_t start, bool* did) {
   return Status::OK();
 }
 
-Status Database::CompactAll() {
-  std::lock_guard<std::mutex> maint(maint_mu_);
+Status Database::CompactAll() { return CompactionRound(); }
+
+Status Database::CompactionRound() {
+  std::lock_guard<std::mutex> compact(compact_mu_);
   for (const auto& t : AllTables()) {
     for (int64_t start : t->PartitionStarts()) {
       bool did = true;
@@ -543,6 +562,7 @@ Status Database::RewriteForDelete(Table* table, int64_t lo, int64_t hi, bool who
 
 Result<uint64_t> Database::DeleteRange(const std::string& table_name, int64_t lo, int64_t hi) {
   std::unique_lock<std::shared_mutex> gate(gate_);
+  std::lock_guard<std::mutex> compact(compact_mu_);
   std::lock_guard<std::mutex> maint(maint_mu_);
   std::shared_ptr<Table> table = GetTable(table_name);
   if (table == nullptr) return Status::NotFound("table \"" + table_name + "\" does not exist");
@@ -553,6 +573,7 @@ Result<uint64_t> Database::DeleteRange(const std::string& table_name, int64_t lo
 
 Result<uint64_t> Database::DropPartitionsBefore(const std::string& table_name, int64_t cutoff) {
   std::unique_lock<std::shared_mutex> gate(gate_);
+  std::lock_guard<std::mutex> compact(compact_mu_);
   std::lock_guard<std::mutex> maint(maint_mu_);
   std::shared_ptr<Table> table = GetTable(table_name);
   if (table == nullptr) return Status::NotFound("table \"" + table_name + "\" does not exist");
@@ -594,11 +615,9 @@ Status Database::BackgroundRound() {
     OMEN_RETURN_IF_ERROR(FlushPartition(biggest.get(), best.first, /*seal=*/true));
     buffered -= best.second;
   }
-  for (const auto& t : AllTables()) {
-    for (int64_t start : t->PartitionStarts()) {
-      bool did = false;
-      OMEN_RETURN_IF_ERROR(CompactPartition(t.get(), start, &did));
-    }
+  if (flushes_.load() != flushes_at_kick_) {  // new segments: maybe something to merge
+    flushes_at_kick_ = flushes_.load();
+    KickCompaction();
   }
   return RemoveObsoleteWal();
 }
@@ -617,6 +636,7 @@ Status Database::ApplyRetention() {
     // Never wait on the gate here: writers holding it may be waiting for this thread's flushes.
     std::unique_lock<std::shared_mutex> gate(gate_, std::try_to_lock);
     if (!gate.owns_lock()) continue;  // next round
+    std::lock_guard<std::mutex> compact(compact_mu_);
     std::lock_guard<std::mutex> maint(maint_mu_);
     if (GetTable(def->name) != t) continue;  // dropped (and maybe recreated) meanwhile
     uint64_t dropped = 0;
@@ -655,6 +675,34 @@ void Database::BackgroundLoop() {
     } else {
       Log(LogLevel::kWarn, "background flush/compaction failed, will retry: %s",
           s.ToString().c_str());
+      backoff_ms = std::min(backoff_ms * 2, 2000);
+    }
+  }
+}
+
+void Database::KickCompaction() {
+  {
+    std::lock_guard<std::mutex> lock(compact_wait_mu_);
+    compact_kick_ = true;
+  }
+  compact_cv_.notify_one();
+}
+
+void Database::CompactionLoop() {
+  int backoff_ms = options_.background_interval_ms;
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(compact_wait_mu_);
+      compact_cv_.wait_for(lock, std::chrono::milliseconds(backoff_ms),
+                           [&] { return compact_stop_ || compact_kick_; });
+      if (compact_stop_) return;
+      compact_kick_ = false;
+    }
+    Status s = CompactionRound();
+    if (s.ok()) {
+      backoff_ms = options_.background_interval_ms;
+    } else {
+      Log(LogLevel::kWarn, "background compaction failed, will retry: %s", s.ToString().c_str());
       backoff_ms = std::min(backoff_ms * 2, 2000);
     }
   }

@@ -12,9 +12,9 @@
 // Write path: Insert validates a columnar batch, appends it to the WAL as one
 // record, applies it to the partitions' write buffers in WAL order, and
 // returns once the record is durable (group commit; StorageOptions::sync).
-// A background thread flushes full buffers to segments, compacts small
-// segments, applies retention and removes WAL files whose rows are all in
-// segments. Open recovers: catalog, manifests (quarantining bad segments,
+// A background thread flushes full buffers to segments, applies retention and
+// removes WAL files whose rows are all in segments; a second thread compacts
+// small segments beside it. Open recovers: catalog, manifests (quarantining bad segments,
 // removing orphan files), WAL replay of everything not yet in segments.
 //
 // Thread-safety: every public method may be called from any thread.
@@ -126,11 +126,17 @@ class Database {
   // Maintenance (REQUIRE maint_mu_ held).
   Status FlushPartition(Table* table, int64_t start, bool seal);
   Status FlushTable(Table* table);
+  // REQUIRES: compact_mu_ held and maint_mu_ not held: the merge runs unlocked, beside flushes,
+  // and takes maint_mu_ only to install its segment.
   Status CompactPartition(Table* table, int64_t start, bool* did);
   Status RewriteForDelete(Table* table, int64_t lo, int64_t hi, bool whole_only, uint64_t* deleted);
   Status RemoveObsoleteWal();
   void BackgroundLoop();
   void KickBackground();
+  // The compaction thread: merges small segments while the background thread keeps flushing.
+  void CompactionLoop();
+  void KickCompaction();
+  Status CompactionRound();
   // Drops partitions past each table's retention (takes the gate and maintenance locks).
   Status ApplyRetention();
   Status BackgroundRound();
@@ -150,17 +156,26 @@ class Database {
   mutable std::shared_mutex gate_;
   // Serializes WAL append + apply (and buffer sealing against them).
   std::mutex apply_mu_;
-  // Serializes flush, compaction, delete and manifest writes.
+  // Serializes flush, compaction installs, delete and manifest writes.
   std::mutex maint_mu_;
+  // Held for a whole compaction, and by whatever removes segments or tables (DROP, DELETE,
+  // retention, ADD COLUMN) so that none happens under a running merge. Taken before maint_mu_.
+  std::mutex compact_mu_;
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;
   bool bg_stop_ = false;  // GUARDED_BY(bg_mu_)
   bool bg_kick_ = false;  // GUARDED_BY(bg_mu_)
   std::thread bg_thread_;
+  std::mutex compact_wait_mu_;
+  std::condition_variable compact_cv_;
+  bool compact_stop_ = false;  // GUARDED_BY(compact_wait_mu_)
+  bool compact_kick_ = false;  // GUARDED_BY(compact_wait_mu_)
+  std::thread compact_thread_;
   bool closed_ = false;
 
   std::atomic<uint64_t> flushes_{0};
+  uint64_t flushes_at_kick_ = 0;  // background thread only
   std::atomic<uint64_t> compactions_{0};
   std::atomic<uint64_t> rows_inserted_{0};
   std::atomic<int64_t> buffered_rows_{0};  // rows in write buffers (for back-pressure)

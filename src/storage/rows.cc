@@ -99,8 +99,49 @@ std::vector<T> GatherValues(const std::vector<const uint8_t*>& base,
   return out;
 }
 
+// A stretch of refs reading consecutive rows of one source.
+struct RefRun {
+  uint32_t source;
+  uint32_t row;
+  uint32_t length;
+};
+
+// The runs of refs, or nothing when they are too short to pay off (under 4 rows on average:
+// rows gathered one by one, as a flush's series reordering of arrival-ordered rows does). A
+// compaction's merge of sorted segments reads each series as a run from each input.
+std::vector<RefRun> RunsOf(const std::vector<RowRef>& refs) {
+  std::vector<RefRun> runs;
+  const size_t limit = refs.size() / 4;
+  for (const RowRef& r : refs) {
+    if (!runs.empty()) {
+      RefRun& last = runs.back();
+      if (last.source == r.source && last.row + last.length == r.row) {
+        ++last.length;
+        continue;
+      }
+    }
+    if (runs.size() == limit) return {};
+    runs.push_back({r.source, r.row, 1});
+  }
+  return runs;
+}
+
+template <typename T>
+std::vector<T> GatherRuns(const std::vector<const uint8_t*>& base, const std::vector<RefRun>& runs,
+                          int64_t n) {
+  std::vector<T> out(static_cast<size_t>(n));
+  T* dst = out.data();
+  for (const RefRun& run : runs) {
+    std::memcpy(dst, base[run.source] + size_t{run.row} * sizeof(T),
+                size_t{run.length} * sizeof(T));
+    dst += run.length;
+  }
+  return out;
+}
+
+// runs: RunsOf(refs) when not empty.
 ArrayData GatherColumn(const std::vector<const arrow::RecordBatch*>& sources,
-                       const std::vector<RowRef>& refs, int col) {
+                       const std::vector<RowRef>& refs, const std::vector<RefRun>& runs, int col) {
   const ArrayData& first = sources[0]->columns[col];
   const TypeId id = first.type.id;
   const int64_t n = static_cast<int64_t>(refs.size());
@@ -117,6 +158,26 @@ ArrayData GatherColumn(const std::vector<const arrow::RecordBatch*>& sources,
     std::vector<const uint8_t*> base(sources.size());
     for (size_t s = 0; s < sources.size(); ++s) base[s] = sources[s]->columns[col].values.data;
     out.null_count = 0;
+    if (!runs.empty()) {
+      if (id == TypeId::kString) {
+        std::vector<int32_t> values(static_cast<size_t>(n));
+        int32_t* dst = values.data();
+        for (const RefRun& run : runs) {
+          const int32_t* src = reinterpret_cast<const int32_t*>(base[run.source]) + run.row;
+          const int32_t* remap = codes[run.source].data();
+          for (uint32_t k = 0; k < run.length; ++k) dst[k] = remap[src[k]];
+          dst += run.length;
+        }
+        out.values = arrow::Buffer::FromVector(std::move(values));
+      } else if (w == 8) {
+        out.values = arrow::Buffer::FromVector(GatherRuns<uint64_t>(base, runs, n));
+      } else if (w == 4) {
+        out.values = arrow::Buffer::FromVector(GatherRuns<uint32_t>(base, runs, n));
+      } else {
+        out.values = arrow::Buffer::FromVector(GatherRuns<uint16_t>(base, runs, n));
+      }
+      return out;
+    }
     if (id == TypeId::kString) {
       std::vector<int32_t> values(static_cast<size_t>(n));
       for (int64_t i = 0; i < n; ++i) {
@@ -172,8 +233,9 @@ arrow::RecordBatch Gather(const std::vector<const arrow::RecordBatch*>& sources,
   arrow::RecordBatch out;
   out.schema = sources.at(0)->schema;
   out.num_rows = static_cast<int64_t>(refs.size());
+  const std::vector<RefRun> runs = RunsOf(refs);
   for (size_t c = 0; c < sources[0]->columns.size(); ++c) {
-    out.columns.push_back(GatherColumn(sources, refs, static_cast<int>(c)));
+    out.columns.push_back(GatherColumn(sources, refs, runs, static_cast<int>(c)));
   }
   return out;
 }

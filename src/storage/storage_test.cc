@@ -24,6 +24,7 @@
 #include "storage/checksummed_file.h"
 #include "storage/database.h"
 #include "storage/partition.h"
+#include "storage/rows.h"
 #include "storage/segment_format.h"
 #include "storage/table.h"
 #include "storage/users.h"
@@ -571,6 +572,77 @@ TEST(Database, RecoversUnflushedRowsFromWal) {
   db.reset();
   db = OpenDb(dir + ".crash");
   EXPECT_EQ(ScanAll(*db), Filter(all, INT64_MIN, INT64_MAX));
+}
+
+// Gather against a row-by-row reading of its sources: refs in long runs (a compaction's merge
+// of sorted inputs, copied run by run) and shuffled (a flush's reordering, copied row by row),
+// with and without NULLs, over sources whose dictionaries differ.
+TEST(Rows, GatherMatchesRowByRow) {
+  auto db = OpenDb(TestDir("gather"));
+  auto def = db->CreateTable(MetricsDef(), "");
+  ASSERT_TRUE(def.ok());
+  auto schema = (*def)->ArrowSchema();
+  std::mt19937 rng(5);
+  for (int trial = 0; trial < 60; ++trial) {
+    const bool nulls = trial % 2 == 1;
+    std::vector<arrow::RecordBatch> batches;
+    std::vector<std::vector<Row>> rows;
+    const int nsources = 1 + trial % 4;
+    for (int s = 0; s < nsources; ++s) {
+      BatchBuilder b(schema);
+      std::vector<Row> rs;
+      const int n = 1 + static_cast<int>(rng() % 300);
+      for (int r = 0; r < n; ++r) {
+        Row row{static_cast<int64_t>(rng() % 100000),
+                nulls && rng() % 5 == 0 ? "" : "h" + std::to_string((rng() % 7) * (s + 1)),
+                static_cast<double>(rng() % 1000) / 4, static_cast<int64_t>(rng() % 50)};
+        b.AppendInt(0, row.time);
+        if (row.host.empty()) {
+          b.AppendNull(1);
+        } else {
+          b.AppendString(1, row.host);
+        }
+        b.AppendDouble(2, row.value);
+        b.AppendInt(3, row.count);
+        rs.push_back(row);
+      }
+      auto batch = b.Finish();
+      ASSERT_TRUE(batch.ok());
+      batches.push_back(std::move(*batch));
+      rows.push_back(std::move(rs));
+    }
+    std::vector<const arrow::RecordBatch*> sources;
+    for (const auto& b : batches) sources.push_back(&b);
+    std::vector<RowRef> refs;
+    if (trial % 3 != 0) {  // runs: stretches of consecutive rows from each source in turn
+      for (int round = 0; round < 3; ++round) {
+        for (uint32_t s = 0; s < sources.size(); ++s) {
+          const uint32_t n = static_cast<uint32_t>(rows[s].size());
+          const uint32_t a = static_cast<uint32_t>(rng() % n);
+          const uint32_t len = std::min<uint32_t>(n - a, 1 + static_cast<uint32_t>(rng() % 40));
+          for (uint32_t k = 0; k < len; ++k) refs.push_back({s, a + k});
+        }
+      }
+    } else {
+      for (int k = 0; k < 400; ++k) {
+        const uint32_t s = static_cast<uint32_t>(rng() % sources.size());
+        refs.push_back({s, static_cast<uint32_t>(rng() % rows[s].size())});
+      }
+    }
+    arrow::RecordBatch out = Gather(sources, refs);
+    ASSERT_EQ(out.num_rows, static_cast<int64_t>(refs.size()));
+    for (size_t i = 0; i < refs.size(); ++i) {
+      const Row& want = rows[refs[i].source][refs[i].row];
+      const int64_t r = static_cast<int64_t>(i);
+      EXPECT_EQ(out.columns[0].Value<int64_t>(r), want.time) << "trial " << trial << " row " << i;
+      EXPECT_EQ(out.columns[1].IsValid(r), !want.host.empty());
+      if (!want.host.empty()) {
+        EXPECT_EQ(out.columns[1].StringValue(r), want.host);
+      }
+      EXPECT_EQ(out.columns[2].Value<double>(r), want.value);
+      EXPECT_EQ(out.columns[3].Value<int64_t>(r), want.count);
+    }
+  }
 }
 
 TEST(Database, OutOfOrderCompactionAndTagFilter) {
