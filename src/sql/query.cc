@@ -2523,9 +2523,10 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     if (window) {
       lo = std::max(lo, window->first);
       hi = std::min(hi, window->second);
-    } else if (explain == nullptr && aggregated && binder.keys.size() == 1 && limit > 0 &&
-               !binder.gapfill.present && binder.windows.empty() && binder.srfs.empty() &&
-               !s.distinct && distinct_on.empty() && !sort_keys.empty() && lo < hi) {
+    } else if ((explain == nullptr || analyze) && aggregated && binder.keys.size() == 1 &&
+               limit > 0 && !binder.gapfill.present && binder.windows.empty() &&
+               binder.srfs.empty() && !s.distinct && distinct_on.empty() && !sort_keys.empty() &&
+               lo < hi) {
       // ORDER BY bucket [DESC] LIMIT k over one fixed-width time bucket key: the first k
       // buckets from the range's far end are all that is asked for. Try the aggregation over
       // the last (first) k buckets of the data, widening until k groups come back; buckets are
@@ -2545,15 +2546,25 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
         if (st.min_time <= st.max_time && want < (int64_t{1} << 20)) {
           const int64_t edge = desc ? st.max_time : st.min_time;
           const int64_t start = fn->origin + fn->Ordinal(edge) * fn->width;  // edge's bucket
+          const size_t plan_lines = explain != nullptr ? explain->size() : 0;
+          int tries = 0;
           for (int64_t span = want; span < (int64_t{1} << 40); span *= 8) {
             const __int128 w = static_cast<__int128>(span) * fn->width;
             const __int128 a = desc ? static_cast<__int128>(start) + fn->width - w : lo;
             const __int128 b = desc ? hi : static_cast<__int128>(start) + w;
             if ((desc && a <= lo) || (!desc && b >= hi)) break;  // the whole range: as usual
             bucket_window = {static_cast<int64_t>(a), static_cast<int64_t>(b)};
+            ++tries;
+            if (explain != nullptr) explain->resize(plan_lines);  // EXPLAIN ANALYZE: the last try
             OMEN_ASSIGN_OR_RETURN(Relation tried, RunSelect(s));
-            if (tried.chunk.size >= limit) return tried;
+            if (tried.chunk.size >= limit) {
+              Plan("Top buckets: aggregated the " + std::to_string(span) + " buckets nearest the " +
+                   (desc ? "data's end" : "data's start") + " (" + std::to_string(tries) +
+                   (tries == 1 ? " try" : " tries, widening 8x") + ")");
+              return tried;
+            }
           }
+          if (explain != nullptr) explain->resize(plan_lines);
         }
       }
     }

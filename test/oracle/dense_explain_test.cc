@@ -100,5 +100,35 @@ TEST_F(DenseExplainTest, AnalyzeAgreesWithPlainAnswer) {
   EXPECT_EQ(text.find("moved to hashing"), std::string::npos) << text;
 }
 
+// ORDER BY bucket DESC LIMIT k: EXPLAIN ANALYZE runs (and names) the top-buckets window, with
+// the plan of the try that answered only; plain EXPLAIN plans the whole range.
+TEST_F(DenseExplainTest, AnalyzeShowsTopBucketsWindow) {
+  const std::string query =
+      "SELECT date_trunc('minute', time) AS m, max(usage) FROM cpu GROUP BY 1 "
+      "ORDER BY 1 DESC LIMIT 3";
+  auto analyze = Exec("EXPLAIN ANALYZE " + query);
+  ASSERT_EQ(analyze.size(), 1u);
+  std::string text;
+  for (const auto& row : analyze[0].rows) text += *row[0] + "\n";
+  EXPECT_NE(text.find("Top buckets: aggregated the 3 buckets nearest the data's end (1 try)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("time range [2024-01-01 01:37:00+00, infinity)"), std::string::npos) << text;
+  EXPECT_NE(text.find("3 rows returned"), std::string::npos) << text;
+  size_t scans = 0;
+  for (size_t at = text.find("Scan cpu"); at != std::string::npos; at = text.find("Scan cpu", at + 1))
+    ++scans;
+  EXPECT_EQ(scans, 1u) << text;
+  // A HAVING that only the earliest minutes pass: windows widen 8x until 3 groups come back.
+  auto wide = Exec(
+      "EXPLAIN ANALYZE SELECT date_trunc('minute', time) AS m, max(usage) FROM cpu GROUP BY 1 "
+      "HAVING min(time) < '2024-01-01 00:03' ORDER BY 1 DESC LIMIT 3");
+  ASSERT_EQ(wide.size(), 1u);
+  text.clear();
+  for (const auto& row : wide[0].rows) text += *row[0] + "\n";
+  EXPECT_NE(text.find("tries, widening 8x"), std::string::npos) << text;
+  EXPECT_EQ(Plan(query).find("Top buckets"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace omen::sql
