@@ -46,8 +46,11 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, Storage
   std::unique_ptr<Database> db(new Database(dir, options));
   OMEN_RETURN_IF_ERROR(db->Recover());
   if (options.background) {
-    db->bg_thread_ = std::thread([d = db.get()] { d->BackgroundLoop(); });
-    db->compact_thread_ = std::thread([d = db.get()] { d->CompactionLoop(); });
+    Database* d = db.get();
+    d->flusher_.thread =
+        std::thread([d] { d->RunWorker(&d->flusher_, "flush", &Database::FlushRound); });
+    d->compactor_.thread = std::thread(
+        [d] { d->RunWorker(&d->compactor_, "compaction", &Database::CompactionRound); });
   }
   return db;
 }
@@ -133,18 +136,8 @@ Status Database::Recover() {
 
 Status Database::Close() {
   if (closed_ || wal_ == nullptr) return Status::OK();
-  {
-    std::lock_guard<std::mutex> lock(bg_mu_);
-    bg_stop_ = true;
-  }
-  bg_cv_.notify_all();
-  {
-    std::lock_guard<std::mutex> lock(compact_wait_mu_);
-    compact_stop_ = true;
-  }
-  compact_cv_.notify_all();
-  if (bg_thread_.joinable()) bg_thread_.join();
-  if (compact_thread_.joinable()) compact_thread_.join();
+  flusher_.StopAndJoin();
+  compactor_.StopAndJoin();
   Status s = Checkpoint();
   Status c = wal_->Close();
   closed_ = true;
@@ -250,7 +243,7 @@ Status Database::Insert(const std::string& table_name, const arrow::RecordBatch&
   if (options_.background) {
     for (int spins = 0; buffered_rows_.load() > 2 * options_.max_buffered_rows && spins < 6000;
          ++spins) {
-      KickBackground();
+      flusher_.Kick();
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
@@ -617,7 +610,7 @@ Status Database::BackgroundRound() {
   }
   if (flushes_.load() != flushes_at_kick_) {  // new segments: maybe something to merge
     flushes_at_kick_ = flushes_.load();
-    KickCompaction();
+    compactor_.Kick();
   }
   return RemoveObsoleteWal();
 }
@@ -650,62 +643,46 @@ Status Database::ApplyRetention() {
   return Status::OK();
 }
 
-void Database::KickBackground() {
+void Database::Worker::Kick() {
   {
-    std::lock_guard<std::mutex> lock(bg_mu_);
-    bg_kick_ = true;
+    std::lock_guard<std::mutex> lock(mu);
+    kick = true;
   }
-  bg_cv_.notify_one();
+  cv.notify_one();
 }
 
-void Database::BackgroundLoop() {
+void Database::Worker::StopAndJoin() {
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+  }
+  cv.notify_all();
+  if (thread.joinable()) thread.join();
+}
+
+void Database::RunWorker(Worker* w, const char* what, Status (Database::*round)()) {
   int backoff_ms = options_.background_interval_ms;
   while (true) {
     {
-      std::unique_lock<std::mutex> lock(bg_mu_);
-      bg_cv_.wait_for(lock, std::chrono::milliseconds(backoff_ms),
-                      [&] { return bg_stop_ || bg_kick_; });
-      if (bg_stop_) return;
-      bg_kick_ = false;
+      std::unique_lock<std::mutex> lock(w->mu);
+      w->cv.wait_for(lock, std::chrono::milliseconds(backoff_ms),
+                     [&] { return w->stop || w->kick; });
+      if (w->stop) return;
+      w->kick = false;
     }
-    Status s = BackgroundRound();
-    if (s.ok()) s = ApplyRetention();
+    Status s = (this->*round)();
     if (s.ok()) {
       backoff_ms = options_.background_interval_ms;
     } else {
-      Log(LogLevel::kWarn, "background flush/compaction failed, will retry: %s",
-          s.ToString().c_str());
+      Log(LogLevel::kWarn, "background %s failed, will retry: %s", what, s.ToString().c_str());
       backoff_ms = std::min(backoff_ms * 2, 2000);
     }
   }
 }
 
-void Database::KickCompaction() {
-  {
-    std::lock_guard<std::mutex> lock(compact_wait_mu_);
-    compact_kick_ = true;
-  }
-  compact_cv_.notify_one();
-}
-
-void Database::CompactionLoop() {
-  int backoff_ms = options_.background_interval_ms;
-  while (true) {
-    {
-      std::unique_lock<std::mutex> lock(compact_wait_mu_);
-      compact_cv_.wait_for(lock, std::chrono::milliseconds(backoff_ms),
-                           [&] { return compact_stop_ || compact_kick_; });
-      if (compact_stop_) return;
-      compact_kick_ = false;
-    }
-    Status s = CompactionRound();
-    if (s.ok()) {
-      backoff_ms = options_.background_interval_ms;
-    } else {
-      Log(LogLevel::kWarn, "background compaction failed, will retry: %s", s.ToString().c_str());
-      backoff_ms = std::min(backoff_ms * 2, 2000);
-    }
-  }
+Status Database::FlushRound() {
+  OMEN_RETURN_IF_ERROR(BackgroundRound());
+  return ApplyRetention();
 }
 
 DatabaseStats Database::stats() const {

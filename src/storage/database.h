@@ -131,11 +131,21 @@ class Database {
   Status CompactPartition(Table* table, int64_t start, bool* did);
   Status RewriteForDelete(Table* table, int64_t lo, int64_t hi, bool whole_only, uint64_t* deleted);
   Status RemoveObsoleteWal();
-  void BackgroundLoop();
-  void KickBackground();
-  // The compaction thread: merges small segments while the background thread keeps flushing.
-  void CompactionLoop();
-  void KickCompaction();
+  // A maintenance thread: runs its round every background_interval_ms or when kicked, backing
+  // off after failures, until stopped.
+  struct Worker {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool stop = false;  // GUARDED_BY(mu)
+    bool kick = false;  // GUARDED_BY(mu)
+    std::thread thread;
+    void Kick();
+    void StopAndJoin();
+  };
+  void RunWorker(Worker* w, const char* what, Status (Database::*round)());
+  // The background thread's round: flushes, WAL truncation, retention.
+  Status FlushRound();
+  // The compaction thread's round: merges small segments while the other keeps flushing.
   Status CompactionRound();
   // Drops partitions past each table's retention (takes the gate and maintenance locks).
   Status ApplyRetention();
@@ -162,16 +172,8 @@ class Database {
   // retention, ADD COLUMN) so that none happens under a running merge. Taken before maint_mu_.
   std::mutex compact_mu_;
 
-  std::mutex bg_mu_;
-  std::condition_variable bg_cv_;
-  bool bg_stop_ = false;  // GUARDED_BY(bg_mu_)
-  bool bg_kick_ = false;  // GUARDED_BY(bg_mu_)
-  std::thread bg_thread_;
-  std::mutex compact_wait_mu_;
-  std::condition_variable compact_cv_;
-  bool compact_stop_ = false;  // GUARDED_BY(compact_wait_mu_)
-  bool compact_kick_ = false;  // GUARDED_BY(compact_wait_mu_)
-  std::thread compact_thread_;
+  Worker flusher_;
+  Worker compactor_;
   bool closed_ = false;
 
   std::atomic<uint64_t> flushes_{0};

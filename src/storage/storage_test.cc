@@ -579,9 +579,7 @@ TEST(Database, RecoversUnflushedRowsFromWal) {
 // with and without NULLs, over sources whose dictionaries differ.
 TEST(Rows, GatherMatchesRowByRow) {
   auto db = OpenDb(TestDir("gather"));
-  auto def = db->CreateTable(MetricsDef(), "");
-  ASSERT_TRUE(def.ok());
-  auto schema = (*def)->ArrowSchema();
+  ASSERT_TRUE(db->CreateTable(MetricsDef(), "").ok());
   std::mt19937 rng(5);
   for (int trial = 0; trial < 60; ++trial) {
     const bool nulls = trial % 2 == 1;
@@ -589,26 +587,14 @@ TEST(Rows, GatherMatchesRowByRow) {
     std::vector<std::vector<Row>> rows;
     const int nsources = 1 + trial % 4;
     for (int s = 0; s < nsources; ++s) {
-      BatchBuilder b(schema);
       std::vector<Row> rs;
       const int n = 1 + static_cast<int>(rng() % 300);
       for (int r = 0; r < n; ++r) {
-        Row row{static_cast<int64_t>(rng() % 100000),
-                nulls && rng() % 5 == 0 ? "" : "h" + std::to_string((rng() % 7) * (s + 1)),
-                static_cast<double>(rng() % 1000) / 4, static_cast<int64_t>(rng() % 50)};
-        b.AppendInt(0, row.time);
-        if (row.host.empty()) {
-          b.AppendNull(1);
-        } else {
-          b.AppendString(1, row.host);
-        }
-        b.AppendDouble(2, row.value);
-        b.AppendInt(3, row.count);
-        rs.push_back(row);
+        rs.push_back({static_cast<int64_t>(rng() % 100000),
+                      nulls && rng() % 5 == 0 ? "" : "h" + std::to_string((rng() % 7) * (s + 1)),
+                      static_cast<double>(rng() % 1000) / 4, static_cast<int64_t>(rng() % 50)});
       }
-      auto batch = b.Finish();
-      ASSERT_TRUE(batch.ok());
-      batches.push_back(std::move(*batch));
+      batches.push_back(MakeBatch(*db, rs));
       rows.push_back(std::move(rs));
     }
     std::vector<const arrow::RecordBatch*> sources;
