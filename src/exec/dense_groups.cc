@@ -360,12 +360,21 @@ bool DenseGroups::Assign(const Chunk& in, std::vector<uint32_t>* slot) {
       }
     }
   }
-  for (int64_t r = 0; r < n; ++r) {
-    const uint32_t s = out[r];
-    if (!seen_[s]) {
-      seen_[s] = 1;
-      rep_[s] = t.I(r);
-      ++groups_;
+  // Mark the slots seen for the first time (once every slot is, there is nothing to do). Rows
+  // come in runs of one slot (a bucket of one series), so only a change of slot is looked up.
+  if (groups_ < static_cast<int64_t>(seen_.size())) {
+    uint8_t* seen = seen_.data();
+    int64_t* rep = rep_.data();
+    uint32_t last = std::numeric_limits<uint32_t>::max();
+    for (int64_t r = 0; r < n; ++r) {
+      const uint32_t s = out[r];
+      if (s == last) continue;
+      last = s;
+      if (!seen[s]) {
+        seen[s] = 1;
+        rep[s] = t.I(r);
+        ++groups_;
+      }
     }
   }
   return true;
