@@ -76,11 +76,7 @@ struct Out {
   bool Null(int64_t r) const { return !d->nulls.empty() && d->nulls[r]; }
   Vector Finish() {
     v.nulls = d->nulls.empty() ? nullptr : d->nulls.data();
-    v.i = d->i.data();
-    v.f = d->f.data();
-    v.s = d->s.data();
-    v.iv = d->iv.data();
-    v.data = std::move(d);
+    v.Own(std::move(d));
     return v;
   }
   Vector v;

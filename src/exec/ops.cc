@@ -13,30 +13,6 @@
 namespace omen::exec {
 namespace {
 
-int CompareKey(const Chunk& in, const SortKey& k, int64_t a, int64_t b) {
-  const Vector& v = in.cols[static_cast<size_t>(k.col)];
-  const bool an = v.IsNull(a), bn = v.IsNull(b);
-  if (an || bn) {
-    if (an && bn) return 0;
-    // NULL sorts last unless nulls_first (direction does not flip this here).
-    return an ? (k.nulls_first ? -1 : 1) : (k.nulls_first ? 1 : -1);
-  }
-  int c = CompareRows(v, a, v, b);
-  return k.desc ? -c : c;
-}
-
-int CompareAll(const Chunk& in, const std::vector<SortKey>& keys, int64_t a, int64_t b) {
-  for (const SortKey& k : keys) {
-    int c = CompareKey(in, k, a, b);
-    if (c != 0) return c;
-  }
-  return 0;
-}
-
-}  // namespace
-
-namespace {
-
 // One sort key prepared for comparison without per-row type dispatch: raw pointers to the
 // values, text read as string_views once (dictionary codes resolved per row ahead of the sort).
 struct PreparedKey {
@@ -67,17 +43,9 @@ inline int ComparePrepared(const PreparedKey& k, uint32_t a, uint32_t b) {
     case PreparedKey::kInt:
       c = k.i[a] < k.i[b] ? -1 : k.i[a] > k.i[b] ? 1 : 0;
       break;
-    case PreparedKey::kFloat: {
-      const double x = k.f[a], y = k.f[b];
-      // PostgreSQL orders NaN above every other value and equal to itself.
-      const bool xn = std::isnan(x), yn = std::isnan(y);
-      if (xn || yn) {
-        c = xn && yn ? 0 : xn ? 1 : -1;
-      } else {
-        c = x < y ? -1 : x > y ? 1 : 0;
-      }
+    case PreparedKey::kFloat:
+      c = CompareFloats(k.f[a], k.f[b]);
       break;
-    }
     case PreparedKey::kCode:
       c = k.codes[a] < k.codes[b] ? -1 : k.codes[a] > k.codes[b] ? 1 : 0;
       break;
@@ -91,6 +59,15 @@ inline int ComparePrepared(const PreparedKey& k, uint32_t a, uint32_t b) {
       break;
   }
   return k.desc ? -c : c;
+}
+
+// Rows a and b on every prepared key in turn: <0, 0, >0.
+inline int CompareAll(const std::vector<PreparedKey>& keys, uint32_t a, uint32_t b) {
+  for (const PreparedKey& k : keys) {
+    const int c = ComparePrepared(k, a, b);
+    if (c != 0) return c;
+  }
+  return 0;
 }
 
 // The keys of `keys` that can tell rows apart (a constant column cannot), prepared.
@@ -166,11 +143,8 @@ std::vector<uint32_t> SortIndices(const Chunk& in, const std::vector<SortKey>& k
     return idx;
   }
   sort([&](uint32_t a, uint32_t b) {
-    for (const PreparedKey& k : prepared) {
-      const int c = ComparePrepared(k, a, b);
-      if (c != 0) return c < 0;
-    }
-    return a < b;  // stable
+    const int c = CompareAll(prepared, a, b);
+    return c != 0 ? c < 0 : a < b;  // stable
   });
   return idx;
 }
@@ -240,6 +214,7 @@ std::vector<uint32_t> DistinctRows(const Chunk& in, const std::vector<int>& cols
 
 std::vector<uint32_t> FirstPerGroup(const Chunk& in, const std::vector<int>& group_cols,
                                     const std::vector<SortKey>& order) {
+  const std::vector<PreparedKey> prepared = PrepareKeys(in, order);
   absl::flat_hash_map<std::string, uint32_t> best;
   std::string key;
   int64_t prev = -1;
@@ -258,7 +233,9 @@ std::vector<uint32_t> FirstPerGroup(const Chunk& in, const std::vector<int>& gro
         continue;
       }
     }
-    if (CompareAll(in, order, r, *slot) < 0) *slot = static_cast<uint32_t>(r);
+    if (CompareAll(prepared, static_cast<uint32_t>(r), *slot) < 0) {
+      *slot = static_cast<uint32_t>(r);
+    }
     prev = r;
     prev_slot = slot;
   }

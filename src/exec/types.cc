@@ -465,6 +465,14 @@ std::string_view Arena::Add(std::string_view s) {
   return std::string_view(dst, s.size());
 }
 
+void Vector::Own(std::shared_ptr<VectorData> d) {
+  i = d->i.data();
+  f = d->f.data();
+  s = d->s.data();
+  iv = d->iv.data();
+  data = std::move(d);
+}
+
 Value Vector::Get(int64_t r) const {
   if (IsNull(r)) return Value::Null(type);
   switch (PhysOf(type)) {
@@ -584,11 +592,7 @@ Vector VectorBuilder::Finish() {
   v.type = type_;
   v.size = size_;
   v.nulls = any_null_ ? d_->nulls.data() : nullptr;
-  v.i = d_->i.data();
-  v.f = d_->f.data();
-  v.s = d_->s.data();
-  v.iv = d_->iv.data();
-  v.data = std::move(d_);
+  v.Own(std::move(d_));
   d_ = std::make_shared<VectorData>();
   size_ = 0;
   any_null_ = false;
@@ -651,11 +655,7 @@ Vector Gather(const Vector& v, const uint32_t* sel, int64_t n) {
       for (int64_t k = 0; k < n; ++k) d->iv[k] = v.iv[sel[k]];
       break;
   }
-  out.i = d->i.data();
-  out.f = d->f.data();
-  out.s = d->s.data();
-  out.iv = d->iv.data();
-  out.data = std::move(d);
+  out.Own(std::move(d));
   return out;
 }
 
@@ -802,11 +802,7 @@ bool ConcatBulk(const std::vector<Vector>& all_parts, LType type, int64_t total,
         break;
     }
   }
-  v.i = d->i.data();
-  v.f = d->f.data();
-  v.s = d->s.data();
-  v.iv = d->iv.data();
-  v.data = std::move(d);
+  v.Own(std::move(d));
   *out = std::move(v);
   return true;
 }
@@ -961,11 +957,7 @@ int CompareRows(const Vector& a, int64_t ra, const Vector& b, int64_t rb) {
     return x < y ? -1 : x > y ? 1 : 0;
   }
   if ((pa == Phys::kFloat || pa == Phys::kInt) && (pb == Phys::kFloat || pb == Phys::kInt)) {
-    double x = a.F(ra), y = b.F(rb);
-    // PostgreSQL orders NaN above every other value and equal to itself.
-    const bool xn = std::isnan(x), yn = std::isnan(y);
-    if (xn || yn) return xn && yn ? 0 : xn ? 1 : -1;
-    return x < y ? -1 : x > y ? 1 : 0;
+    return CompareFloats(a.F(ra), b.F(rb));
   }
   if (pa == Phys::kStr && pb == Phys::kStr) {
     int c = a.S(ra).compare(b.S(rb));

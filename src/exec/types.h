@@ -13,6 +13,7 @@
 #ifndef OMENDB_EXEC_TYPES_H_
 #define OMENDB_EXEC_TYPES_H_
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -216,6 +217,8 @@ struct Vector {
   }
   const Interval& V(int64_t r) const { return iv[At(r)]; }
   Value Get(int64_t r) const;
+  // Points i, f, s and iv at d's own values and makes d the owner (nulls and codes untouched).
+  void Own(std::shared_ptr<VectorData> d);
 };
 
 // Builds an owned vector of one type row by row.
@@ -261,6 +264,13 @@ std::optional<std::string> FormatValue(const Vector& v, int64_t r);
 // timestamptz prints in `zone` when one is given (null: UTC, "+00").
 bool AppendText(const Vector& v, int64_t r, std::string* out, const TimeZone* zone = nullptr);
 std::string FormatDouble(double d, bool single);
+
+// Floats in PostgreSQL's order: NaN above every other value and equal to itself. <0, 0, >0.
+inline int CompareFloats(double x, double y) {
+  const bool xn = std::isnan(x), yn = std::isnan(y);
+  if (xn || yn) return xn && yn ? 0 : xn ? 1 : -1;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 // Total order used by ORDER BY / DISTINCT / grouping of equal values (NULLs handled by callers).
 int CompareRows(const Vector& a, int64_t ra, const Vector& b, int64_t rb);
