@@ -49,8 +49,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, Storage
     Database* d = db.get();
     d->flusher_.thread =
         std::thread([d] { d->RunWorker(&d->flusher_, "flush", &Database::FlushRound); });
-    d->compactor_.thread = std::thread(
-        [d] { d->RunWorker(&d->compactor_, "compaction", &Database::CompactionRound); });
+    d->compactor_.thread =
+        std::thread([d] { d->RunWorker(&d->compactor_, "compaction", &Database::CompactAll); });
   }
   return db;
 }
@@ -447,9 +447,7 @@ Status Database::CompactPartition(Table* table, int64_t start, bool* did) {
   return Status::OK();
 }
 
-Status Database::CompactAll() { return CompactionRound(); }
-
-Status Database::CompactionRound() {
+Status Database::CompactAll() {
   std::lock_guard<std::mutex> compact(compact_mu_);
   for (const auto& t : AllTables()) {
     for (int64_t start : t->PartitionStarts()) {

@@ -105,7 +105,8 @@ class Database {
 
   // Flushes every buffer of every table to segments and removes WAL files no longer needed.
   Status Checkpoint();
-  // Runs one round of compaction on every table now.
+  // Runs one round of compaction on every table now (also the compaction thread's round, beside
+  // the flushes).
   Status CompactAll();
   // Deletes rows with time in [lo, hi): whole partitions are dropped, others rewritten.
   // Returns the number of rows deleted.
@@ -145,8 +146,6 @@ class Database {
   void RunWorker(Worker* w, const char* what, Status (Database::*round)());
   // The background thread's round: flushes, WAL truncation, retention.
   Status FlushRound();
-  // The compaction thread's round: merges small segments while the other keeps flushing.
-  Status CompactionRound();
   // Drops partitions past each table's retention (takes the gate and maintenance locks).
   Status ApplyRetention();
   Status BackgroundRound();
