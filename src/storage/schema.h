@@ -57,8 +57,9 @@ struct TableOptions {
   arrow::Compression compression = arrow::Compression::kNone;
   // Column name of an optional sort key (a TEXT tag): segments are ordered by (tag, time).
   std::string sort_key;
-  // Rows in a partition's write buffer that trigger a flush to a segment.
-  uint64_t flush_rows = 1u << 20;
+  // Rows in a partition's write buffer that trigger a flush to a segment (half of
+  // compact_target_rows: a full flush makes a segment that compaction leaves alone).
+  uint64_t flush_rows = 4u << 20;
   // Rows per Arrow record batch inside a segment.
   uint32_t batch_rows = 1u << 16;
   // Rows a compacted segment may reach.
