@@ -122,6 +122,14 @@ class PosixEnv final : public Env {
     return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(path, fd, size));
   }
 
+  Result<std::unique_ptr<WritableFile>> OverwriteFile(const std::string& path) override {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return PosixError("open " + path, errno);
+    }
+    return std::unique_ptr<WritableFile>(std::make_unique<PosixWritableFile>(path, fd, 0));
+  }
+
   Result<std::string> ReadFile(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -337,6 +345,12 @@ Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const s
                                                                          bool truncate) {
   OMEN_RETURN_IF_ERROR(Charge(0));
   OMEN_ASSIGN_OR_RETURN(auto base, base_->NewWritableFile(path, truncate));
+  return std::unique_ptr<WritableFile>(std::make_unique<FaultWritableFile>(this, std::move(base)));
+}
+
+Result<std::unique_ptr<WritableFile>> FaultInjectionEnv::OverwriteFile(const std::string& path) {
+  OMEN_RETURN_IF_ERROR(Charge(0));
+  OMEN_ASSIGN_OR_RETURN(auto base, base_->OverwriteFile(path));
   return std::unique_ptr<WritableFile>(std::make_unique<FaultWritableFile>(this, std::move(base)));
 }
 

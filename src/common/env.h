@@ -59,6 +59,11 @@ class Env {
   // Opens path for writing: truncated when `truncate`, else appended to. Creates it if absent.
   virtual Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                                 bool truncate) = 0;
+  // Opens the existing file path for writing from offset 0 over its old bytes, which stay
+  // until overwritten (no truncation; Size() counts the bytes written through this handle).
+  // Rewriting a file whose pages are cached costs a copy, where a new file's pages must be
+  // allocated and, on a VM that hands freed memory back to its host, faulted in again.
+  virtual Result<std::unique_ptr<WritableFile>> OverwriteFile(const std::string& path) = 0;
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
   virtual Result<std::shared_ptr<const FileMapping>> MapFile(const std::string& path) = 0;
   virtual bool FileExists(const std::string& path) = 0;
@@ -101,6 +106,7 @@ class FaultInjectionEnv : public Env {
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                         bool truncate) override;
+  Result<std::unique_ptr<WritableFile>> OverwriteFile(const std::string& path) override;
   Result<std::string> ReadFile(const std::string& path) override { return base_->ReadFile(path); }
   Result<std::shared_ptr<const FileMapping>> MapFile(const std::string& path) override {
     return base_->MapFile(path);

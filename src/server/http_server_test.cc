@@ -159,6 +159,7 @@ TEST_F(HttpServerTest, HealthQueryFormatsAndMetrics) {
   EXPECT_NE(r->body.find("omendb_table_rows{table=\"t\",where=\"buffers\"} 2"), std::string::npos)
       << r->body;
   EXPECT_NE(r->body.find("omendb_wal_bytes_written_total"), std::string::npos);
+  EXPECT_NE(r->body.find("omendb_wal_files_reused_total"), std::string::npos);
   EXPECT_NE(r->body.find("omendb_memory_resident_bytes"), std::string::npos);
 }
 

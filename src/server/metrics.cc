@@ -165,6 +165,9 @@ std::string Metrics::Render(const storage::Database* db) const {
     out +=
         "omendb_wal_fsync_seconds_sum " + Num(static_cast<double>(s.wal_fsync_nanos) / 1e9) + "\n";
     out += "omendb_wal_fsync_seconds_count " + std::to_string(s.wal_fsyncs) + "\n";
+    Header(&out, "omendb_wal_files_reused_total", "counter",
+           "WAL files started by overwriting a kept obsolete one (its pages still cached).");
+    out += "omendb_wal_files_reused_total " + std::to_string(s.wal_reused_files) + "\n";
     Header(&out, "omendb_flushes_total", "counter", "Write buffers flushed to segments.");
     out += "omendb_flushes_total " + std::to_string(s.flushes) + "\n";
     Header(&out, "omendb_compactions_total", "counter", "Segment compactions.");

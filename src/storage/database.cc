@@ -130,6 +130,7 @@ Status Database::Recover() {
   WalOptions wal_options;
   wal_options.sync = options_.sync;
   wal_options.max_file_bytes = options_.wal_file_bytes;
+  wal_options.recycle_files = options_.wal_recycle_files;
   OMEN_ASSIGN_OR_RETURN(wal_, WalWriter::Open(env_, wal_dir, max_seq + 1, wal_options));
   return Status::OK();
 }
@@ -695,6 +696,7 @@ DatabaseStats Database::stats() const {
   s.quarantined_segments = quarantined_;
   s.wal_bytes = wal_->bytes_written();
   s.wal_fsync_nanos = wal_->fsync_nanos();
+  s.wal_reused_files = wal_->reused_files();
   return s;
 }
 

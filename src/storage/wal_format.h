@@ -72,6 +72,15 @@ inline std::string FileName(uint64_t first_sequence) {
   return std::string(buf) + std::string(kFileSuffix);
 }
 
+// A WAL file kept for reuse once obsolete: "<FileName(first_sequence)>.free". Replay and
+// truncation ignore such names; the writer renames one back to a new FileName and
+// overwrites it, and replay stops at a record whose sequence is below its file's name
+// (a stale record of the file's earlier life).
+constexpr std::string_view kFreeSuffix = ".free";
+inline std::string FreeFileName(uint64_t first_sequence) {
+  return FileName(first_sequence) + std::string(kFreeSuffix);
+}
+
 // Parses a name made by FileName(); false for any other name.
 inline bool ParseFileName(std::string_view name, uint64_t* first_sequence) {
   if (name.size() != kFileNameDigits + kFileSuffix.size() ||

@@ -213,6 +213,15 @@ Status ReplayWal(Env* env, const std::string& dir, uint64_t after_sequence,
         return EndLogAt(env, dir, files, i, reader.valid_bytes(), capture.bytes(), capture.reason(),
                         reporter);
       }
+      if (record.sequence < files[i].first_sequence) {
+        // A record of the file's life before the writer reused it (WalOptions::recycle_files):
+        // this file's log ends here, quietly, and the next file must follow on.
+        Log(LogLevel::kDebug, "WAL %s: stale records from offset %" PRIu64 " cut", path.c_str(),
+            offset);
+        OMEN_RETURN_IF_ERROR(CutFile(env, path, offset));
+        if (offset <= wal::kFileHeaderSize) OMEN_RETURN_IF_ERROR(env->SyncDir(dir));
+        break;
+      }
       if (have_prev && record.sequence != prev + 1) {
         *last_sequence = prev;
         std::string reason = "WAL sequence gap: expected " + std::to_string(prev + 1) + ", found " +

@@ -77,7 +77,10 @@ class WalReader {
 // record with sequence > after_sequence. Files whose records all have sequences <=
 // after_sequence (known from the next file's name) are not read. Sequence numbers must
 // increase by exactly one from record to record, within and across files; the first
-// record read may start anywhere. A gap, or a record that cannot be read, is where the
+// record read may start anywhere. A record whose sequence is below its file's name is a
+// stale one of a reused file (see WalOptions::recycle_files): that file is cut there
+// (removed when no record is left), quietly, and reading goes on with the next file. A
+// gap, or a record that cannot be read, is where the
 // log ends: that file is truncated to its last good record (removed when none is left)
 // and made durable, every later WAL file is deleted, a warning is logged, and reporter
 // (may be null) is told the dropped bytes. A file shorter than a file header holds no

@@ -113,6 +113,10 @@ class TestEnv final : public FaultInjectionEnv {
     OMEN_ASSIGN_OR_RETURN(auto base, FaultInjectionEnv::NewWritableFile(path, truncate));
     return std::unique_ptr<WritableFile>(std::make_unique<File>(this, std::move(base)));
   }
+  Result<std::unique_ptr<WritableFile>> OverwriteFile(const std::string& path) override {
+    OMEN_ASSIGN_OR_RETURN(auto base, FaultInjectionEnv::OverwriteFile(path));
+    return std::unique_ptr<WritableFile>(std::make_unique<File>(this, std::move(base)));
+  }
   Status SyncDir(const std::string& dir) override {
     return skip_syncs ? Status::OK() : FaultInjectionEnv::SyncDir(dir);
   }
@@ -913,6 +917,227 @@ TEST(WalTest, RemoveObsoleteFiles) {
   uint64_t last = 0;
   ASSERT_OK(Replay(dir, 30, &recs, &last));
   ExpectRange(recs, 31, 35);
+  (void)Env::Default()->RemoveAll(dir);
+}
+
+// ---------------------------------------------------------------------------------------
+// Reused (recycled) files.
+
+// The names in dir that end in ".free".
+std::vector<std::string> FreeFiles(const std::string& dir) {
+  std::vector<std::string> out;
+  Result<std::vector<std::string>> names = Env::Default()->GetChildren(dir);
+  if (names.ok()) {
+    for (const std::string& n : *names) {
+      if (n.size() > wal::kFreeSuffix.size() &&
+          n.substr(n.size() - wal::kFreeSuffix.size()) == wal::kFreeSuffix) {
+        out.push_back(n);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Copies every file of dir into a new directory, as a crash at this moment would leave it
+// (the writer keeps running; with sync off everything written is in the page cache).
+std::string CrashCopy(const std::string& dir) {
+  std::string copy = NewDir("crash_copy");
+  EXPECT_TRUE(Env::Default()->CreateDirs(copy).ok());
+  Result<std::vector<std::string>> names = Env::Default()->GetChildren(dir);
+  EXPECT_TRUE(names.ok());
+  for (const std::string& n : *names) WriteRaw(copy + "/" + n, ReadRaw(dir + "/" + n));
+  return copy;
+}
+
+// Appends records first..last, each with a payload of `size` bytes.
+void AppendSized(WalWriter* writer, uint64_t first, uint64_t last, size_t size) {
+  for (uint64_t seq = first; seq <= last; seq++) {
+    Result<uint64_t> got =
+        writer->Append(RecordType::kBatch, std::string(size, static_cast<char>(seq)), nullptr);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_EQ(*got, seq);
+  }
+}
+
+TEST(WalTest, ObsoleteFilesAreKeptAndReused) {
+  std::string dir = NewDir("recycle");
+  auto writer =
+      WalWriter::Open(Env::Default(), dir, 1, WalOptions{.sync = false, .recycle_files = 2});
+  ASSERT_TRUE(writer.ok());
+  for (uint64_t first : {1, 11, 21}) {
+    AppendRange(writer->get(), first, first + 9);
+    ASSERT_OK((*writer)->Rotate());
+  }
+  AppendRange(writer->get(), 31, 33);
+  ASSERT_OK((*writer)->RemoveObsoleteFiles(30));
+  // The two oldest are kept (renamed out of the log), the third deleted.
+  EXPECT_EQ(WalFiles(dir), std::vector<std::string>{wal::FileName(31)});
+  EXPECT_EQ(FreeFiles(dir),
+            (std::vector<std::string>{wal::FreeFileName(1), wal::FreeFileName(11)}));
+  const uint64_t old_size = ReadRaw(dir + "/" + wal::FreeFileName(11)).size();
+  ASSERT_OK((*writer)->Rotate());  // 34.wal is 11.wal.free renamed
+  EXPECT_EQ(FreeFiles(dir), std::vector<std::string>{wal::FreeFileName(1)});
+  EXPECT_EQ(ReadRaw(dir + "/" + wal::FileName(34)).size(), old_size);
+  AppendRange(writer->get(), 34, 35);
+
+  // A crash now: the reused file holds records 34 and 35, then the old file's bytes.
+  // Whatever those parse as, replay returns exactly the records written.
+  {
+    QuietLogs quiet;
+    std::string copy = CrashCopy(dir);
+    std::vector<Rec> recs;
+    uint64_t last = 0;
+    ASSERT_OK(Replay(copy, 0, &recs, &last));
+    ExpectRange(recs, 31, 35);
+    EXPECT_EQ(last, 35u);
+    const uint64_t want =
+        wal::kFileHeaderSize + 2 * wal::kHeaderSize + PayloadFor(34).size() + PayloadFor(35).size();
+    EXPECT_EQ(ReadRaw(copy + "/" + wal::FileName(34)).size(), want);  // replay cut it
+    (void)Env::Default()->RemoveAll(copy);
+  }
+
+  // Rotation and Close cut the old bytes: every file then ends at its last record.
+  AppendRange(writer->get(), 36, 40);
+  ASSERT_OK((*writer)->Rotate());  // 41.wal is 1.wal.free renamed
+  EXPECT_TRUE(FreeFiles(dir).empty());
+  AppendRange(writer->get(), 41, 41);
+  ASSERT_OK((*writer)->Close());
+  std::vector<Rec> recs;
+  uint64_t last = 0;
+  CountingReporter reporter;
+  ASSERT_OK(Replay(dir, 0, &recs, &last, &reporter));
+  ExpectRange(recs, 31, 41);
+  EXPECT_EQ(reporter.count, 0);
+  (void)Env::Default()->RemoveAll(dir);
+}
+
+TEST(WalTest, StaleRecordsOfAReusedFileEndItQuietly) {
+  // Same-sized records: the new ones line up with the old, so the first old record after
+  // the new ones is whole and valid, and only its sequence (below the file's name) marks
+  // it stale.
+  std::string dir = NewDir("stale");
+  auto writer =
+      WalWriter::Open(Env::Default(), dir, 1, WalOptions{.sync = false, .recycle_files = 1});
+  ASSERT_TRUE(writer.ok());
+  AppendSized(writer->get(), 1, 20, 100);
+  ASSERT_OK((*writer)->Rotate());
+  AppendSized(writer->get(), 21, 22, 100);
+  ASSERT_OK((*writer)->RemoveObsoleteFiles(20));
+  ASSERT_EQ(FreeFiles(dir), std::vector<std::string>{wal::FreeFileName(1)});
+  ASSERT_OK((*writer)->Rotate());  // 23.wal is 1.wal.free: header, then records 1..20
+
+  // A crash before any record reaches the reused file: every record in it is stale.
+  std::string copy = CrashCopy(dir);
+  std::vector<Rec> recs;
+  uint64_t last = 0;
+  CountingReporter reporter;
+  ASSERT_OK(Replay(copy, 0, &recs, &last, &reporter));
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[1].sequence, 22u);
+  EXPECT_EQ(last, 22u);
+  EXPECT_EQ(reporter.count, 0);
+  EXPECT_FALSE(Env::Default()->FileExists(copy + "/" + wal::FileName(23)));  // nothing left
+  (void)Env::Default()->RemoveAll(copy);
+
+  // A crash after records 23..25: the old record 4 follows them, whole and stale.
+  AppendSized(writer->get(), 23, 25, 100);
+  copy = CrashCopy(dir);
+  ASSERT_OK(Replay(copy, 0, &recs, &last, &reporter));
+  ASSERT_EQ(recs.size(), 5u);
+  EXPECT_EQ(recs.back().sequence, 25u);
+  EXPECT_EQ(std::string(recs.back().payload), std::string(100, static_cast<char>(25)));
+  EXPECT_EQ(last, 25u);
+  EXPECT_EQ(reporter.count, 0);
+  EXPECT_EQ(ReadRaw(copy + "/" + wal::FileName(23)).size(),
+            wal::kFileHeaderSize + 3 * (wal::kHeaderSize + 100));
+  // A writer continues after the cut file, and a second replay reads the same records.
+  {
+    auto next = WalWriter::Open(Env::Default(), copy, last + 1, WalOptions{.sync = false});
+    ASSERT_TRUE(next.ok());
+    AppendSized(next->get(), 26, 27, 50);
+    ASSERT_OK((*next)->Close());
+  }
+  ASSERT_OK(Replay(copy, 0, &recs, &last, &reporter));
+  EXPECT_EQ(recs.size(), 7u);
+  EXPECT_EQ(last, 27u);
+  EXPECT_EQ(reporter.count, 0);
+  (void)Env::Default()->RemoveAll(copy);
+  ASSERT_OK((*writer)->Close());
+  (void)Env::Default()->RemoveAll(dir);
+}
+
+TEST(WalTest, KeptFilesOutliveTheWriter) {
+  std::string dir = NewDir("adopt");
+  {
+    auto writer =
+        WalWriter::Open(Env::Default(), dir, 1, WalOptions{.sync = false, .recycle_files = 3});
+    ASSERT_TRUE(writer.ok());
+    for (uint64_t first : {1, 11, 21}) {
+      AppendRange(writer->get(), first, first + 9);
+      ASSERT_OK((*writer)->Rotate());
+    }
+    AppendRange(writer->get(), 31, 31);
+    ASSERT_OK((*writer)->RemoveObsoleteFiles(30));
+    ASSERT_EQ(FreeFiles(dir).size(), 3u);
+    ASSERT_OK((*writer)->Close());
+  }
+  // Replay ignores kept files.
+  std::vector<Rec> recs;
+  uint64_t last = 0;
+  ASSERT_OK(Replay(dir, 0, &recs, &last));
+  ExpectRange(recs, 31, 31);
+  // A writer with a smaller limit keeps what it may and deletes the rest.
+  auto writer =
+      WalWriter::Open(Env::Default(), dir, 32, WalOptions{.sync = false, .recycle_files = 1});
+  ASSERT_TRUE(writer.ok());
+  EXPECT_TRUE(FreeFiles(dir).empty());  // one deleted, one reused as 32.wal
+  AppendRange(writer->get(), 32, 33);
+  ASSERT_OK((*writer)->Close());
+  ASSERT_OK(Replay(dir, 0, &recs, &last));
+  ExpectRange(recs, 31, 33);
+  // With reuse off, kept files are deleted.
+  {
+    auto w =
+        WalWriter::Open(Env::Default(), dir, 34, WalOptions{.sync = false, .recycle_files = 2});
+    ASSERT_TRUE(w.ok());
+    AppendRange(w->get(), 34, 34);
+    ASSERT_OK((*w)->RemoveObsoleteFiles(33));
+    ASSERT_OK((*w)->Close());
+  }
+  ASSERT_FALSE(FreeFiles(dir).empty());
+  auto off = WalWriter::Open(Env::Default(), dir, 35, WalOptions{.sync = false});
+  ASSERT_TRUE(off.ok());
+  EXPECT_TRUE(FreeFiles(dir).empty());
+  ASSERT_OK((*off)->Close());
+  (void)Env::Default()->RemoveAll(dir);
+}
+
+TEST(WalTest, FailedWriteInAReusedFileIsCut) {
+  TestEnv env;
+  std::string dir = NewDir("recycle_fail");
+  auto writer = WalWriter::Open(&env, dir, 1, WalOptions{.sync = true, .recycle_files = 1});
+  ASSERT_TRUE(writer.ok());
+  AppendRange(writer->get(), 1, 10);
+  ASSERT_OK((*writer)->Rotate());
+  AppendRange(writer->get(), 11, 11);
+  ASSERT_OK((*writer)->RemoveObsoleteFiles(10));
+  ASSERT_OK((*writer)->Rotate());  // 12.wal reuses 1.wal.free
+  AppendRange(writer->get(), 12, 13);
+  env.fail_next_append = true;
+  EXPECT_FALSE((*writer)->Append(RecordType::kBatch, PayloadFor(14), nullptr).ok());
+  AppendRange(writer->get(), 14, 15);  // the partial record and old bytes were cut
+  ASSERT_OK((*writer)->WaitDurable(15));
+  std::string copy = CrashCopy(dir);
+  std::vector<Rec> recs;
+  uint64_t last = 0;
+  {
+    QuietLogs quiet;
+    ASSERT_OK(Replay(copy, 0, &recs, &last));
+  }
+  ExpectRange(recs, 11, 15);
+  (void)Env::Default()->RemoveAll(copy);
+  ASSERT_OK((*writer)->Close());
   (void)Env::Default()->RemoveAll(dir);
 }
 

@@ -24,7 +24,9 @@ Result<std::unique_ptr<WalWriter>> WalWriter::Open(Env* env, std::string dir,
   // The constructor is private, so make_unique cannot reach it.
   std::unique_ptr<WalWriter> writer(new WalWriter(env, std::move(dir), options, next_sequence));
   std::unique_lock<std::mutex> lock(writer->mu_);
-  OMEN_RETURN_IF_ERROR(writer->OpenFileLocked(next_sequence, &writer->file_, &writer->file_path_));
+  OMEN_RETURN_IF_ERROR(writer->AdoptFreeFilesLocked());
+  OMEN_RETURN_IF_ERROR(writer->OpenFileLocked(next_sequence, &writer->file_, &writer->file_path_,
+                                              &writer->file_old_bytes_));
   writer->file_first_sequence_ = next_sequence;
   writer->file_size_ = wal::kFileHeaderSize;
   lock.unlock();
@@ -46,7 +48,8 @@ WalWriter::~WalWriter() {
 }
 
 Status WalWriter::OpenFileLocked(uint64_t first_sequence, std::unique_ptr<WritableFile>* file,
-                                 std::string* path) {
+                                 std::string* path, uint64_t* old_bytes) {
+  *old_bytes = 0;
   std::string p = dir_ + "/" + wal::FileName(first_sequence);
   if (env_->FileExists(p)) {
     OMEN_ASSIGN_OR_RETURN(uint64_t size, env_->FileSize(p));
@@ -54,8 +57,35 @@ Status WalWriter::OpenFileLocked(uint64_t first_sequence, std::unique_ptr<Writab
       return Status::AlreadyExists("WAL file " + p + " already holds records");
     }
   }
-  OMEN_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f,
-                        env_->NewWritableFile(p, /*truncate=*/true));
+  std::unique_ptr<WritableFile> f;
+  if (!free_files_.empty()) {
+    // Reuse a kept file: renamed to p, its records are all below first_sequence, so a
+    // crash before they are overwritten leaves records replay knows to be stale.
+    const std::string from = std::move(free_files_.back());
+    free_files_.pop_back();
+    Result<uint64_t> size = env_->FileSize(from);
+    Status s = size.ok() ? env_->RenameFile(from, p) : size.status();
+    if (s.ok()) {
+      Result<std::unique_ptr<WritableFile>> reused = env_->OverwriteFile(p);
+      if (reused.ok()) {
+        f = std::move(*reused);
+        *old_bytes = *size;
+        reused_files_.fetch_add(1, std::memory_order_relaxed);
+      } else {
+        s = reused.status();
+      }
+    } else {
+      (void)env_->RemoveFile(from);
+    }
+    if (!s.ok()) {
+      Log(LogLevel::kWarn, "WAL: cannot reuse %s (%s); creating a new file", from.c_str(),
+          s.ToString().c_str());
+    }
+  }
+  if (f == nullptr) {
+    *old_bytes = 0;
+    OMEN_ASSIGN_OR_RETURN(f, env_->NewWritableFile(p, /*truncate=*/true));
+  }
   char header[wal::kFileHeaderSize];
   wal::EncodeFileHeader(header);
   Status s = f->Append(std::string_view(header, sizeof(header)));
@@ -65,10 +95,19 @@ Status WalWriter::OpenFileLocked(uint64_t first_sequence, std::unique_ptr<Writab
   if (!s.ok()) {
     (void)f->Close();
     (void)env_->RemoveFile(p);  // best effort: a header-only file is harmless anyway
+    *old_bytes = 0;
     return s;
   }
   *file = std::move(f);
   *path = std::move(p);
+  return Status::OK();
+}
+
+Status WalWriter::CutOldBytesLocked() {
+  if (file_old_bytes_ > file_size_) {
+    OMEN_RETURN_IF_ERROR(env_->Truncate(file_path_, file_size_));
+  }
+  file_old_bytes_ = 0;
   return Status::OK();
 }
 
@@ -78,6 +117,7 @@ void WalWriter::WaitForSyncIdleLocked(std::unique_lock<std::mutex>& lock) {
 
 Status WalWriter::RepairLocked() {
   OMEN_RETURN_IF_ERROR(env_->Truncate(file_path_, file_size_));
+  file_old_bytes_ = 0;
   // A fresh handle appends at the new end whatever the old one's file offset was.
   OMEN_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> f,
                         env_->NewWritableFile(file_path_, /*truncate=*/false));
@@ -91,6 +131,7 @@ Status WalWriter::RotateLocked() {
   if (last_sequence_ < file_first_sequence_) {
     return Status::OK();  // no record in the current file
   }
+  OMEN_RETURN_IF_ERROR(CutOldBytesLocked());
   Status s = file_->Sync();
   fsync_count_.fetch_add(1, std::memory_order_relaxed);
   if (!s.ok()) {
@@ -99,7 +140,8 @@ Status WalWriter::RotateLocked() {
   synced_sequence_ = last_sequence_;
   std::unique_ptr<WritableFile> next;
   std::string next_path;
-  OMEN_RETURN_IF_ERROR(OpenFileLocked(last_sequence_ + 1, &next, &next_path));
+  uint64_t next_old_bytes = 0;
+  OMEN_RETURN_IF_ERROR(OpenFileLocked(last_sequence_ + 1, &next, &next_path, &next_old_bytes));
   Status close = file_->Close();
   if (!close.ok()) {  // its records are durable already
     Log(LogLevel::kWarn, "closing WAL %s: %s", file_path_.c_str(), close.ToString().c_str());
@@ -108,6 +150,7 @@ Status WalWriter::RotateLocked() {
   file_path_ = std::move(next_path);
   file_first_sequence_ = last_sequence_ + 1;
   file_size_ = wal::kFileHeaderSize;
+  file_old_bytes_ = next_old_bytes;
   return Status::OK();
 }
 
@@ -273,13 +316,49 @@ Status WalWriter::RemoveObsoleteFiles(uint64_t seq) {
     if (firsts[i + 1] - 1 > seq) {
       break;  // later files hold later records
     }
-    Status s = env_->RemoveFile(dir_ + "/" + wal::FileName(firsts[i]));
+    const std::string path = dir_ + "/" + wal::FileName(firsts[i]);
+    bool keep;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      keep = static_cast<int>(free_files_.size() + renaming_) < options_.recycle_files;
+      if (keep) renaming_++;
+    }
+    Status s;
+    if (keep) {
+      const std::string free = dir_ + "/" + wal::FreeFileName(firsts[i]);
+      s = env_->RenameFile(path, free);
+      std::lock_guard<std::mutex> lock(mu_);
+      renaming_--;
+      if (s.ok()) free_files_.push_back(free);
+    } else {
+      s = env_->RemoveFile(path);
+    }
     if (!s.ok() && !s.IsNotFound()) {  // NotFound: a concurrent call removed it
       return s;
     }
     removed = true;
   }
   return removed ? env_->SyncDir(dir_) : Status::OK();
+}
+
+Status WalWriter::AdoptFreeFilesLocked() {
+  OMEN_ASSIGN_OR_RETURN(std::vector<std::string> names, env_->GetChildren(dir_));
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    uint64_t first = 0;
+    if (name.size() <= wal::kFreeSuffix.size() ||
+        name.substr(name.size() - wal::kFreeSuffix.size()) != wal::kFreeSuffix ||
+        !wal::ParseFileName(name.substr(0, name.size() - wal::kFreeSuffix.size()), &first)) {
+      continue;
+    }
+    const std::string path = dir_ + "/" + name;
+    if (static_cast<int>(free_files_.size()) < options_.recycle_files) {
+      free_files_.push_back(path);
+    } else {
+      OMEN_RETURN_IF_ERROR(env_->RemoveFile(path));
+    }
+  }
+  return Status::OK();
 }
 
 uint64_t WalWriter::last_sequence() const {
@@ -309,6 +388,8 @@ Status WalWriter::Close() {
     if (needs_repair_) {
       s = RepairLocked();  // on failure replay cuts the partial record instead
     }
+    Status cut = CutOldBytesLocked();  // else replay skips the stale records
+    if (s.ok()) s = cut;
     Status sync = file_->Sync();
     fsync_count_.fetch_add(1, std::memory_order_relaxed);
     if (sync.ok()) {

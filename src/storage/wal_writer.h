@@ -20,6 +20,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/env.h"
 #include "omendb/status.h"
@@ -33,6 +34,11 @@ struct WalOptions {
   bool sync = true;
   // Start a new file before appending once the current one holds at least this many bytes.
   uint64_t max_file_bytes = 64ull << 20;
+  // Obsolete files kept for reuse (0: delete them). RemoveObsoleteFiles renames up to this
+  // many to <name>.free instead of deleting them, and the next rotation renames one back and
+  // overwrites it: its pages are still in the page cache, and rewriting them costs a fraction
+  // of allocating new ones (on this project's VMs 6.3 GB/s against 0.5 GB/s, `dd`).
+  int recycle_files = 0;
 };
 
 class WalWriter {
@@ -76,8 +82,9 @@ class WalWriter {
   // A no-op when the current file holds no record.
   Status Rotate();
 
-  // Deletes every closed WAL file in dir whose records all have sequence <= seq (judged
-  // by the next file's name); never the current file.
+  // Deletes (or keeps for reuse, see WalOptions::recycle_files) every closed WAL file in
+  // dir whose records all have sequence <= seq (judged by the next file's name); never the
+  // current file.
   Status RemoveObsoleteFiles(uint64_t seq);
 
   uint64_t last_sequence() const;    // the last appended (next_sequence - 1 before any)
@@ -87,6 +94,8 @@ class WalWriter {
   // Record bytes appended so far, and the time spent in group-commit fdatasyncs.
   uint64_t bytes_written() const { return bytes_written_.load(std::memory_order_relaxed); }
   uint64_t fsync_nanos() const { return fsync_nanos_.load(std::memory_order_relaxed); }
+  // Files started by reusing a kept obsolete file (see WalOptions::recycle_files).
+  uint64_t reused_files() const { return reused_files_.load(std::memory_order_relaxed); }
   // The current file's path.
   std::string current_file() const;
 
@@ -96,9 +105,15 @@ class WalWriter {
  private:
   WalWriter(Env* env, std::string dir, WalOptions options, uint64_t next_sequence);
 
-  // Creates <dir>/<first_sequence>.wal with its file header and syncs dir.
+  // Creates <dir>/<first_sequence>.wal with its file header and syncs dir: a kept obsolete
+  // file renamed and overwritten when there is one (*old_bytes then holds its size).
   Status OpenFileLocked(uint64_t first_sequence, std::unique_ptr<WritableFile>* file,
-                        std::string* path);
+                        std::string* path, uint64_t* old_bytes);
+  // Lists the kept files an earlier writer left in dir (deleting those above the limit).
+  Status AdoptFreeFilesLocked();
+  // Cuts a reused current file's old bytes beyond the last record (before it is synced and
+  // left for good): replay must find only records, or stale records it knows to skip, there.
+  Status CutOldBytesLocked();
   // Waits (releasing the lock) until no group-commit sync is in flight.
   void WaitForSyncIdleLocked(std::unique_lock<std::mutex>& lock);
   // Repairs the file after a failed append (truncate, reopen) and rotates when full.
@@ -125,8 +140,11 @@ class WalWriter {
   std::unique_ptr<WritableFile> file_;
   std::string file_path_;
   uint64_t file_first_sequence_ = 0;
-  uint64_t file_size_ = 0;     // bytes up to the end of the last good record
-  bool needs_repair_ = false;  // a failed write may have left a partial record
+  uint64_t file_size_ = 0;               // bytes up to the end of the last good record
+  uint64_t file_old_bytes_ = 0;          // a reused file's size before reuse (0: a new file)
+  std::vector<std::string> free_files_;  // kept obsolete files (<dir>/<name>.free)
+  int renaming_ = 0;                     // files RemoveObsoleteFiles is renaming to .free
+  bool needs_repair_ = false;            // a failed write may have left a partial record
   bool closed_ = false;
   uint64_t last_sequence_ = 0;
   uint64_t synced_sequence_ = 0;
@@ -138,6 +156,7 @@ class WalWriter {
   std::atomic<uint64_t> fsync_count_{0};
   std::atomic<uint64_t> bytes_written_{0};
   std::atomic<uint64_t> fsync_nanos_{0};
+  std::atomic<uint64_t> reused_files_{0};
 };
 
 }  // namespace omen::storage
