@@ -16,7 +16,121 @@ using arrow::TypeId;
 
 namespace {
 
-constexpr uint32_t kBatchMagic = 0x48544142;  // "BATH"
+constexpr uint32_t kBatchMagicV1 = 0x48544142;  // "BATH": values as stored in memory
+constexpr uint32_t kBatchMagic = 0x32544142;    // "BAT2": integers narrowed (below)
+// The width byte of a column whose values are written as they are (floats, booleans).
+constexpr uint8_t kRawValues = 0xff;
+
+// Integer-like columns (ints, timestamps, dates, dictionary codes) are written as a base
+// (the smallest value) and each value's distance from it in the fewest bytes that hold the
+// largest distance: 1, 2, 4 or 8 (never 0, so that every row still costs a byte and the row
+// count stays bounded by the payload's size). A batch of TSBS rows shrinks from 128 bytes a
+// row to about 25.
+bool IsNarrowable(TypeId id) {
+  switch (id) {
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kString:  // int32 codes
+    case TypeId::kTimestamp:
+    case TypeId::kDate32:
+      return true;
+    default:
+      return false;
+  }
+}
+
+template <typename T>
+void MinMax(const T* v, int64_t n, int64_t* lo, int64_t* hi) {
+  T mn = v[0], mx = v[0];
+  for (int64_t i = 1; i < n; ++i) {
+    mn = std::min(mn, v[i]);
+    mx = std::max(mx, v[i]);
+  }
+  *lo = mn;
+  *hi = mx;
+}
+
+template <typename T, typename D>
+void PackDeltas(const T* v, int64_t n, int64_t base, std::string* out) {
+  const size_t at = out->size();
+  out->resize(at + static_cast<size_t>(n) * sizeof(D));
+  char* dst = out->data() + at;
+  for (int64_t i = 0; i < n; ++i) {
+    const D d = static_cast<D>(static_cast<uint64_t>(static_cast<int64_t>(v[i])) -
+                               static_cast<uint64_t>(base));
+    std::memcpy(dst + i * static_cast<int64_t>(sizeof(D)), &d, sizeof(D));
+  }
+}
+
+template <typename T>
+void PutNarrow(const T* v, int64_t n, std::string* out) {
+  int64_t lo = 0, hi = 0;
+  if (n > 0) MinMax(v, n, &lo, &hi);
+  const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  const uint8_t width = range <= 0xff ? 1 : range <= 0xffff ? 2 : range <= 0xffffffffu ? 4 : 8;
+  out->push_back(static_cast<char>(width));
+  PutFixed64(out, static_cast<uint64_t>(lo));
+  switch (width) {
+    case 1:
+      PackDeltas<T, uint8_t>(v, n, lo, out);
+      break;
+    case 2:
+      PackDeltas<T, uint16_t>(v, n, lo, out);
+      break;
+    case 4:
+      PackDeltas<T, uint32_t>(v, n, lo, out);
+      break;
+    default:
+      PackDeltas<T, uint64_t>(v, n, lo, out);
+      break;
+  }
+}
+
+void PutValues(const ArrayData& a, std::string* out) {
+  switch (a.type.id) {
+    case TypeId::kInt16:
+      return PutNarrow(a.values.As<int16_t>(), a.length, out);
+    case TypeId::kInt32:
+    case TypeId::kString:
+    case TypeId::kDate32:
+      return PutNarrow(a.values.As<int32_t>(), a.length, out);
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return PutNarrow(a.values.As<int64_t>(), a.length, out);
+    default:
+      out->push_back(static_cast<char>(kRawValues));
+      out->append(reinterpret_cast<const char*>(a.values.data),
+                  arrow::ValuesBytes(a.type.id, a.length));
+  }
+}
+
+template <typename T, typename D>
+void UnpackDeltas(const char* src, int64_t n, uint64_t base, T* v) {
+  for (int64_t i = 0; i < n; ++i) {
+    D d;
+    std::memcpy(&d, src + i * static_cast<int64_t>(sizeof(D)), sizeof(D));
+    v[i] = static_cast<T>(static_cast<int64_t>(base + static_cast<uint64_t>(d)));
+  }
+}
+
+template <typename T>
+void UnpackNarrow(uint8_t width, const char* src, int64_t n, uint64_t base, T* v) {
+  switch (width) {
+    case 1:
+      UnpackDeltas<T, uint8_t>(src, n, base, v);
+      break;
+    case 2:
+      UnpackDeltas<T, uint16_t>(src, n, base, v);
+      break;
+    case 4:
+      UnpackDeltas<T, uint32_t>(src, n, base, v);
+      break;
+    default:
+      UnpackDeltas<T, uint64_t>(src, n, base, v);
+      break;
+  }
+}
 
 std::vector<uint8_t> BytesToBitmap(const uint8_t* bytes, size_t n) {
   std::vector<uint8_t> bits(static_cast<size_t>(arrow::BitmapBytes(static_cast<int64_t>(n))), 0);
@@ -218,6 +332,9 @@ Status ValidateBatchLayout(const arrow::RecordBatch& batch, const arrow::Schema&
 // Payload: magic u32 | table_id u64 | rows u64 | ncols u32 | per column:
 //   type u8 | utc u8 | null_count u64 | [validity] | values | [dict_len u32 | offsets | data_len
 //   u32 | data]   (validity present iff null_count > 0)
+// values: width u8 | base i64 | rows deltas of `width` bytes (integer-like columns, see
+// PutNarrow), or 0xff | the values buffer as it is (others). Magic "BATH" (the first format)
+// has the values buffer alone, and is still read.
 std::string EncodeBatchRecord(uint64_t table_id, const arrow::RecordBatch& batch) {
   std::string out;
   size_t estimate = 32;
@@ -237,8 +354,7 @@ std::string EncodeBatchRecord(uint64_t table_id, const arrow::RecordBatch& batch
     if (a.null_count > 0) {
       out.append(reinterpret_cast<const char*>(a.validity.data), arrow::BitmapBytes(a.length));
     }
-    out.append(reinterpret_cast<const char*>(a.values.data),
-               arrow::ValuesBytes(a.type.id, a.length));
+    PutValues(a, &out);
     if (a.type.id == TypeId::kString) {
       const arrow::Dictionary& d = *a.dictionary;
       PutFixed32(&out, static_cast<uint32_t>(d.length));
@@ -255,7 +371,8 @@ Result<uint64_t> PeekBatchTableId(std::string_view payload) {
   ByteReader r(payload);
   uint32_t magic;
   uint64_t id;
-  if (!r.GetFixed32(&magic) || magic != kBatchMagic || !r.GetFixed64(&id)) {
+  if (!r.GetFixed32(&magic) || (magic != kBatchMagic && magic != kBatchMagicV1) ||
+      !r.GetFixed64(&id)) {
     return Status::Corruption("batch record: bad header");
   }
   return id;
@@ -272,7 +389,7 @@ Buffer CopyBuffer(std::string_view bytes) {
   return b;
 }
 
-Result<ArrayData> DecodeColumn(ByteReader* r, const arrow::Field& f, int64_t rows) {
+Result<ArrayData> DecodeColumn(ByteReader* r, const arrow::Field& f, int64_t rows, bool narrow) {
   std::string_view head;
   uint64_t nulls;
   if (!r->GetBytes(2, &head) || !r->GetFixed64(&nulls)) {
@@ -293,10 +410,44 @@ Result<ArrayData> DecodeColumn(ByteReader* r, const arrow::Field& f, int64_t row
     }
     a.validity = CopyBuffer<uint8_t>(bytes);
   }
-  if (!r->GetBytes(arrow::ValuesBytes(a.type.id, rows), &bytes)) {
-    return Status::Corruption("batch record: truncated values");
+  if (!narrow) {
+    if (!r->GetBytes(arrow::ValuesBytes(a.type.id, rows), &bytes)) {
+      return Status::Corruption("batch record: truncated values");
+    }
+    a.values = CopyBuffer<uint64_t>(bytes);
+  } else {
+    std::string_view w;
+    if (!r->GetBytes(1, &w)) return Status::Corruption("batch record: truncated values");
+    const uint8_t width = static_cast<uint8_t>(w[0]);
+    if (!IsNarrowable(a.type.id)) {
+      if (width != kRawValues || !r->GetBytes(arrow::ValuesBytes(a.type.id, rows), &bytes)) {
+        return Status::Corruption("batch record: bad or truncated values");
+      }
+      a.values = CopyBuffer<uint64_t>(bytes);
+    } else {
+      uint64_t base;
+      if ((width != 1 && width != 2 && width != 4 && width != 8) || !r->GetFixed64(&base) ||
+          !r->GetBytes(static_cast<size_t>(rows) * width, &bytes)) {
+        return Status::Corruption("batch record: bad or truncated values");
+      }
+      const size_t value_bytes = arrow::ValuesBytes(a.type.id, rows);
+      std::vector<uint64_t> v(value_bytes / 8 + (value_bytes % 8 != 0));
+      switch (a.type.id) {
+        case TypeId::kInt16:
+          UnpackNarrow(width, bytes.data(), rows, base, reinterpret_cast<int16_t*>(v.data()));
+          break;
+        case TypeId::kInt64:
+        case TypeId::kTimestamp:
+          UnpackNarrow(width, bytes.data(), rows, base, reinterpret_cast<int64_t*>(v.data()));
+          break;
+        default:  // int32, codes, date32
+          UnpackNarrow(width, bytes.data(), rows, base, reinterpret_cast<int32_t*>(v.data()));
+          break;
+      }
+      a.values = Buffer::FromVector(std::move(v));
+      a.values.size = value_bytes;
+    }
   }
-  a.values = CopyBuffer<uint64_t>(bytes);
   if (a.type.id == TypeId::kString) {
     uint32_t dict_len, data_len;
     std::string_view offsets, data;
@@ -328,8 +479,8 @@ Result<DecodedBatch> DecodeBatchRecord(std::string_view payload,
   ByteReader r(payload);
   uint32_t magic, ncols;
   uint64_t table_id, rows;
-  if (!r.GetFixed32(&magic) || magic != kBatchMagic || !r.GetFixed64(&table_id) ||
-      !r.GetFixed64(&rows) || !r.GetFixed32(&ncols)) {
+  if (!r.GetFixed32(&magic) || (magic != kBatchMagic && magic != kBatchMagicV1) ||
+      !r.GetFixed64(&table_id) || !r.GetFixed64(&rows) || !r.GetFixed32(&ncols)) {
     return Status::Corruption("batch record: bad header");
   }
   if (ncols == 0 || ncols > schema->fields.size() || rows > payload.size() * 8) {
@@ -340,8 +491,9 @@ Result<DecodedBatch> DecodeBatchRecord(std::string_view payload,
   out.batch.schema = schema;
   out.batch.num_rows = static_cast<int64_t>(rows);
   for (uint32_t i = 0; i < ncols; ++i) {
-    OMEN_ASSIGN_OR_RETURN(ArrayData a,
-                          DecodeColumn(&r, schema->fields[i], static_cast<int64_t>(rows)));
+    OMEN_ASSIGN_OR_RETURN(
+        ArrayData a,
+        DecodeColumn(&r, schema->fields[i], static_cast<int64_t>(rows), magic == kBatchMagic));
     out.batch.columns.push_back(std::move(a));
   }
   if (r.remaining() != 0) return Status::Corruption("batch record: trailing bytes");

@@ -467,6 +467,170 @@ TEST(Batch, WalPayloadRoundTripAndCorruption) {
   EXPECT_TRUE(nn.Finish().status().IsInvalidArgument());
 }
 
+// Every column type, with values spanning each delta width (1, 2, 4 and 8 bytes, the full
+// int64 range included), NULLs and constant columns, survives the narrowed WAL payload.
+TEST(Batch, WalPayloadNarrowsIntegersExactly) {
+  TableDef def;
+  def.name = "allk";
+  def.columns = {{"time", SqlType::kTimestamptz, false}, {"b", SqlType::kBoolean, true},
+                 {"s", SqlType::kSmallint, true},        {"i", SqlType::kInteger, true},
+                 {"g", SqlType::kBigint, true},          {"r", SqlType::kReal, true},
+                 {"d", SqlType::kDouble, true},          {"t", SqlType::kText, true},
+                 {"ts", SqlType::kTimestamp, true},      {"day", SqlType::kDate, true}};
+  ASSERT_TRUE(ValidateTableDef(&def, "").ok());
+  auto schema = def.ArrowSchema();
+  std::mt19937_64 rng(7);
+  // Value ranges on both sides of each width's limit.
+  const int64_t spans[] = {0, 255, 256, 65535, 65536, 200, 4294967295LL, 4294967296LL, INT64_MAX};
+  for (int trial = 0; trial < 72; ++trial) {
+    const int64_t span = spans[trial % 9];
+    const int rows = 2 + static_cast<int>(rng() % 300);
+    int row = 0;  // the row being built: row 0 takes the low end, row 1 the high end
+    auto pick = [&](int64_t lo, int64_t hi) {  // in [lo, lo + min(span, hi - lo)]
+      const uint64_t width = static_cast<uint64_t>(std::min<int64_t>(span, hi - lo));
+      const uint64_t off = row == 0   ? 0
+                           : row == 1 ? width
+                                      : (width == UINT64_MAX ? rng() : rng() % (width + 1));
+      return static_cast<int64_t>(static_cast<uint64_t>(lo) + off);
+    };
+    BatchBuilder b(schema);
+    for (int r = 0; r < rows; ++r) {
+      row = r;
+      const bool may_null = r >= 2;  // rows 0 and 1 hold each column's range ends
+      b.AppendInt(0, pick(kT0, kT0 + 1000000000000LL));
+      if (rng() % 5 == 0)
+        b.AppendNull(1);
+      else
+        b.AppendBool(1, rng() % 2);
+      if (may_null && rng() % 5 == 0)
+        b.AppendNull(2);
+      else
+        b.AppendInt(2, pick(-32768, 32767));
+      if (may_null && rng() % 5 == 0)
+        b.AppendNull(3);
+      else
+        b.AppendInt(3, pick(INT32_MIN, INT32_MAX));
+      if (may_null && rng() % 5 == 0)
+        b.AppendNull(4);
+      else
+        b.AppendInt(4, pick(INT64_MIN, INT64_MAX));
+      b.AppendDouble(5, static_cast<float>(rng() % 1000) / 8);
+      b.AppendDouble(6, static_cast<double>(static_cast<int64_t>(rng())) / 3);
+      if (rng() % 5 == 0)
+        b.AppendNull(7);
+      else
+        b.AppendString(7, "v" + std::to_string(rng() % 400));
+      b.AppendInt(8, pick(INT64_MIN / 2, INT64_MAX / 2));
+      b.AppendInt(9, pick(-1000000, 1000000));
+    }
+    auto batch = b.Finish();
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    const std::string payload = EncodeBatchRecord(3, *batch);
+    auto decoded = DecodeBatchRecord(payload, schema);
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    for (size_t c = 0; c < def.columns.size(); ++c) {
+      const auto& want = batch->columns[c];
+      const auto& got = decoded->batch.columns[c];
+      ASSERT_EQ(got.null_count, want.null_count) << c;
+      for (int r = 0; r < rows; ++r) {
+        ASSERT_EQ(got.IsValid(r), want.IsValid(r)) << c << " " << r;
+        if (!want.IsValid(r)) continue;
+        switch (want.type.id) {
+          case arrow::TypeId::kBool:
+            ASSERT_EQ(got.BoolValue(r), want.BoolValue(r));
+            break;
+          case arrow::TypeId::kInt16:
+            ASSERT_EQ(got.Value<int16_t>(r), want.Value<int16_t>(r));
+            break;
+          case arrow::TypeId::kInt32:
+          case arrow::TypeId::kDate32:
+          case arrow::TypeId::kString:
+            ASSERT_EQ(got.Value<int32_t>(r), want.Value<int32_t>(r)) << c << " " << r;
+            break;
+          case arrow::TypeId::kFloat32:
+            ASSERT_EQ(got.Value<float>(r), want.Value<float>(r));
+            break;
+          case arrow::TypeId::kFloat64:
+            ASSERT_EQ(got.Value<double>(r), want.Value<double>(r));
+            break;
+          default:
+            ASSERT_EQ(got.Value<int64_t>(r), want.Value<int64_t>(r)) << c << " " << r;
+        }
+      }
+    }
+    for (size_t cut = 0; cut < payload.size(); cut += 1 + payload.size() / 97) {
+      EXPECT_FALSE(DecodeBatchRecord(payload.substr(0, cut), schema).ok()) << cut;
+    }
+  }
+  // Narrow ranges take a byte a value: a TSBS-like batch (time at a 10 s cadence, tags of a
+  // few hundred values, small integer metrics) is about 5x smaller than its buffers.
+  TableDef tsbs;
+  tsbs.name = "cpu";
+  tsbs.columns = {{"time", SqlType::kTimestamptz, false}, {"host", SqlType::kText, true}};
+  for (int m = 0; m < 10; ++m)
+    tsbs.columns.push_back({"m" + std::to_string(m), SqlType::kBigint, true});
+  ASSERT_TRUE(ValidateTableDef(&tsbs, "").ok());
+  BatchBuilder t(tsbs.ArrowSchema());
+  for (int r = 0; r < 5000; ++r) {
+    t.AppendInt(0, kT0 + (r / 400) * 10000000LL);
+    t.AppendString(1, "host_" + std::to_string(r % 400));
+    for (int m = 0; m < 10; ++m) t.AppendInt(2 + m, static_cast<int64_t>(rng() % 100));
+  }
+  auto tb = t.Finish();
+  ASSERT_TRUE(tb.ok());
+  const std::string tp = EncodeBatchRecord(1, *tb);
+  EXPECT_LT(tp.size(), 5000u * 18 + 8000);  // buffers: 5000 x 92 bytes; narrowed: 4 + 2 + 10
+  ASSERT_TRUE(DecodeBatchRecord(tp, tsbs.ArrowSchema()).ok());
+}
+
+// Records written before the narrowed format ("BATH": values buffers as they are) still
+// decode.
+TEST(Batch, WalPayloadFirstFormatStillDecodes) {
+  TableDef def = MetricsDef();
+  ASSERT_TRUE(ValidateTableDef(&def, "").ok());
+  auto schema = def.ArrowSchema();
+  // time, host (text), value (double), count (bigint) as the first format laid them out.
+  std::string p;
+  auto put32 = [&](uint32_t v) { p.append(reinterpret_cast<const char*>(&v), 4); };
+  auto put64 = [&](uint64_t v) { p.append(reinterpret_cast<const char*>(&v), 8); };
+  put32(0x48544142);
+  put64(9);
+  put64(2);
+  put32(4);
+  p += std::string{static_cast<char>(arrow::TypeId::kTimestamp), 1};
+  put64(0);
+  put64(static_cast<uint64_t>(kT0));
+  put64(static_cast<uint64_t>(kT0 + 5));
+  p += std::string{static_cast<char>(arrow::TypeId::kString), 0};
+  put64(1);
+  p.push_back(0x02);  // validity: row 0 null, row 1 valid
+  put32(0);
+  put32(0);
+  put32(1);  // dictionary: one string "hx"
+  put32(0);
+  put32(2);
+  put32(2);
+  p += "hx";
+  p += std::string{static_cast<char>(arrow::TypeId::kFloat64), 0};
+  put64(0);
+  const double dv[2] = {1.5, -2.25};
+  p.append(reinterpret_cast<const char*>(dv), 16);
+  p += std::string{static_cast<char>(arrow::TypeId::kInt64), 0};
+  put64(0);
+  put64(7);
+  put64(static_cast<uint64_t>(-8));
+  auto d = DecodeBatchRecord(p, schema);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->table_id, 9u);
+  ASSERT_EQ(d->batch.num_rows, 2);
+  EXPECT_EQ(d->batch.columns[0].Value<int64_t>(1), kT0 + 5);
+  EXPECT_FALSE(d->batch.columns[1].IsValid(0));
+  EXPECT_EQ(d->batch.columns[1].StringValue(1), "hx");
+  EXPECT_EQ(d->batch.columns[2].Value<double>(1), -2.25);
+  EXPECT_EQ(d->batch.columns[3].Value<int64_t>(1), -8);
+  EXPECT_EQ(*PeekBatchTableId(p), 9u);
+}
+
 TEST(SegmentFormat, RoundTripAndCorruption) {
   SegmentIndex idx;
   idx.arrow_bytes = 1234;
