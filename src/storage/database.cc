@@ -323,11 +323,7 @@ Status Database::FlushPartition(Table* table, int64_t start, bool seal) {
       table->InstallFlush(start, buffer, nullptr, 0);
       continue;
     }
-    arrow::RecordBatch sorted = Materialize(snap, kMinTime, kMaxTime, {});
-    arrow::RecordBatch rows =
-        def->sort_column >= 0
-            ? Gather({&sorted}, SortedRefs({&sorted}, def->time_column, def->sort_column))
-            : NormalizeDictionaries(std::move(sorted));
+    arrow::RecordBatch rows = MaterializeForSegment(snap, def->sort_column);
     const uint64_t id = table->AllocateSegmentId();
     const std::string pdir = table->PartitionDir(start);
     if (!env_->FileExists(pdir)) {

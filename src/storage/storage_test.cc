@@ -28,6 +28,7 @@
 #include "storage/segment_format.h"
 #include "storage/table.h"
 #include "storage/users.h"
+#include "storage/write_buffer.h"
 
 namespace omen::storage {
 namespace {
@@ -741,6 +742,110 @@ TEST(Database, RecoversUnflushedRowsFromWal) {
 // Gather against a row-by-row reading of its sources: refs in long runs (a compaction's merge
 // of sorted inputs, copied run by run) and shuffled (a flush's reordering, copied row by row),
 // with and without NULLs, over sources whose dictionaries differ.
+// The flush's one-pass gather from write-buffer chunks orders rows and builds dictionaries
+// exactly as materializing the buffer and then gathering it by SortedRefs does: with and
+// without a sort key, NULL series (first), NULLs elsewhere, booleans, strings the pool holds
+// but no row uses, rows out of time order and ties.
+TEST(Rows, MaterializeForSegmentMatchesGatherOfMaterialize) {
+  TableDef def;
+  def.name = "mfs";
+  def.columns = {{"time", SqlType::kTimestamptz, false}, {"host", SqlType::kText, true},
+                 {"ok", SqlType::kBoolean, true},        {"v", SqlType::kDouble, true},
+                 {"zone", SqlType::kText, true},         {"n", SqlType::kInteger, true}};
+  ASSERT_TRUE(ValidateTableDef(&def, "").ok());
+  auto schema = def.ArrowSchema();
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 40; ++trial) {
+    WriteBuffer buffer(schema, 0);
+    const bool in_order = trial % 3 == 0;
+    const int batches = 1 + trial % 4;
+    int64_t t = kT0;
+    for (int bi = 0; bi < batches; ++bi) {
+      BatchBuilder b(schema);
+      const int rows = 1 + static_cast<int>(rng() % 9000);  // crosses chunk boundaries
+      for (int r = 0; r < rows; ++r) {
+        t += in_order ? static_cast<int64_t>(rng() % 3) : static_cast<int64_t>(rng() % 7) - 3;
+        b.AppendInt(0, t);
+        if (rng() % 11 == 0)
+          b.AppendNull(1);
+        else
+          b.AppendString(1, "h" + std::to_string(rng() % 50));
+        if (rng() % 9 == 0)
+          b.AppendNull(2);
+        else
+          b.AppendBool(2, rng() % 2 == 0);
+        if (rng() % 13 == 0)
+          b.AppendNull(3);
+        else
+          b.AppendDouble(3, static_cast<double>(rng() % 1000));
+        if (rng() % 7 == 0)
+          b.AppendNull(4);
+        else
+          b.AppendString(4, "z" + std::to_string(rng() % 5));
+        if (rng() % 5 == 0)
+          b.AppendNull(5);
+        else
+          b.AppendInt(5, static_cast<int64_t>(rng() % 100) - 50);
+      }
+      // A string only the batch dictionary holds (no row uses it) reaches the pool.
+      b.AppendInt(0, t);
+      b.AppendString(1, "unused" + std::to_string(bi));
+      b.AppendNull(2);
+      b.AppendNull(3);
+      b.AppendNull(4);
+      b.AppendNull(5);
+      auto batch = b.Finish();
+      ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+      std::vector<uint32_t> ids;  // every row but the last
+      for (int64_t r = 0; r + 1 < batch->num_rows; ++r) ids.push_back(static_cast<uint32_t>(r));
+      buffer.Reserve(static_cast<int64_t>(ids.size()));
+      buffer.Append(*batch, ids.data(), static_cast<int64_t>(ids.size()), 1 + bi);
+      buffer.Publish();
+    }
+    const WriteBuffer::Snapshot snap = buffer.TakeSnapshot();
+    for (int sort_column : {-1, 1, 4}) {
+      arrow::RecordBatch whole = Materialize(snap, kMinTimestamp, kMaxTimestamp + 1, {});
+      arrow::RecordBatch want = sort_column >= 0
+                                    ? Gather({&whole}, SortedRefs({&whole}, 0, sort_column))
+                                    : NormalizeDictionaries(std::move(whole));
+      arrow::RecordBatch got = MaterializeForSegment(snap, sort_column);
+      ASSERT_TRUE(ValidateBatch(got, *schema).ok());
+      ASSERT_EQ(got.num_rows, want.num_rows);
+      for (size_t c = 0; c < def.columns.size(); ++c) {
+        const auto& g = got.columns[c];
+        const auto& w = want.columns[c];
+        ASSERT_EQ(g.null_count, w.null_count) << trial << " " << sort_column << " " << c;
+        if (g.dictionary != nullptr) {
+          ASSERT_EQ(g.dictionary->length, w.dictionary->length) << c;
+          for (int64_t k = 0; k < g.dictionary->length; ++k) {
+            ASSERT_EQ(g.dictionary->Get(k), w.dictionary->Get(k));
+          }
+          EXPECT_TRUE(g.dictionary->sorted);
+        }
+        for (int64_t r = 0; r < got.num_rows; ++r) {
+          ASSERT_EQ(g.IsValid(r), w.IsValid(r))
+              << trial << " " << sort_column << " " << c << " " << r;
+          if (!w.IsValid(r)) continue;
+          switch (w.type.id) {
+            case arrow::TypeId::kBool:
+              ASSERT_EQ(g.BoolValue(r), w.BoolValue(r));
+              break;
+            case arrow::TypeId::kString:
+            case arrow::TypeId::kInt32:
+              ASSERT_EQ(g.Value<int32_t>(r), w.Value<int32_t>(r)) << c << " " << r;
+              break;
+            case arrow::TypeId::kFloat64:
+              ASSERT_EQ(g.Value<double>(r), w.Value<double>(r));
+              break;
+            default:
+              ASSERT_EQ(g.Value<int64_t>(r), w.Value<int64_t>(r)) << c << " " << r;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(Rows, GatherMatchesRowByRow) {
   auto db = OpenDb(TestDir("gather"));
   ASSERT_TRUE(db->CreateTable(MetricsDef(), "").ok());

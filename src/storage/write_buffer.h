@@ -45,8 +45,14 @@ class WriteBuffer {
   void Publish();
 
   struct Chunk {
+    Chunk() = default;
+    Chunk(const Chunk&) = delete;
+    Chunk& operator=(const Chunk&) = delete;
+    ~Chunk();  // hands its arrays to the chunk memory cache (see ChunkMemory in the .cc)
+
     std::vector<std::unique_ptr<uint8_t[]>> values;  // per column, kChunkRows * width (bool: 1)
     std::vector<std::unique_ptr<uint8_t[]>> valid;   // per column, one byte per row, or null
+    std::vector<uint32_t> value_bytes;               // per column, the size of values[c]
   };
   struct Snapshot {
     std::shared_ptr<const arrow::Schema> schema;
@@ -125,6 +131,13 @@ arrow::RecordBatch Materialize(const WriteBuffer::Snapshot& snap, int64_t lo, in
 
 // Row ids of the snapshot with time in [lo, hi), in time order (stable).
 std::vector<uint32_t> SortedRowIds(const WriteBuffer::Snapshot& snap, int64_t lo, int64_t hi);
+
+// Every row of snap as a segment holds them, gathered straight from the chunks: ordered by
+// (sort column's string, nulls first; time) when sort_column >= 0, else by time, stable
+// (arrival order for ties); each string column's dictionary reduced to the strings its rows
+// use, sorted. The same rows, order and dictionaries as Gather(SortedRefs(...)) over
+// Materialize(snap) without that intermediate copy.
+arrow::RecordBatch MaterializeForSegment(const WriteBuffer::Snapshot& snap, int sort_column);
 
 }  // namespace omen::storage
 
