@@ -379,7 +379,7 @@ arrow::RecordBatch MaterializeForSegment(const WriteBuffer::Snapshot& snap, int 
   out.schema = snap.schema;
   out.num_rows = n;
   out.columns.resize(ncols);
-  auto gather_column = [&](size_t c) {
+  auto scatter_column = [&](size_t c) {
     const arrow::Field& f = fields[c];
     const TypeId id = f.type.id;
     const int w = RowWidth(id);
@@ -463,16 +463,16 @@ arrow::RecordBatch MaterializeForSegment(const WriteBuffer::Snapshot& snap, int 
     if (id == TypeId::kString) a.dictionary = dicts[c];
     out.columns[c] = std::move(a);
   };
-  // Columns are independent: a second thread gathers half of them. A flush runs while
+  // Columns are independent: a second thread scatters half of them. A flush runs while
   // writers wait on back-pressure, and it would otherwise leave the second core idle.
   if (n >= (int64_t{1} << 14) && ncols > 1) {
     std::thread helper([&] {
-      for (size_t c = 1; c < ncols; c += 2) gather_column(c);
+      for (size_t c = 1; c < ncols; c += 2) scatter_column(c);
     });
-    for (size_t c = 0; c < ncols; c += 2) gather_column(c);
+    for (size_t c = 0; c < ncols; c += 2) scatter_column(c);
     helper.join();
   } else {
-    for (size_t c = 0; c < ncols; ++c) gather_column(c);
+    for (size_t c = 0; c < ncols; ++c) scatter_column(c);
   }
   return out;
 }
