@@ -110,10 +110,12 @@ class TestEnv final : public FaultInjectionEnv {
   TestEnv() : FaultInjectionEnv(Env::Default()) {}
   Result<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                         bool truncate) override {
+    if (fail_opens) return Status::IOError("injected: open fails");
     OMEN_ASSIGN_OR_RETURN(auto base, FaultInjectionEnv::NewWritableFile(path, truncate));
     return std::unique_ptr<WritableFile>(std::make_unique<File>(this, std::move(base)));
   }
   Result<std::unique_ptr<WritableFile>> OverwriteFile(const std::string& path) override {
+    if (fail_opens) return Status::IOError("injected: open fails");
     OMEN_ASSIGN_OR_RETURN(auto base, FaultInjectionEnv::OverwriteFile(path));
     return std::unique_ptr<WritableFile>(std::make_unique<File>(this, std::move(base)));
   }
@@ -124,6 +126,7 @@ class TestEnv final : public FaultInjectionEnv {
   std::atomic<bool> skip_syncs{false};
   std::atomic<int> sync_delay_ms{0};
   std::atomic<bool> fail_next_append{false};
+  std::atomic<bool> fail_opens{false};  // NewWritableFile and OverwriteFile fail
 
  private:
   class File final : public WritableFile {
@@ -1138,6 +1141,39 @@ TEST(WalTest, FailedWriteInAReusedFileIsCut) {
   ExpectRange(recs, 11, 15);
   (void)Env::Default()->RemoveAll(copy);
   ASSERT_OK((*writer)->Close());
+  (void)Env::Default()->RemoveAll(dir);
+}
+
+// A rotation that renamed a kept file to the new name but could not open it leaves no file
+// of that name: its stale records would otherwise sit in the log's sequence of names, and
+// removing obsolete files would judge the current file by them.
+TEST(WalTest, FailedReuseLeavesNoFileBehind) {
+  TestEnv env;
+  std::string dir = NewDir("recycle_open");
+  auto writer = WalWriter::Open(&env, dir, 1, WalOptions{.sync = false, .recycle_files = 1});
+  ASSERT_TRUE(writer.ok());
+  AppendRange(writer->get(), 1, 10);
+  ASSERT_OK((*writer)->Rotate());
+  AppendRange(writer->get(), 11, 11);
+  ASSERT_OK((*writer)->RemoveObsoleteFiles(10));
+  ASSERT_EQ(FreeFiles(dir).size(), 1u);
+  {
+    QuietLogs quiet;
+    env.fail_opens = true;
+    EXPECT_FALSE((*writer)->Rotate().ok());
+    env.fail_opens = false;
+  }
+  EXPECT_EQ(WalFiles(dir), std::vector<std::string>{wal::FileName(11)});
+  AppendRange(writer->get(), 12, 13);  // still in 11.wal
+  ASSERT_OK((*writer)->RemoveObsoleteFiles(11));
+  EXPECT_EQ(WalFiles(dir), std::vector<std::string>{wal::FileName(11)});
+  ASSERT_OK((*writer)->Rotate());
+  AppendRange(writer->get(), 14, 14);
+  ASSERT_OK((*writer)->Close());
+  std::vector<Rec> recs;
+  uint64_t last = 0;
+  ASSERT_OK(Replay(dir, 0, &recs, &last));
+  ExpectRange(recs, 11, 14);
   (void)Env::Default()->RemoveAll(dir);
 }
 

@@ -73,6 +73,7 @@ Status WalWriter::OpenFileLocked(uint64_t first_sequence, std::unique_ptr<Writab
         reused_files_.fetch_add(1, std::memory_order_relaxed);
       } else {
         s = reused.status();
+        (void)env_->RemoveFile(p);  // its records are all stale; a new file takes its name
       }
     } else {
       (void)env_->RemoveFile(from);
