@@ -482,13 +482,14 @@ TEST(Batch, WalPayloadNarrowsIntegersExactly) {
   auto schema = def.ArrowSchema();
   std::mt19937_64 rng(7);
   // Value ranges on both sides of each width's limit.
-  const int64_t spans[] = {0, 255, 256, 65535, 65536, 200, 4294967295LL, 4294967296LL, INT64_MAX};
+  const uint64_t spans[] = {0, 255, 256, 65535, 65536, 200, 4294967295u, 4294967296u, UINT64_MAX};
   for (int trial = 0; trial < 72; ++trial) {
-    const int64_t span = spans[trial % 9];
+    const uint64_t span = spans[trial % 9];
     const int rows = 2 + static_cast<int>(rng() % 300);
     int row = 0;  // the row being built: row 0 takes the low end, row 1 the high end
     auto pick = [&](int64_t lo, int64_t hi) {  // in [lo, lo + min(span, hi - lo)]
-      const uint64_t width = static_cast<uint64_t>(std::min<int64_t>(span, hi - lo));
+      const uint64_t width =
+          std::min(span, static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo));  // no overflow
       const uint64_t off = row == 0   ? 0
                            : row == 1 ? width
                                       : (width == UINT64_MAX ? rng() : rng() % (width + 1));
