@@ -19,8 +19,7 @@ namespace omen::load {
 namespace {
 
 constexpr int64_t kIntervalUs = 10'000'000;
-constexpr int kFieldSets = 4096;          // a power of two
-constexpr size_t kSendBytes = 64 * 1024;  // TCP pieces when lines are built per row
+constexpr int kFieldSets = 4096;  // a power of two
 
 const char* const kRegions[] = {"us-east-1",      "us-west-1",      "us-west-2",
                                 "eu-west-1",      "eu-central-1",   "ap-southeast-1",
@@ -110,11 +109,13 @@ struct Template {
 
   static constexpr int kDigits = 19;
 
-  // True when every timestamp the run can send has kDigits digits in nanoseconds.
+  // True when every timestamp the run can send has kDigits digits in nanoseconds, and a
+  // batch fits in the template (else stamping it would overwrite lines not yet sent).
   static bool Usable(const IlpLoadOptions& o) {
     const int64_t lo = o.start_us - 72LL * 3600 * 1000000;
     const int64_t hi = o.start_us + (o.rows / o.hosts + 1) * kIntervalUs;
-    return lo >= 1'000'000'000'000'000LL && hi < 9'000'000'000'000'000LL;
+    return lo >= 1'000'000'000'000'000LL && hi < 9'000'000'000'000'000LL &&
+           o.batch <= TemplateRows(o);
   }
 
   Template(const Pieces& p, const IlpLoadOptions& o) : rows(TemplateRows(o)) {
@@ -219,7 +220,7 @@ Result<IlpLoadResult> RunIlpLoad(const IlpLoadOptions& o) {
       std::string buf;
       std::unique_ptr<Template> tmpl;
       if (Template::Usable(o)) tmpl = std::make_unique<Template>(pieces, o);
-      if (tmpl == nullptr) buf.reserve(o.http ? static_cast<size_t>(o.batch) * 320 : kSendBytes);
+      if (tmpl == nullptr) buf.reserve(static_cast<size_t>(o.batch) * 320);
       ready.fetch_add(1);
       while (!go.load()) std::this_thread::yield();
       if (!o.http && fd < 0) return;
