@@ -240,36 +240,6 @@ arrow::RecordBatch Gather(const std::vector<const arrow::RecordBatch*>& sources,
   return out;
 }
 
-arrow::RecordBatch NormalizeDictionaries(arrow::RecordBatch batch) {
-  for (ArrayData& a : batch.columns) {
-    if (a.type.id != TypeId::kString) continue;
-    const arrow::Dictionary& d = *a.dictionary;
-    const int32_t* codes = a.values.As<int32_t>();
-    std::vector<uint8_t> used(static_cast<size_t>(d.length), 0);
-    for (int64_t i = 0; i < a.length; ++i) {
-      if (a.IsValid(i)) used[codes[i]] = 1;
-    }
-    std::vector<int32_t> order;
-    for (int64_t i = 0; i < d.length; ++i) {
-      if (used[i]) order.push_back(static_cast<int32_t>(i));
-    }
-    std::sort(order.begin(), order.end(),
-              [&](int32_t x, int32_t y) { return d.Get(x) < d.Get(y); });
-    std::vector<int32_t> remap(static_cast<size_t>(d.length), 0);
-    std::vector<std::string_view> values;
-    for (size_t k = 0; k < order.size(); ++k) {
-      remap[order[k]] = static_cast<int32_t>(k);
-      values.push_back(d.Get(order[k]));
-    }
-    std::vector<int32_t> out(static_cast<size_t>(a.length));
-    for (int64_t i = 0; i < a.length; ++i) out[i] = a.IsValid(i) ? remap[codes[i]] : 0;
-    auto dict = arrow::Dictionary::Make(values);
-    a.values = arrow::Buffer::FromVector(std::move(out));
-    a.dictionary = std::move(dict);
-  }
-  return batch;
-}
-
 namespace {
 
 // rank[s][code]: position of the string in the merged sorted order of every source's dictionary.

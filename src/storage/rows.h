@@ -28,10 +28,6 @@ struct RowRef {
 arrow::RecordBatch Gather(const std::vector<const arrow::RecordBatch*>& sources,
                           const std::vector<RowRef>& refs);
 
-// The same rows with each string column's dictionary reduced to the used strings, sorted;
-// other columns are shared, not copied.
-arrow::RecordBatch NormalizeDictionaries(arrow::RecordBatch batch);
-
 // Every row of sources, ordered by (sort column's string, time) when sort_column >= 0 or by
 // time alone; stable (source order, then row order, for ties).
 std::vector<RowRef> SortedRefs(const std::vector<const arrow::RecordBatch*>& sources,

@@ -136,7 +136,7 @@ std::vector<uint32_t> SortedRowIds(const WriteBuffer::Snapshot& snap, int64_t lo
 // (sort column's string, nulls first; time) when sort_column >= 0, else by time, stable
 // (arrival order for ties); each string column's dictionary reduced to the strings its rows
 // use, sorted. The same rows, order and dictionaries as Gather(SortedRefs(...)) over
-// Materialize(snap) without that intermediate copy.
+// Materialize(snap), without that intermediate copy.
 arrow::RecordBatch MaterializeForSegment(const WriteBuffer::Snapshot& snap, int sort_column);
 
 }  // namespace omen::storage
