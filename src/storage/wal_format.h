@@ -103,6 +103,13 @@ inline bool ParseFileName(std::string_view name, uint64_t* first_sequence) {
   return true;
 }
 
+// Parses a name made by FreeFileName(); false for any other name.
+inline bool ParseFreeFileName(std::string_view name, uint64_t* first_sequence) {
+  return name.size() > kFreeSuffix.size() &&
+         name.substr(name.size() - kFreeSuffix.size()) == kFreeSuffix &&
+         ParseFileName(name.substr(0, name.size() - kFreeSuffix.size()), first_sequence);
+}
+
 // Writes the 16-byte file header to dst.
 inline void EncodeFileHeader(char* dst) {
   kFileMagic.copy(dst, kFileMagic.size());

@@ -229,6 +229,13 @@ TEST(WalFormat, NamesAndHeaders) {
   EXPECT_FALSE(wal::ParseFileName("0000000000000000042.wal", &v));
   EXPECT_FALSE(wal::ParseFileName("0000000000000000004x.wal", &v));
   EXPECT_FALSE(wal::ParseFileName("00000000000000000042.tmp", &v));
+  EXPECT_EQ(wal::FreeFileName(42), "00000000000000000042.wal.free");
+  EXPECT_TRUE(wal::ParseFreeFileName(wal::FreeFileName(42), &v));
+  EXPECT_EQ(v, 42u);
+  EXPECT_FALSE(wal::ParseFreeFileName(wal::FileName(42), &v));  // a live file
+  EXPECT_FALSE(wal::ParseFreeFileName(".free", &v));
+  EXPECT_FALSE(wal::ParseFreeFileName("0000000000000000004x.wal.free", &v));
+  EXPECT_FALSE(wal::ParseFileName(wal::FreeFileName(42), &v));  // replay ignores kept files
   char header[wal::kFileHeaderSize];
   wal::EncodeFileHeader(header);
   EXPECT_EQ(std::string_view(header, 8), "OMENWAL1");
@@ -932,10 +939,8 @@ std::vector<std::string> FreeFiles(const std::string& dir) {
   Result<std::vector<std::string>> names = Env::Default()->GetChildren(dir);
   if (names.ok()) {
     for (const std::string& n : *names) {
-      if (n.size() > wal::kFreeSuffix.size() &&
-          n.substr(n.size() - wal::kFreeSuffix.size()) == wal::kFreeSuffix) {
-        out.push_back(n);
-      }
+      uint64_t first;
+      if (wal::ParseFreeFileName(n, &first)) out.push_back(n);
     }
   }
   std::sort(out.begin(), out.end());

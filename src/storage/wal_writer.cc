@@ -84,7 +84,6 @@ Status WalWriter::OpenFileLocked(uint64_t first_sequence, std::unique_ptr<Writab
     }
   }
   if (f == nullptr) {
-    *old_bytes = 0;
     OMEN_ASSIGN_OR_RETURN(f, env_->NewWritableFile(p, /*truncate=*/true));
   }
   char header[wal::kFileHeaderSize];
@@ -347,11 +346,7 @@ Status WalWriter::AdoptFreeFilesLocked() {
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
     uint64_t first = 0;
-    if (name.size() <= wal::kFreeSuffix.size() ||
-        name.substr(name.size() - wal::kFreeSuffix.size()) != wal::kFreeSuffix ||
-        !wal::ParseFileName(name.substr(0, name.size() - wal::kFreeSuffix.size()), &first)) {
-      continue;
-    }
+    if (!wal::ParseFreeFileName(name, &first)) continue;
     const std::string path = dir_ + "/" + name;
     if (static_cast<int>(free_files_.size()) < options_.recycle_files) {
       free_files_.push_back(path);
