@@ -189,7 +189,7 @@ TEST(Datetime, ParsesPostgresIsoForms) {
   EXPECT_EQ(*ParseDate("1969-12-31"), -1);
   for (const char* bad :
        {"", "2024", "2024-13-01", "2023-02-29", "2024-01-01 25:00", "2024-01-01 10:61",
-        "2024-01-01x", "2024-01-01 10:00:00+99", "2024-01-01 10:00:00 PST8PDT", "yesterday",
+        "2024-01-01x", "2024-01-01 10:00:00+99", "2024-01-01 10:00:00 Nowhere/City", "yesterday",
         "2024-01-01 10:00:00.", "\xff\xfe"}) {
     auto r = ParseTimestamp(bad);
     EXPECT_FALSE(r.ok()) << bad;
@@ -277,6 +277,70 @@ TEST(TimeZone, PosixRulesOffsetsAndBadNames) {
   for (size_t n = 0; n < bytes->size(); n += 7) {
     auto z = TimeZone::FromTzif("Europe/Berlin", std::string_view(*bytes).substr(0, n));
     if (z.ok()) (void)(*z)->OffsetAt(at("2024-06-01 00:00:00Z"));
+  }
+}
+
+// Local wall-clock times back to instants, with PostgreSQL's rule at the daylight-saving
+// changes: a skipped time takes the offset before the change, a repeated one the offset after.
+TEST(TimeZone, LocalTimesToInstants) {
+  auto at = [](const char* iso) { return ParseTimestamp(iso).value(); };
+  auto ny = TimeZone::Load("America/New_York");
+  ASSERT_TRUE(ny.ok());
+  const TimeZone& z = **ny;
+  EXPECT_EQ(z.LocalToUtc(at("2024-01-15 12:00")), at("2024-01-15 17:00Z"));
+  EXPECT_EQ(z.LocalToUtc(at("2024-07-15 12:00")), at("2024-07-15 16:00Z"));
+  // Spring forward at 02:00: 02:30 does not exist and reads as EST (07:30Z = 03:30 EDT).
+  EXPECT_EQ(z.LocalToUtc(at("2024-03-10 01:59:59")), at("2024-03-10 06:59:59Z"));
+  EXPECT_EQ(z.LocalToUtc(at("2024-03-10 02:30")), at("2024-03-10 07:30Z"));
+  EXPECT_EQ(z.LocalToUtc(at("2024-03-10 03:00")), at("2024-03-10 07:00Z"));
+  // Fall back at 02:00: 01:30 happens twice and reads as the second, EST.
+  EXPECT_EQ(z.LocalToUtc(at("2024-11-03 00:59:59")), at("2024-11-03 04:59:59Z"));
+  EXPECT_EQ(z.LocalToUtc(at("2024-11-03 01:30")), at("2024-11-03 06:30Z"));
+  EXPECT_EQ(z.LocalToUtc(at("2024-11-03 02:00")), at("2024-11-03 07:00Z"));
+  // Every instant of a year survives the round trip through its local time, except the hour
+  // that the fall-back repeats (it comes back an hour later).
+  for (int64_t t = at("2024-01-01Z"); t < at("2025-01-01Z"); t += 1800LL * 1000000) {
+    const int64_t local = t + int64_t{z.OffsetAt(t)} * 1000000;
+    const int64_t back = z.LocalToUtc(local);
+    if (t >= at("2024-11-03 05:00Z") && t < at("2024-11-03 06:00Z")) {
+      EXPECT_EQ(back, t + 3600LL * 1000000);
+    } else {
+      EXPECT_EQ(back, t) << t;
+    }
+  }
+  // Sydney is the other way round (DST across the new year); Kolkata has no changes.
+  auto sydney = TimeZone::Load("Australia/Sydney");
+  ASSERT_TRUE(sydney.ok());
+  EXPECT_EQ((*sydney)->LocalToUtc(at("2024-10-06 02:30")), at("2024-10-05 16:30Z"));  // skipped
+  EXPECT_EQ((*sydney)->LocalToUtc(at("2024-04-07 02:30")), at("2024-04-06 16:30Z"));  // twice
+  EXPECT_EQ((*TimeZone::Load("Asia/Kolkata"))->LocalToUtc(at("2024-01-01 05:30")),
+            at("2024-01-01 00:00Z"));
+  EXPECT_EQ(TimeZone::Utc()->LocalToUtc(12345), 12345);
+  // Names match whatever their case, as in PostgreSQL.
+  auto lower = TimeZone::Load("america/new_york");
+  ASSERT_TRUE(lower.ok()) << lower.status().ToString();
+  EXPECT_EQ((*lower)->OffsetAt(at("2024-01-01Z")), -5 * 3600);
+}
+
+// Literals without a zone are read in the zone given (the session's); a zone in the text wins.
+TEST(Datetime, TimestampLiteralsInAZone) {
+  auto ny = TimeZone::Load("America/New_York").value();
+  auto at = [](const char* iso) { return ParseTimestamp(iso).value(); };
+  EXPECT_EQ(*ParseTimestamp("2024-01-01 00:00", true, ny.get()), at("2024-01-01 05:00Z"));
+  EXPECT_EQ(*ParseTimestamp("2024-07-01", true, ny.get()), at("2024-07-01 04:00Z"));
+  EXPECT_EQ(*ParseTimestamp("2024-01-01 00:00+00", true, ny.get()), at("2024-01-01 00:00Z"));
+  EXPECT_EQ(*ParseTimestamp("2024-01-01 00:00 UTC", true, ny.get()), at("2024-01-01 00:00Z"));
+  EXPECT_EQ(*ParseTimestamp("2024-06-01 12:00:00 America/New_York"), at("2024-06-01 16:00Z"));
+  EXPECT_EQ(*ParseTimestamp("2024-06-01 12:00 Asia/Kolkata", true, ny.get()),
+            at("2024-06-01 06:30Z"));
+  // TIMESTAMP input checks a zone and ignores it; the session's zone does not apply.
+  EXPECT_EQ(*ParseTimestamp("2024-06-01 12:00 Asia/Kolkata", false, ny.get()),
+            at("2024-06-01 12:00Z"));
+  EXPECT_EQ(*ParseTimestamp("2024-06-01 12:00", false, ny.get()), at("2024-06-01 12:00Z"));
+  for (const char* bad : {"2024-06-01 12:00 Nowhere/City", "2024-06-01 12:00 ../../etc/passwd",
+                          "2024-06-01 12:00 x", "2024-06-01 12:00 America/New_York junk"}) {
+    EXPECT_FALSE(ParseTimestamp(bad, true, ny.get()).ok()) << bad;
+    EXPECT_FALSE(ParseTimestamp(bad, false).ok()) << bad;
   }
 }
 

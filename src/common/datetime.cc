@@ -6,7 +6,10 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <optional>
+
+#include "common/timezone.h"
 
 namespace omen {
 
@@ -106,7 +109,7 @@ void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
   *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
 }
 
-Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone) {
+Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone, const TimeZone* zone) {
   const char* type = with_zone ? "timestamp with time zone" : "timestamp without time zone";
   std::string_view t = Trim(text);
   if (EqualsIgnoreCase(t, "epoch")) return int64_t{0};
@@ -146,12 +149,22 @@ Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone) {
                                      "\"");
     }
   }
-  int64_t offset = 0;  // seconds east of UTC
+  int64_t offset = 0;                     // seconds east of UTC
+  std::shared_ptr<const TimeZone> named;  // a zone name in the text
+  bool zoned = false;                     // the text gives its zone
   c.SkipSpaces();
   if (!c.Done()) {
+    zoned = true;
     std::string_view rest = t.substr(c.p);
     if (EqualsIgnoreCase(rest, "z") || EqualsIgnoreCase(rest, "utc") ||
         EqualsIgnoreCase(rest, "gmt")) {
+      c.p = t.size();
+    } else if (std::isalpha(static_cast<unsigned char>(c.Peek()))) {
+      auto z = TimeZone::Load(rest);
+      if (!z.ok()) {
+        return Status::InvalidArgument("time zone \"" + std::string(rest) + "\" not recognized");
+      }
+      named = *z;
       c.p = t.size();
     } else if (c.Peek() == '+' || c.Peek() == '-') {
       const int64_t sign = c.Peek() == '-' ? -1 : 1;
@@ -172,9 +185,12 @@ Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone) {
     }
   }
   if (!c.Done()) return Bad(text, type);
-  if (!with_zone) offset = 0;  // TIMESTAMP input ignores a zone, as PostgreSQL does
   const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  return days * kMicrosPerDay + ((h * 60 + mi) * 60 + sec - offset) * kMicrosPerSecond + frac;
+  const int64_t local = days * kMicrosPerDay + ((h * 60 + mi) * 60 + sec) * kMicrosPerSecond + frac;
+  if (!with_zone) return local;  // TIMESTAMP input ignores a zone, as PostgreSQL does
+  if (named != nullptr) return named->LocalToUtc(local);
+  if (!zoned && zone != nullptr) return zone->LocalToUtc(local);
+  return local - offset * kMicrosPerSecond;
 }
 
 Result<int32_t> ParseDate(std::string_view text) {

@@ -17,6 +17,8 @@
 
 namespace omen {
 
+class TimeZone;
+
 // The wall clock: microseconds since the Unix epoch (UTC).
 int64_t NowMicros();
 
@@ -28,10 +30,13 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d);
 
 // Parses 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' (a 'T' may replace the space) with an
-// optional zone: 'Z', 'UTC', '+HH', '+HHMM', '+HH:MM' (or '-'). Without a zone the time is taken
-// as UTC. `with_zone` false (TIMESTAMP): a zone is ignored, as PostgreSQL does. Also 'epoch'.
-// InvalidArgument (PostgreSQL: 22007 invalid_datetime_format) for anything else.
-Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone = true);
+// optional zone: 'Z', 'UTC', '+HH', '+HHMM', '+HH:MM' (or '-'), or a zone name
+// ('America/New_York', 'EST5EDT'). Without a zone the time is local time in `zone` (null: UTC),
+// the session's TimeZone as PostgreSQL uses it. `with_zone` false (TIMESTAMP): a zone is checked
+// and ignored, as PostgreSQL does. Also 'epoch'. InvalidArgument (PostgreSQL: 22007
+// invalid_datetime_format) for anything else.
+Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone = true,
+                               const TimeZone* zone = nullptr);
 // 'YYYY-MM-DD' (or a timestamp, truncated to its day).
 Result<int32_t> ParseDate(std::string_view text);
 

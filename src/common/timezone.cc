@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <map>
 #include <mutex>
 
@@ -15,6 +16,39 @@ namespace {
 
 constexpr int64_t kMicrosPerSecond = 1000000;
 constexpr char kZoneDir[] = "/usr/share/zoneinfo/";
+
+// The TZif file of an IANA name, matched case-insensitively as PostgreSQL matches zone names
+// ("america/new_york"); empty when there is none. REQUIRES: name holds no "..".
+std::string ZoneFile(const std::string& name) {
+  std::string path = kZoneDir + name;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) return path;
+  path = kZoneDir;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t slash = name.find('/', start);
+    if (slash == std::string::npos) slash = name.size();
+    const std::string part = name.substr(start, slash - start);
+    std::string found;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+      const std::string n = entry.path().filename().string();
+      if (n.size() == part.size() &&
+          std::equal(n.begin(), n.end(), part.begin(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
+          })) {
+        found = n;
+        break;
+      }
+    }
+    if (found.empty()) return std::string();
+    path += found;
+    if (slash == name.size()) break;
+    path += '/';
+    start = slash + 1;
+  }
+  return std::filesystem::is_regular_file(path, ec) ? path : std::string();
+}
 
 Status BadZone(std::string_view name, const std::string& why = "") {
   return Status::InvalidArgument("invalid value for parameter \"TimeZone\": \"" +
@@ -247,8 +281,9 @@ Result<std::shared_ptr<const TimeZone>> TimeZone::Load(std::string_view name) {
                            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '/' ||
                                   ch == '_' || ch == '-' || ch == '+';
                          });
-  if (path_like && Env::Default()->FileExists(kZoneDir + key)) {
-    OMEN_ASSIGN_OR_RETURN(std::string bytes, Env::Default()->ReadFile(kZoneDir + key));
+  std::string file = path_like ? ZoneFile(key) : std::string();
+  if (!file.empty()) {
+    OMEN_ASSIGN_OR_RETURN(std::string bytes, Env::Default()->ReadFile(file));
     OMEN_ASSIGN_OR_RETURN(zone, FromTzif(key, bytes));
   } else {
     // A POSIX rule ("EST5EDT", "<+03>-3", "UTC+3": positive west, as PostgreSQL reads them);
@@ -288,6 +323,23 @@ int32_t TimeZone::OffsetAt(int64_t micros) const {
       std::upper_bound(transitions_.begin(), transitions_.end(), t) - transitions_.begin() - 1);
   if (i + 1 == transitions_.size() && has_rule_) return RuleOffset(t);
   return offsets_[i];
+}
+
+int64_t TimeZone::LocalToUtc(int64_t local_micros) const {
+  if (utc_) return local_micros;
+  // Offsets differ from UTC by less than a day and transitions are more than two days apart
+  // (tzdata holds to both), so the offsets a day either side are the ones before and after any
+  // transition that could touch this local time.
+  constexpr int64_t kDay = 86400 * kMicrosPerSecond;
+  const int64_t before = OffsetAt(local_micros - kDay) * kMicrosPerSecond;
+  const int64_t after = OffsetAt(local_micros + kDay) * kMicrosPerSecond;
+  const int64_t by_before = local_micros - before, by_after = local_micros - after;
+  const bool before_holds = OffsetAt(by_before) * kMicrosPerSecond == before;
+  const bool after_holds = OffsetAt(by_after) * kMicrosPerSecond == after;
+  if (before_holds && after_holds) return by_after;  // twice (or no transition at all)
+  if (before_holds) return by_before;
+  if (after_holds) return by_after;
+  return by_before;  // skipped: the offset before the transition
 }
 
 }  // namespace omen

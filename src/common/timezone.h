@@ -37,6 +37,12 @@ class TimeZone {
 
   // Seconds east of UTC in force at the instant `micros` (since the Unix epoch, UTC).
   int32_t OffsetAt(int64_t micros) const;
+  // The instant (microseconds since the epoch, UTC) at which the wall clock of this zone reads
+  // `local_micros` (a local date and time counted as if it were UTC). A local time that a
+  // transition skips (spring forward) takes the offset in force before the transition; one that
+  // occurs twice (fall back) takes the offset after it: PostgreSQL's rule, so that
+  // '2024-03-10 02:30' in America/New_York is 03:30 EDT and '2024-11-03 01:30' is 01:30 EST.
+  int64_t LocalToUtc(int64_t local_micros) const;
   bool is_utc() const { return utc_; }
   const std::string& name() const { return name_; }
 

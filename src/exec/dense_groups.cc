@@ -10,6 +10,7 @@
 
 #include "common/datetime.h"
 #include "common/strings.h"
+#include "common/timezone.h"
 
 namespace omen::exec {
 
@@ -215,8 +216,10 @@ std::optional<BucketFn> MatchTimeBucket(const Expr& e, int time_col, const EvalC
     }
     return fn;
   }
+  // date_trunc of a timestamptz reads the session's wall clock: fixed widths only in UTC.
   if (e.fn == Fn::kDateTrunc && e.args.size() == 2 && IsTimeColumn(*e.args[1], time_col) &&
-      e.type == e.args[1]->type) {
+      e.type == e.args[1]->type &&
+      (e.type == LType::kTimestamp || ctx.zone == nullptr || ctx.zone->is_utc())) {
     const Expr& u = *e.args[0];
     if (u.kind != Expr::Kind::kConst || u.value.null || u.type != LType::kText) return std::nullopt;
     BucketFn fn;

@@ -11,6 +11,7 @@
 
 #include "common/datetime.h"
 #include "common/strings.h"
+#include "common/timezone.h"
 
 namespace omen::exec {
 namespace {
@@ -134,37 +135,28 @@ int64_t MonthsSince(int64_t ts, int64_t origin, int64_t width_months) {
   return FloorDiv(months, width_months) * width_months;
 }
 
-Result<int64_t> ParseZoneOffset(std::string_view zone) {
-  std::string z = AsciiLower(zone);
-  if (z == "utc" || z == "gmt" || z == "z" || z == "etc/utc" || z == "zulu" || z == "utc0")
-    return 0;
-  size_t p = 0;
-  if (z.rfind("utc", 0) == 0) p = 3;
-  int sign = 1;
-  if (p < z.size() && (z[p] == '+' || z[p] == '-')) {
-    sign = z[p] == '-' ? -1 : 1;
-    ++p;
-    int64_t h = 0, m = 0;
-    size_t q = p;
-    while (q < z.size() && std::isdigit(static_cast<unsigned char>(z[q]))) ++q;
-    std::string hh = z.substr(p, q - p);
-    if (hh.empty())
-      return Status::InvalidArgument("time zone \"" + std::string(zone) + "\" not recognized");
-    if (hh.size() == 4) {
-      h = std::stoll(hh.substr(0, 2));
-      m = std::stoll(hh.substr(2));
-    } else {
-      h = std::stoll(hh);
-      if (q < z.size() && z[q] == ':') m = std::stoll(z.substr(q + 1));
-    }
-    // POSIX-style names (UTC+3) count west as positive; ISO offsets (+03) east. Use ISO.
-    return sign * (h * 3600 + m * 60) * kUsPerSec;
-  }
-  return Status::NotSupported("time zone \"" + std::string(zone) +
-                              "\" is not supported (use UTC or a fixed offset like +02:00)");
+}  // namespace
+
+int64_t ToLocal(int64_t utc, const TimeZone* zone) {
+  if (zone == nullptr || zone->is_utc()) return utc;
+  return utc + int64_t{zone->OffsetAt(utc)} * kUsPerSec;
 }
 
-}  // namespace
+int64_t FromLocal(int64_t local, const TimeZone* zone) {
+  if (zone == nullptr || zone->is_utc()) return local;
+  return zone->LocalToUtc(local);
+}
+
+Result<int64_t> DateTruncIn(std::string_view unit, int64_t ts, const TimeZone* zone) {
+  if (zone == nullptr || zone->is_utc()) return DateTrunc(unit, ts);
+  const int64_t offset = int64_t{zone->OffsetAt(ts)} * kUsPerSec;
+  OMEN_ASSIGN_OR_RETURN(int64_t local, DateTrunc(unit, ts + offset));
+  std::string u = AsciiLower(unit);
+  const bool sub_day = u.rfind("micro", 0) == 0 || u.rfind("milli", 0) == 0 ||
+                       u.rfind("second", 0) == 0 || u.rfind("minute", 0) == 0 ||
+                       u.rfind("hour", 0) == 0;
+  return sub_day ? local - offset : zone->LocalToUtc(local);
+}
 
 Result<int64_t> DateTrunc(std::string_view unit_in, int64_t ts) {
   std::string unit = AsciiLower(unit_in);
@@ -210,8 +202,10 @@ int64_t TimeBucket(const Interval& w, int64_t ts, int64_t origin) {
   return origin + FloorDiv(ts - origin, width) * width;
 }
 
-Result<double> DatePart(std::string_view field_in, int64_t ts) {
-  std::string f = AsciiLower(field_in);
+namespace {
+
+// DatePart with the field already in lower case (`field_in` as given, for the error).
+Result<double> DatePartLower(const std::string& f, std::string_view field_in, int64_t ts) {
   int64_t y, tod;
   unsigned m, d;
   Civil(ts, &y, &m, &d, &tod);
@@ -250,7 +244,44 @@ Result<double> DatePart(std::string_view field_in, int64_t ts) {
                                  "\" not recognized for type timestamp");
 }
 
+}  // namespace
+
+Result<double> DatePart(std::string_view field, int64_t ts) {
+  return DatePartLower(AsciiLower(field), field, ts);
+}
+
 namespace {
+
+// extract(field FROM timestamptz): fields of the wall clock in `zone` (null: UTC); epoch is the
+// instant's; timezone, timezone_hour and timezone_minute give the zone's offset.
+Result<double> DatePartTz(std::string_view field, int64_t ts, const TimeZone* zone) {
+  const int64_t offset = zone == nullptr ? 0 : zone->OffsetAt(ts);
+  const std::string f = AsciiLower(field);
+  if (f == "epoch") return static_cast<double>(ts) / 1e6;
+  if (f == "timezone") return static_cast<double>(offset);
+  if (f == "timezone_hour") return static_cast<double>(offset / 3600);
+  if (f == "timezone_minute") return static_cast<double>(offset / 60 % 60);
+  return DatePartLower(f, field, ts + offset * kUsPerSec);
+}
+
+// Zones named by AT TIME ZONE and date_trunc's third argument, loaded once per name.
+class ZoneCache {
+ public:
+  Result<const TimeZone*> Get(std::string_view name) {
+    if (last_ != nullptr && name == last_name_) return last_.get();
+    auto z = TimeZone::Load(name);
+    if (!z.ok()) {
+      return Status::InvalidArgument("time zone \"" + std::string(name) + "\" not recognized");
+    }
+    last_name_ = std::string(name);
+    last_ = *std::move(z);
+    return last_.get();
+  }
+
+ private:
+  std::string last_name_;
+  std::shared_ptr<const TimeZone> last_;
+};
 
 Result<double> IntervalPart(std::string_view field_in, const Interval& v) {
   std::string f = AsciiLower(field_in);
@@ -338,7 +369,7 @@ double RoundEven(double x) { return std::nearbyint(x); }  // float8 round(): tie
 
 }  // namespace
 
-Result<Value> CastValue(const Value& v, LType to) {
+Result<Value> CastValue(const Value& v, LType to, const TimeZone* zone) {
   if (v.null) return Value::Null(to);
   const LType from = v.type;
   if (from == to) return v;
@@ -370,6 +401,11 @@ Result<Value> CastValue(const Value& v, LType to) {
   if (to == LType::kText) {
     if (from == LType::kBool) return Value::Text(v.i ? "true" : "false");
     Vector one = ConstantVector(v, 1);
+    if (from == LType::kTimestampTz) {  // in the session's zone
+      std::string text;
+      AppendText(one, 0, &text, zone);
+      return Value::Text(std::move(text));
+    }
     return Value::Text(FormatValue(one, 0).value_or(""));
   }
   if (from == LType::kText) {
@@ -394,7 +430,8 @@ Result<Value> CastValue(const Value& v, LType to) {
       case LType::kTimestampTz: {
         std::string t = AsciiLower(Trimmed(v.s));
         if (t == "now") return Value::Null(to);  // resolved by the binder (needs the clock)
-        OMEN_ASSIGN_OR_RETURN(int64_t x, ParseTimestamp(Trimmed(v.s), to == LType::kTimestampTz));
+        OMEN_ASSIGN_OR_RETURN(int64_t x,
+                              ParseTimestamp(Trimmed(v.s), to == LType::kTimestampTz, zone));
         return Value::Int(to, x);
       }
       case LType::kDate: {
@@ -428,9 +465,21 @@ Result<Value> CastValue(const Value& v, LType to) {
     }
     if (to == LType::kBool && IsInteger(from)) return Value::Int(to, v.i != 0);
   }
-  if (IsTimestamp(from) && IsTimestamp(to)) return Value::Int(to, v.i);
-  if (IsTimestamp(from) && to == LType::kDate) return Value::Int(to, FloorDiv(v.i, kUsPerDay));
-  if (from == LType::kDate && IsTimestamp(to)) return Value::Int(to, v.i * kUsPerDay);
+  // timestamptz is an instant; timestamp and date are wall-clock readings in the session's zone.
+  if (from == LType::kTimestampTz && to == LType::kTimestamp) {
+    return Value::Int(to, ToLocal(v.i, zone));
+  }
+  if (from == LType::kTimestamp && to == LType::kTimestampTz) {
+    return Value::Int(to, FromLocal(v.i, zone));
+  }
+  if (IsTimestamp(from) && to == LType::kDate) {
+    const int64_t local = from == LType::kTimestampTz ? ToLocal(v.i, zone) : v.i;
+    return Value::Int(to, FloorDiv(local, kUsPerDay));
+  }
+  if (from == LType::kDate && to == LType::kTimestamp) return Value::Int(to, v.i * kUsPerDay);
+  if (from == LType::kDate && to == LType::kTimestampTz) {
+    return Value::Int(to, FromLocal(v.i * kUsPerDay, zone));
+  }
   return Status::DatatypeMismatch(std::string("cannot cast type ") + TypeName(from) + " to " +
                                   TypeName(to));
 }
@@ -592,10 +641,16 @@ Result<Vector> CastVector(const Vector& a, LType to, int64_t n, const TimeZone* 
       return Status::OK();
     });
   }
-  if ((IsTimestamp(from) && IsTimestamp(to))) {
+  if (IsTimestamp(from) && IsTimestamp(to) && (zone == nullptr || zone->is_utc())) {
     Vector v = a;
     v.type = to;
     return v;
+  }
+  if (IsTimestamp(from) && IsTimestamp(to)) {
+    return RowLoop(to, n, {a}, true, [&](Out& o, int64_t r) {
+      o.d->i[r] = to == LType::kTimestamp ? ToLocal(a.I(r), zone) : FromLocal(a.I(r), zone);
+      return Status::OK();
+    });
   }
   if (PhysOf(from) == Phys::kFloat && PhysOf(to) == Phys::kFloat) {
     return RowLoop(to, n, {a}, true, [&](Out& o, int64_t r) {
@@ -604,7 +659,7 @@ Result<Vector> CastVector(const Vector& a, LType to, int64_t n, const TimeZone* 
     });
   }
   return RowLoop(to, n, {a}, true, [&](Out& o, int64_t r) -> Status {
-    OMEN_ASSIGN_OR_RETURN(Value v, CastValue(a.Get(r), to));
+    OMEN_ASSIGN_OR_RETURN(Value v, CastValue(a.Get(r), to, zone));
     switch (PhysOf(to)) {
       case Phys::kInt:
         o.d->i[r] = v.i;
@@ -1253,16 +1308,12 @@ struct Evaluator {
           return Status::OK();
         });
       case Fn::kAtTimeZone: {
-        int64_t offset = 0;
-        if (a[0].constant && !a[0].IsNull(0)) {
-          OMEN_ASSIGN_OR_RETURN(offset, ParseZoneOffset(a[0].S(0)));
-        } else {
-          return Status::NotSupported("AT TIME ZONE needs a constant zone");
-        }
-        // timestamptz -> local timestamp (+offset); timestamp -> timestamptz (-offset).
-        const int64_t delta = t == LType::kTimestamp ? offset : -offset;
-        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
-          o.d->i[r] = a[1].I(r) + delta;
+        // timestamptz -> the zone's wall clock (timestamp); timestamp -> the instant at which
+        // the zone's wall clock reads it (timestamptz).
+        ZoneCache zones;
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
+          OMEN_ASSIGN_OR_RETURN(const TimeZone* z, zones.Get(a[0].S(r)));
+          o.d->i[r] = t == LType::kTimestamp ? ToLocal(a[1].I(r), z) : FromLocal(a[1].I(r), z);
           return Status::OK();
         });
       }
@@ -1450,21 +1501,24 @@ struct Evaluator {
           return Status::OK();
         });
       case Fn::kDateTrunc: {
-        // date_trunc(unit, ts [, zone])
+        // date_trunc(unit, ts [, zone]): a timestamptz on the wall clock of the zone given or
+        // of the session; a timestamp as it reads.
         std::string unit;
-        int64_t offset = 0;
         if (a[0].constant && !a[0].IsNull(0)) unit = std::string(a[0].S(0));
-        if (a.size() > 2 && a[2].constant && !a[2].IsNull(0)) {
-          OMEN_ASSIGN_OR_RETURN(offset, ParseZoneOffset(a[2].S(0)));
-        }
+        const TimeZone* session = t == LType::kTimestampTz ? ctx.zone : nullptr;
+        ZoneCache zones;
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
           std::string_view u = unit.empty() ? a[0].S(r) : std::string_view(unit);
           if (a[1].type == LType::kInterval) {
             return Status::NotSupported("date_trunc on intervals is not supported");
           }
-          const int64_t ts = a[1].type == LType::kDate ? a[1].I(r) * kUsPerDay : a[1].I(r);
-          OMEN_ASSIGN_OR_RETURN(int64_t v, DateTrunc(u, ts + offset));
-          o.d->i[r] = v - offset;
+          const TimeZone* z = session;
+          if (a.size() > 2) {
+            OMEN_ASSIGN_OR_RETURN(z, zones.Get(a[2].S(r)));
+          }
+          const int64_t ts =
+              a[1].type == LType::kDate ? FromLocal(a[1].I(r) * kUsPerDay, z) : a[1].I(r);
+          OMEN_ASSIGN_OR_RETURN(o.d->i[r], DateTruncIn(u, ts, z));
           return Status::OK();
         });
       }
@@ -1473,6 +1527,8 @@ struct Evaluator {
           double v;
           if (a[1].type == LType::kInterval) {
             OMEN_ASSIGN_OR_RETURN(v, IntervalPart(a[0].S(r), a[1].V(r)));
+          } else if (a[1].type == LType::kTimestampTz) {
+            OMEN_ASSIGN_OR_RETURN(v, DatePartTz(a[0].S(r), a[1].I(r), ctx.zone));
           } else {
             const int64_t ts = a[1].type == LType::kDate ? a[1].I(r) * kUsPerDay : a[1].I(r);
             OMEN_ASSIGN_OR_RETURN(v, DatePart(a[0].S(r), ts));

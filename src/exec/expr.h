@@ -181,9 +181,19 @@ Result<std::vector<uint32_t>> EvaluateFilter(const Expr& e, const Chunk& in,
 Result<Value> EvaluateConstant(const Expr& e, const EvalContext& ctx);
 
 // Scalar helpers shared with the binder and aggregates.
-Result<Value> CastValue(const Value& v, LType to);
+// `zone` is the session's TimeZone (null: UTC): it places a timestamptz on the wall clock for
+// casts to and from timestamp, date and text, as PostgreSQL does.
+Result<Value> CastValue(const Value& v, LType to, const TimeZone* zone = nullptr);
 // PostgreSQL's date_trunc / time_bucket on microsecond timestamps (UTC).
 Result<int64_t> DateTrunc(std::string_view unit, int64_t ts);
+// date_trunc of a timestamptz in `zone` (null: UTC): truncated on the zone's wall clock. Units
+// of a day or more then take the offset in force at the result (PostgreSQL re-resolves it);
+// smaller units keep the offset of `ts`.
+Result<int64_t> DateTruncIn(std::string_view unit, int64_t ts, const TimeZone* zone);
+// The wall-clock time in `zone` (null: UTC) of the instant `utc`, and back (TimeZone's rule for
+// skipped and repeated local times).
+int64_t ToLocal(int64_t utc, const TimeZone* zone);
+int64_t FromLocal(int64_t local, const TimeZone* zone);
 int64_t TimeBucket(const Interval& width, int64_t ts, int64_t origin);
 Result<double> DatePart(std::string_view field, int64_t ts);
 // Default time_bucket origins (TimescaleDB): Monday 2000-01-03 for fixed widths, 2000-01-01

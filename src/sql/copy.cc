@@ -127,7 +127,7 @@ struct Splitter {
 };
 
 Status AppendField(storage::BatchBuilder* b, int col, const storage::ColumnDef& c,
-                   std::string_view f, int64_t line) {
+                   std::string_view f, int64_t line, const TimeZone* zone) {
   using storage::SqlType;
   switch (c.type) {
     case SqlType::kBoolean: {
@@ -185,7 +185,7 @@ Status AppendField(storage::BatchBuilder* b, int col, const storage::ColumnDef& 
       return Status::OK();
     case SqlType::kTimestamp:
     case SqlType::kTimestamptz: {
-      auto t = ParseTimestamp(f, c.type == SqlType::kTimestamptz);
+      auto t = ParseTimestamp(f, c.type == SqlType::kTimestamptz, zone);
       if (!t.ok()) return BadLine(line, std::string(t.status().message()));
       b->AppendInt(col, *t);
       return Status::OK();
@@ -241,7 +241,7 @@ Status ParseSlice(storage::Database* db, const storage::TableDef& def, const std
         continue;
       }
       OMEN_RETURN_IF_ERROR(
-          AppendField(&b, col, def.columns[c], fields[static_cast<size_t>(k)], line));
+          AppendField(&b, col, def.columns[c], fields[static_cast<size_t>(k)], line, o.zone));
     }
     ++line;
     if (b.num_rows() >= 256 * 1024) {

@@ -27,8 +27,8 @@ struct CopyOptions {
   bool header = false;
   char delimiter = '\t';
   std::string null_string = "\\N";
-  // COPY TO: the TimeZone timestamptz values print in (null: UTC). Not an option of the
-  // statement: the session's setting.
+  // The session's TimeZone (null: UTC): COPY TO prints timestamptz values in it, COPY FROM reads
+  // timestamptz text without a zone in it. Not an option of the statement.
   const TimeZone* zone = nullptr;
 };
 Result<CopyOptions> ParseCopyOptions(const std::vector<std::pair<std::string, std::string>>& opts);

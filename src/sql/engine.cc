@@ -116,7 +116,7 @@ Result<const Expr*> LiteralOf(const Expr* e) {
 }
 
 Status AppendValue(storage::BatchBuilder* b, int col, SqlType type, const Literal& l,
-                   const std::string& column) {
+                   const TimeZone* zone, const std::string& column) {
   using K = Literal::Kind;
   if (l.kind == K::kNull) {
     b->AppendNull(col);
@@ -198,7 +198,7 @@ Status AppendValue(storage::BatchBuilder* b, int col, SqlType type, const Litera
     case SqlType::kTimestamptz: {
       if (l.kind != K::kString)
         return Status::DatatypeMismatch("column \"" + column + "\" is a timestamp");
-      OMEN_ASSIGN_OR_RETURN(int64_t t, ParseTimestamp(l.text, type == SqlType::kTimestamptz));
+      OMEN_ASSIGN_OR_RETURN(int64_t t, ParseTimestamp(l.text, type == SqlType::kTimestamptz, zone));
       b->AppendInt(col, t);
       return Status::OK();
     }
@@ -216,7 +216,7 @@ Status AppendValue(storage::BatchBuilder* b, int col, SqlType type, const Litera
 Result<int64_t> InsertRelation(storage::Database* db, const storage::TableDef& def,
                                const std::vector<int>& target, const Relation& rel);
 
-Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
+Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s, const TimeZone* zone) {
   auto def = db->FindTable(s.table);
   if (def == nullptr) return Status::NotFound("relation \"" + s.table + "\" does not exist");
   // Target column of each VALUES position.
@@ -262,8 +262,8 @@ Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s) {
                                        "\" violates not-null constraint")
             .WithSqlState("23502");
       }
-      OMEN_RETURN_IF_ERROR(
-          AppendValue(&b, static_cast<int>(c), def->columns[c].type, *lit, def->columns[c].name));
+      OMEN_RETURN_IF_ERROR(AppendValue(&b, static_cast<int>(c), def->columns[c].type, *lit, zone,
+                                       def->columns[c].name));
     }
   }
   OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, b.Finish());
@@ -652,6 +652,7 @@ Result<std::unique_ptr<CopyInStream>> SqlEngine::CopyFromClient(const Statement&
   }
   return Track([&]() -> Result<std::unique_ptr<CopyInStream>> {
     OMEN_ASSIGN_OR_RETURN(CopyOptions o, ParseCopyOptions(s->options));
+    o.zone = settings_.time_zone().get();
     auto def = db_->FindTable(s->table);
     if (def == nullptr) return Status::NotFound("relation \"" + s->table + "\" does not exist");
     OMEN_ASSIGN_OR_RETURN(std::vector<int> cols, CopyColumns(*def, s->columns));
@@ -697,7 +698,7 @@ Result<QueryResult> SqlEngine::Dispatch(const Statement& st, const QueryOptions&
       }
     }
   } else if (const auto* s = std::get_if<InsertStmt>(&st.node)) {
-    r = Insert(db_, *s);
+    r = Insert(db_, *s, settings_.time_zone().get());
   } else if (const auto* s = std::get_if<SelectStmt>(&st.node)) {
     QueryRunner runner(db_, options);
     auto rel = runner.Run(*s);

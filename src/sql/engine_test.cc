@@ -202,6 +202,42 @@ TEST_F(EngineTest, TimestamptzPrintsInTheSessionTimeZone) {
   EXPECT_EQ((*r)[0].rows[0][0], std::optional<std::string>("2024-01-01 00:00:00+00"));
 }
 
+// Text without a zone is read in the session's TimeZone wherever it becomes a timestamptz:
+// INSERT ... VALUES, COPY FROM and literals in queries. A bare number in SET TimeZone is hours
+// east of UTC, as in PostgreSQL, while '+02:00' is a POSIX rule (two hours west).
+TEST_F(EngineTest, ZonelessTimestamptzTextIsReadInTheSessionTimeZone) {
+  ASSERT_TRUE(Run("CREATE TABLE z (time timestamptz NOT NULL, v int)").ok());
+  ASSERT_TRUE(Run("SET TimeZone = 'America/New_York'").ok());
+  ASSERT_TRUE(Run("INSERT INTO z VALUES ('2024-01-01 00:00', 1), ('2024-07-01 00:00', 2)").ok());
+  const std::string path = dir_ + "/in.csv";
+  ASSERT_TRUE(
+      WriteFileAtomic(Env::Default(), path, "2024-01-02 00:00,3\n2024-01-02 00:00+00,4\n").ok());
+  ASSERT_TRUE(Run("COPY z FROM '" + path + "' (FORMAT csv)").ok());
+  auto r = Run("SELECT count(*) FROM z WHERE time >= '2024-01-01' AND time < '2024-01-02 00:00'");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ((*r)[0].rows[0][0], std::optional<std::string>("2"));  // rows 1 and 4
+  ASSERT_TRUE(Run("SET TimeZone = 'UTC'").ok());
+  r = Run("SELECT time, v FROM z ORDER BY v");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ((*r)[0].rows.size(), 4u);
+  EXPECT_EQ((*r)[0].rows[0][0], std::optional<std::string>("2024-01-01 05:00:00+00"));
+  EXPECT_EQ((*r)[0].rows[1][0], std::optional<std::string>("2024-07-01 04:00:00+00"));
+  EXPECT_EQ((*r)[0].rows[2][0], std::optional<std::string>("2024-01-02 05:00:00+00"));
+  EXPECT_EQ((*r)[0].rows[3][0], std::optional<std::string>("2024-01-02 00:00:00+00"));
+  for (const auto& [zone, shown] :
+       std::vector<std::pair<std::string, std::string>>{{"+02", "2024-01-01 02:00:00+02"},
+                                                        {"-5", "2023-12-31 19:00:00-05"},
+                                                        {"5.5", "2024-01-01 05:30:00+05:30"},
+                                                        {"+02:00", "2023-12-31 22:00:00-02"},
+                                                        {"UTC+3", "2023-12-31 21:00:00-03"}}) {
+    ASSERT_TRUE(Run("SET TimeZone = '" + zone + "'").ok()) << zone;
+    r = Run("SELECT timestamptz '2024-01-01 00:00:00+00'");
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ((*r)[0].rows[0][0], std::optional<std::string>(shown)) << zone;
+  }
+  ASSERT_TRUE(Run("SET TimeZone = 'UTC'").ok());
+}
+
 TEST_F(EngineTest, DeadlineAndCancelStopQueriesWith57014) {
   ASSERT_TRUE(Run("CREATE TABLE t (ts timestamp NOT NULL, v bigint);"
                   "INSERT INTO t VALUES ('2024-01-01', 1), ('2024-01-02', 2)")

@@ -300,7 +300,7 @@ Result<ExprPtr> Binder::Coerce(ExprPtr e, LType to, int loc) {
   if (e->kind == EK::kConst && (IsUnknown(e.get()) > 0 || e->value.null)) {
     Value v = e->value;
     if (!v.null && to != LType::kText) {
-      auto c = exec::CastValue(v, to);
+      auto c = exec::CastValue(v, to, q_->eval.zone);
       if (!c.ok()) {
         Status s = c.status();
         const char* state =
@@ -397,7 +397,7 @@ Result<ExprPtr> Binder::Arith(const std::string& op, ExprPtr a, ExprPtr b, int l
     LType t = other->type;
     if (IsTimestamp(t) || t == LType::kDate) {
       // ts - 'literal': the literal is a timestamp if it parses as one, else an interval.
-      auto ts = exec::CastValue(x->value, t == LType::kDate ? LType::kTimestamp : t);
+      auto ts = exec::CastValue(x->value, t == LType::kDate ? LType::kTimestamp : t, q_->eval.zone);
       if (op == "-" && ts.ok()) {
         OMEN_ASSIGN_OR_RETURN(x, Coerce(std::move(x), t == LType::kDate ? LType::kDate : t, loc));
       } else {
@@ -625,7 +625,7 @@ Result<ExprPtr> Binder::SubqueryValue(const Expr& e) {
   in->args.push_back(std::move(lhs));
   for (int64_t k = 0; k < r.chunk.size; ++k) {
     Value v = r.chunk.cols[0].Get(k);
-    auto c = exec::CastValue(v, in->args[0]->type);
+    auto c = exec::CastValue(v, in->args[0]->type, q_->eval.zone);
     if (!c.ok()) return c.status();
     in->args.push_back(exec::MakeConst(*c));
   }
@@ -1089,7 +1089,7 @@ Result<ExprPtr> Binder::BindCast(const Expr& e) {
     if (IsUnknown(a.get()) && IsTimestamp(*to) && AsciiLower(v.s) == "now") {
       return exec::MakeConst(Value::Int(*to, q_->eval.now));
     }
-    auto c = exec::CastValue(v, *to);
+    auto c = exec::CastValue(v, *to, q_->eval.zone);
     if (!c.ok()) {
       const char* state =
           IsTimestamp(*to) || *to == LType::kDate || *to == LType::kInterval ? "22007" : "22P02";
@@ -1564,11 +1564,15 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   if (name == "now" || name == "current_timestamp" || name == "transaction_timestamp" ||
       name == "statement_timestamp" || name == "localtimestamp") {
     OMEN_RETURN_IF_ERROR(nargs(0, 0));
-    return exec::MakeConst(Value::Int(
-        name == "localtimestamp" ? LType::kTimestamp : LType::kTimestampTz, q_->eval.now));
+    if (name == "localtimestamp") {
+      return exec::MakeConst(
+          Value::Int(LType::kTimestamp, exec::ToLocal(q_->eval.now, q_->eval.zone)));
+    }
+    return exec::MakeConst(Value::Int(LType::kTimestampTz, q_->eval.now));
   }
   if (name == "current_date") {
-    return exec::MakeConst(Value::Int(LType::kDate, FloorDiv(q_->eval.now, 86400000000LL)));
+    return exec::MakeConst(Value::Int(
+        LType::kDate, FloorDiv(exec::ToLocal(q_->eval.now, q_->eval.zone), 86400000000LL)));
   }
   if (name == "to_timestamp") {
     OMEN_RETURN_IF_ERROR(nargs(1, 1));

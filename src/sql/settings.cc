@@ -3,12 +3,39 @@
 #include "sql/settings.h"
 
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 #include "common/strings.h"
+#include "common/timezone.h"
 
 namespace omen::sql {
 namespace {
+
+// SET TimeZone's value: a plain number is hours east of UTC ('+02', '-5', '5.5'), as PostgreSQL
+// reads it; anything else is a zone name or POSIX rule ('+02:00' and 'UTC+3' count west).
+Result<std::shared_ptr<const TimeZone>> LoadSessionZone(const std::string& v) {
+  size_t p = v[0] == '+' || v[0] == '-' ? 1 : 0;
+  const size_t digits = p;
+  while (p < v.size() && std::isdigit(static_cast<unsigned char>(v[p]))) ++p;
+  bool number = p > digits;
+  if (number && p < v.size() && v[p] == '.') {
+    ++p;
+    while (p < v.size() && std::isdigit(static_cast<unsigned char>(v[p]))) ++p;
+  }
+  number = number && p == v.size();
+  if (!number) return TimeZone::Load(v);
+  const double hours = std::strtod(v.c_str(), nullptr);
+  if (!(std::fabs(hours) <= 15)) return TimeZone::Load(v);  // PostgreSQL's range: 15 hours
+  const long east = std::lround(hours * 3600);
+  const long west = -east, a = west < 0 ? -west : west;
+  char rule[48];
+  std::snprintf(rule, sizeof rule, "<Z>%s%ld:%02ld:%02ld", west < 0 ? "-" : "", a / 3600,
+                a / 60 % 60, a % 60);
+  return TimeZone::FromPosixRule(v, rule);
+}
 
 struct Known {
   const char* name;  // canonical spelling
@@ -186,7 +213,7 @@ Status SessionSettings::Apply(const std::string& key, std::string_view value, bo
     statement_timeout_ms_ = ms;
   } else if (key == "timezone") {
     if (v.empty()) return BadValue(name, value);
-    auto zone = TimeZone::Load(v);
+    auto zone = LoadSessionZone(v);
     if (!zone.ok() && !startup) return zone.status();
     zone_ = zone.ok() ? *zone : TimeZone::Utc();  // a driver's odd zone must not refuse login
   }

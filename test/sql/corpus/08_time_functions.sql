@@ -25,3 +25,14 @@ SELECT count(*) FROM cpu WHERE time < now() - interval '1 day';
 SELECT date_trunc('minute', time) + interval '30 seconds', date_trunc('hour', time) - interval '1 microsecond' FROM cpu WHERE hostname = 'host_4';
 SELECT time - lag FROM (SELECT time, time - interval '10 seconds' AS lag FROM cpu WHERE hostname = 'host_3') s;
 SELECT time > day, time::date = day, day < '2024-01-02' FROM metrics;
+
+-- Time zones by name (IANA, POSIX rules), fixed before in known_gaps.sql.
+SELECT ts AT TIME ZONE 'UTC', ts AT TIME ZONE 'Asia/Tokyo' FROM events;
+SELECT date_trunc('day', time, 'America/New_York'), date_trunc('hour', time, 'Asia/Kolkata') FROM metrics;
+SELECT date_trunc('day', time, 'Europe/Berlin') AS d, count(*) FROM metrics GROUP BY 1;
+SELECT date_trunc('month', time, 'Pacific/Auckland'), count(*) FROM metrics GROUP BY 1;
+SELECT extract(isodow FROM time), extract(week FROM time), extract(quarter FROM time), extract(isoyear FROM time), extract(timezone FROM time) FROM metrics;
+SELECT extract(hour FROM time AT TIME ZONE 'America/New_York'), extract(hour FROM time AT TIME ZONE 'Asia/Tokyo') FROM cpu WHERE hostname = 'host_0';
+SELECT timestamptz '2024-01-01 00:00:00+05:30', timestamptz '2024-06-01 12:00:00 America/New_York', timestamp '2024-01-01 10:00:00', timestamptz '2024-01-01T10:00:00Z';
+SELECT '2024-01-01 10:00:00-08'::timestamptz AT TIME ZONE 'UTC', '2024-03-10 12:00:00'::timestamp AT TIME ZONE 'America/Los_Angeles', timestamptz '2024-07-01 00:00:00+00' AT TIME ZONE 'Europe/London';
+SELECT time, time AT TIME ZONE 'Europe/Berlin', time AT TIME ZONE 'UTC' FROM cpu WHERE hostname = 'host_0' AND time < '2024-01-01 00:01:00+00';

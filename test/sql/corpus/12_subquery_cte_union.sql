@@ -33,3 +33,6 @@ SELECT ts AS t, val AS v FROM events WHERE val > 900 UNION ALL SELECT ts, -val F
 SELECT count(*) FROM (SELECT host FROM metrics UNION ALL SELECT hostname FROM cpu) u;
 SELECT x, count(*) FROM (SELECT code / 100 AS x FROM metrics UNION ALL SELECT val / 100 FROM events) u GROUP BY x;
 WITH u AS (SELECT time, usage AS v FROM metrics WHERE host = 'host_3' UNION ALL SELECT time, usage_user FROM cpu WHERE hostname = 'host_3') SELECT time_bucket('1 day', time), count(*), avg(v) FROM u GROUP BY 1;
+
+SELECT name FROM events e WHERE EXISTS (SELECT 1 FROM metrics m WHERE m.code = e.val);
+SELECT DISTINCT m.host, (SELECT max(m2.usage) FROM metrics m2 WHERE m2.host = m.host) FROM metrics m;
