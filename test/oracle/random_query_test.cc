@@ -8,8 +8,9 @@
 // string functions), WHERE clauses over random time ranges combined with AND/OR/NOT, IN lists
 // and IS NULL, aggregates (count, count DISTINCT, sum, avg, min, max, bool_and/or) with GROUP BY
 // and HAVING, time_bucket/date_trunc grouping, DISTINCT, ORDER BY with a total order plus
-// LIMIT/OFFSET, and a few statements that must fail. Both engines run every query; answers are
-// compared with compare.h, errors by SQLSTATE class.
+// LIMIT/OFFSET, and a few statements that must fail, under a session TimeZone that changes every
+// 200 queries. Both engines run every query; answers are compared with compare.h, errors by
+// SQLSTATE class.
 //
 // Environment: OMENDB_RANDOM_SEED (default 20240101; printed), OMENDB_RANDOM_QUERIES (default
 // 1200), OMENDB_RANDOM_VERBOSE=1 (every failure in full, not only the first 30),
@@ -304,7 +305,9 @@ class Generator {
 
   // A timestamptz literal in one of the spellings clients send.
   std::string TimeLiteral(int64_t t) {
-    switch (Rand(4)) {
+    switch (Rand(5)) {
+      case 4:  // no zone: read in the session's TimeZone
+        return Quote(FormatTimestamp(t, false));
       case 0: {
         std::string s = FormatTimestamp(t, false);
         std::replace(s.begin(), s.end(), ' ', 'T');
@@ -769,8 +772,16 @@ TEST(RandomQueries, MatchPostgres) {
 
   std::vector<Query> queries;
   std::vector<std::string> sqls;
+  // The session's TimeZone changes every 200 queries (both engines run the SET in order):
+  // zone-less literals, date_trunc and the printing of timestamptz values follow it.
+  const char* const zones[] = {"America/New_York", "Asia/Kolkata", "Australia/Lord_Howe",
+                               "+02",              "UTC+3",        "UTC"};
   for (int i = 0; i < count; ++i) {
-    queries.push_back(gen.Next());
+    if (i % 200 == 100) {
+      queries.emplace_back("SET TimeZone = '" + std::string(zones[i / 200 % 6]) + "'");
+    } else {
+      queries.push_back(gen.Next());
+    }
     sqls.push_back(queries.back().sql);
   }
   std::vector<Answer> pg = h.PgBatch(sqls);
