@@ -64,6 +64,13 @@ Status Bad(std::string_view text, const char* type) {
                                  std::string(text) + "\"");
 }
 
+// PostgreSQL's 22008 datetime_field_overflow: well-formed, but no such date or time.
+Status FieldOutOfRange(std::string_view text) {
+  return Status::InvalidArgument("date/time field value out of range: \"" + std::string(text) +
+                                 "\"")
+      .WithSqlState("22008");
+}
+
 std::string_view Trim(std::string_view t) {
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
   while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
@@ -120,8 +127,7 @@ Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone, const Time
     return Bad(text, type);
   }
   if (mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, static_cast<unsigned>(mo))) {
-    return Status::InvalidArgument("date/time field value out of range: \"" + std::string(text) +
-                                   "\"");
+    return FieldOutOfRange(text);
   }
   if (c.Peek() == 'T' || c.Peek() == 't' || c.Peek() == ' ') {
     ++c.p;
@@ -145,8 +151,7 @@ Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone, const Time
       }
     }
     if (h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi > 0 || sec > 0 || frac > 0))) {
-      return Status::InvalidArgument("date/time field value out of range: \"" + std::string(text) +
-                                     "\"");
+      return FieldOutOfRange(text);
     }
   }
   int64_t offset = 0;                     // seconds east of UTC
@@ -196,7 +201,9 @@ Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone, const Time
 Result<int32_t> ParseDate(std::string_view text) {
   std::string_view t = Trim(text);
   auto ts = ParseTimestamp(t, false);
-  if (!ts.ok()) return Bad(text, "date");
+  if (!ts.ok()) {
+    return std::string(ts.status().SqlState()) == "22008" ? ts.status() : Bad(text, "date");
+  }
   return static_cast<int32_t>(FloorDiv(*ts, kMicrosPerDay));
 }
 

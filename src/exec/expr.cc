@@ -86,6 +86,31 @@ struct Out {
 
 // ----- LIKE -----------------------------------------------------------------------------------
 
+// A LIKE pattern with escape character `esc` (one character, or none when empty) rewritten to
+// the backslash escapes LikeMatch reads, as PostgreSQL's like_escape() does.
+Result<std::string> LikeEscape(std::string_view p, std::string_view esc) {
+  if (esc.size() > 1) {
+    return Status::InvalidArgument("invalid escape string").WithSqlState("22025");
+  }
+  std::string out;
+  out.reserve(p.size() + 4);
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (!esc.empty() && p[i] == esc[0]) {
+      if (i + 1 == p.size()) {
+        return Status::InvalidArgument("LIKE pattern must not end with escape character")
+            .WithSqlState("22025");
+      }
+      out += '\\';
+      out += p[++i];
+    } else if (p[i] == '\\') {
+      out += "\\\\";  // a literal backslash
+    } else {
+      out += p[i];
+    }
+  }
+  return out;
+}
+
 bool LikeMatch(std::string_view s, std::string_view p) {
   size_t si = 0, pi = 0, star_p = std::string_view::npos, star_s = 0;
   while (si < s.size()) {
@@ -1264,6 +1289,56 @@ struct Evaluator {
       case Fn::kRadians:
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
           o.d->f[r] = e.fn == Fn::kDegrees ? a[0].F(r) * 180.0 / M_PI : a[0].F(r) * M_PI / 180.0;
+          return Status::OK();
+        });
+      case Fn::kSin:
+      case Fn::kCos:
+      case Fn::kTan:
+      case Fn::kCot:
+      case Fn::kAsin:
+      case Fn::kAcos:
+      case Fn::kAtan:
+      case Fn::kAtan2:
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
+          const double x = a[0].F(r);
+          double z = 0;
+          switch (e.fn) {
+            case Fn::kSin:
+              z = std::sin(x);
+              break;
+            case Fn::kCos:
+              z = std::cos(x);
+              break;
+            case Fn::kTan:
+              z = std::tan(x);
+              break;
+            case Fn::kCot:
+              z = 1.0 / std::tan(x);
+              break;
+            case Fn::kAsin:
+              z = std::asin(x);
+              break;
+            case Fn::kAcos:
+              z = std::acos(x);
+              break;
+            case Fn::kAtan:
+              z = std::atan(x);
+              break;
+            default:
+              z = std::atan2(x, a[1].F(r));
+              break;
+          }
+          // PostgreSQL: an argument outside the function's domain (asin(2), sin(Infinity)).
+          if (std::isnan(z) && !std::isnan(x) && (e.fn != Fn::kAtan2 || !std::isnan(a[1].F(r)))) {
+            return Status::InvalidArgument("input is out of range").WithSqlState("22003");
+          }
+          o.d->f[r] = z;
+          return Status::OK();
+        });
+      case Fn::kLikeEscape:
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
+          OMEN_ASSIGN_OR_RETURN(std::string p, LikeEscape(a[0].S(r), a[1].S(r)));
+          o.d->s[r] = o.d->arena.Add(p);
           return Status::OK();
         });
       case Fn::kOctetLength:

@@ -56,6 +56,15 @@ enum class Fn : uint8_t {
   kTruncTo,
   kDegrees,
   kRadians,
+  kSin,
+  kCos,
+  kTan,
+  kCot,
+  kAsin,
+  kAcos,
+  kAtan,
+  kAtan2,
+  kLikeEscape,  // like_escape(pattern, escape): LIKE ... ESCAPE as a backslash pattern
   // strings
   kLower,
   kUpper,

@@ -72,7 +72,7 @@ struct Expr {
   std::vector<std::unique_ptr<Expr>> args;
   bool negated = false;
   bool case_insensitive = false;
-  bool all = false;  // kAny: op ALL (array)
+  bool all = false;  // kAny: op ALL (array); kBetween: BETWEEN SYMMETRIC
   // Functions.
   bool agg_star = false;
   bool distinct = false;

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -48,8 +49,14 @@ class Transformer {
   Result<std::unique_ptr<Expr>> MaybeTransform(const Json& obj, const char* field);
   Result<TableRef> FromItem(const Json& node);
   Result<std::unique_ptr<Expr>> Indirection(const Json& f);
+  // A WindowDef with the named window it refers to merged in (OVER w, OVER (w ORDER BY ...),
+  // WINDOW x AS (w ...)), as PostgreSQL merges them; `name_is_reference` for an OVER clause,
+  // where "name" names the window used rather than the one defined.
+  Result<Json> ResolveWindow(const Json& w, bool name_is_reference, int depth = 0);
 
   std::string_view sql_;
+  // The WINDOW clauses of the SELECTs being transformed, innermost last: name -> WindowDef.
+  std::vector<std::map<std::string, Json>> windows_;
 };
 
 int Location(const Json& fields) {
@@ -489,7 +496,22 @@ Result<SelectStmt> Transformer::Select(const Json& s) {
   if (auto v = s.find("valuesLists"); v != s.end()) return Values(s, *v);
   if (s.contains("intoClause")) return Status::NotSupported("SELECT INTO is not supported");
   if (s.contains("lockingClause")) return Status::NotSupported("FOR UPDATE/SHARE is not supported");
-  if (s.contains("windowClause")) return Status::NotSupported("WINDOW clauses are not supported");
+  // WINDOW w AS (...): OVER clauses of this query level may name w.
+  windows_.emplace_back();
+  struct PopWindows {
+    std::vector<std::map<std::string, Json>>* w;
+    ~PopWindows() { w->pop_back(); }
+  } pop_windows{&windows_};
+  for (const Json& node : s.value("windowClause", Json::array())) {
+    std::string wt;
+    const Json* wf;
+    if (!Unwrap(node, &wt, &wf) || wt != "WindowDef") return Status::Internal("bad WINDOW clause");
+    const std::string name = wf->value("name", std::string());
+    if (!windows_.back().emplace(name, *wf).second) {
+      return Status::InvalidArgument("window \"" + name + "\" is already defined")
+          .WithSqlState("42P20");
+    }
+  }
   if (auto it = s.find("distinctClause"); it != s.end() && it->is_array()) {
     out.distinct = true;
     for (const Json& d : *it) {
@@ -844,11 +866,9 @@ Result<std::unique_ptr<Expr>> Transformer::AExpr(const Json& a) {
       e->kind = ExprKind::kIn;
       e->negated = e->name == "<>";
     } else {
-      if (kind.find("SYM") != std::string::npos) {
-        return Status::NotSupported("BETWEEN SYMMETRIC is not supported");
-      }
       e->kind = ExprKind::kBetween;
-      e->negated = kind == "AEXPR_NOT_BETWEEN";
+      e->negated = kind == "AEXPR_NOT_BETWEEN" || kind == "AEXPR_NOT_BETWEEN_SYM";
+      e->all = kind.find("SYM") != std::string::npos;
     }
     e->args.push_back(std::move(lhs));
     for (auto& item : items) e->args.push_back(std::move(item));
@@ -917,8 +937,10 @@ Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
   if (auto over = f.find("over"); over != f.end() && over->is_object()) {
     const Json* wf = &*over;  // the WindowDef's fields, not wrapped in a node
     e->has_over = true;
+    Json resolved;
     if (wf->contains("name") || wf->contains("refname")) {
-      return Status::NotSupported("named windows");
+      OMEN_ASSIGN_OR_RETURN(resolved, ResolveWindow(*wf, true));
+      wf = &resolved;
     }
     OMEN_ASSIGN_OR_RETURN(e->partition_by, List(wf->value("partitionClause", Json::array())));
     const int64_t opts = wf->value("frameOptions", int64_t{0});
@@ -960,6 +982,41 @@ Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
     OMEN_ASSIGN_OR_RETURN(e->window_order, Order(wf->value("orderClause", Json::array())));
   }
   return e;
+}
+
+Result<Json> Transformer::ResolveWindow(const Json& w, bool name_is_reference, int depth) {
+  const bool whole = name_is_reference && w.contains("name");  // OVER w
+  const std::string ref =
+      whole ? w.value("name", std::string()) : w.value("refname", std::string());
+  if (ref.empty()) return w;
+  const Json* base = nullptr;
+  if (!windows_.empty()) {
+    if (auto it = windows_.back().find(ref); it != windows_.back().end()) base = &it->second;
+  }
+  if (base == nullptr || depth > 16) {
+    return Status::NotFound("window \"" + ref + "\" does not exist").WithSqlState("42704");
+  }
+  OMEN_ASSIGN_OR_RETURN(Json b, ResolveWindow(*base, false, depth + 1));
+  if (whole) return b;
+  auto windowing = [](const std::string& m) {
+    return Status::InvalidArgument(m).WithSqlState("42P20");
+  };
+  Json out = w;
+  out.erase("refname");
+  if (w.contains("partitionClause")) {
+    return windowing("cannot override PARTITION BY clause of window \"" + ref + "\"");
+  }
+  if (b.contains("partitionClause")) out["partitionClause"] = b["partitionClause"];
+  if (b.contains("orderClause")) {
+    if (w.contains("orderClause")) {
+      return windowing("cannot override ORDER BY clause of window \"" + ref + "\"");
+    }
+    out["orderClause"] = b["orderClause"];
+  }
+  if (b.value("frameOptions", int64_t{0}) & 0x1) {  // FRAMEOPTION_NONDEFAULT
+    return windowing("cannot copy window \"" + ref + "\" because it has a frame clause");
+  }
+  return out;
 }
 
 // x[i], x[i][j], (x).field, x.field[i]: subscripts and field selections, innermost first.

@@ -305,8 +305,9 @@ Result<ExprPtr> Binder::Coerce(ExprPtr e, LType to, int loc) {
         Status s = c.status();
         const char* state =
             IsTimestamp(to) || to == LType::kDate || to == LType::kInterval ? "22007" : "22P02";
+        const std::string own = s.SqlState();
         return Status::InvalidArgument(std::string(s.message()))
-            .WithSqlState(std::string(s.SqlState()) == "22003" ? "22003" : state);
+            .WithSqlState(own == "22003" || own == "22008" ? own.c_str() : state);
       }
       v = *c;
       if (IsTimestamp(to) && !v.null && v.type == to && AsciiLower(e->value.s) == "now") {
@@ -854,19 +855,35 @@ Result<ExprPtr> Binder::Bind(const Expr& e) {
       return ExprPtr(std::move(out));
     }
     case ExprKind::kBetween: {
-      // a BETWEEN x AND y == a >= x AND a <= y
-      OMEN_ASSIGN_OR_RETURN(ExprPtr a1, Bind(*e.args[0]));
-      OMEN_ASSIGN_OR_RETURN(ExprPtr a2, Bind(*e.args[0]));
-      OMEN_ASSIGN_OR_RETURN(ExprPtr lo, Bind(*e.args[1]));
-      OMEN_ASSIGN_OR_RETURN(ExprPtr hi, Bind(*e.args[2]));
-      OMEN_ASSIGN_OR_RETURN(ExprPtr ge, Compare(Fn::kGe, std::move(a1), std::move(lo), e.location));
-      OMEN_ASSIGN_OR_RETURN(ExprPtr le, Compare(Fn::kLe, std::move(a2), std::move(hi), e.location));
-      auto out = std::make_unique<exec::Expr>();
-      out->kind = EK::kAnd;
-      out->type = LType::kBool;
-      out->args.push_back(std::move(ge));
-      out->args.push_back(std::move(le));
-      if (!e.negated) return ExprPtr(std::move(out));
+      // a BETWEEN x AND y == a >= x AND a <= y; SYMMETRIC: that OR a >= y AND a <= x, as
+      // PostgreSQL expands it.
+      auto range = [&](const Expr& lo_e, const Expr& hi_e) -> Result<ExprPtr> {
+        OMEN_ASSIGN_OR_RETURN(ExprPtr a1, Bind(*e.args[0]));
+        OMEN_ASSIGN_OR_RETURN(ExprPtr a2, Bind(*e.args[0]));
+        OMEN_ASSIGN_OR_RETURN(ExprPtr lo, Bind(lo_e));
+        OMEN_ASSIGN_OR_RETURN(ExprPtr hi, Bind(hi_e));
+        OMEN_ASSIGN_OR_RETURN(ExprPtr ge,
+                              Compare(Fn::kGe, std::move(a1), std::move(lo), e.location));
+        OMEN_ASSIGN_OR_RETURN(ExprPtr le,
+                              Compare(Fn::kLe, std::move(a2), std::move(hi), e.location));
+        auto both = std::make_unique<exec::Expr>();
+        both->kind = EK::kAnd;
+        both->type = LType::kBool;
+        both->args.push_back(std::move(ge));
+        both->args.push_back(std::move(le));
+        return ExprPtr(std::move(both));
+      };
+      OMEN_ASSIGN_OR_RETURN(ExprPtr out, range(*e.args[1], *e.args[2]));
+      if (e.all) {
+        auto either = std::make_unique<exec::Expr>();
+        either->kind = EK::kOr;
+        either->type = LType::kBool;
+        either->args.push_back(std::move(out));
+        OMEN_ASSIGN_OR_RETURN(ExprPtr swapped, range(*e.args[2], *e.args[1]));
+        either->args.push_back(std::move(swapped));
+        out = std::move(either);
+      }
+      if (!e.negated) return out;
       auto n = std::make_unique<exec::Expr>();
       n->kind = EK::kNot;
       n->type = LType::kBool;
@@ -1094,7 +1111,10 @@ Result<ExprPtr> Binder::BindCast(const Expr& e) {
       const char* state =
           IsTimestamp(*to) || *to == LType::kDate || *to == LType::kInterval ? "22007" : "22P02";
       Status s = c.status();
-      if (std::string(s.SqlState()) == "22003" || s.IsNotSupported()) return s;
+      if (std::string(s.SqlState()) == "22003" || std::string(s.SqlState()) == "22008" ||
+          s.IsNotSupported()) {
+        return s;
+      }
       if (s.code() == Status::Code::kDatatypeMismatch)
         return Status::DatatypeMismatch(std::string(s.message()), e.location + 1)
             .WithSqlState("42846");
@@ -1557,8 +1577,26 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     return call(name == "strpos" ? Fn::kStrpos : Fn::kStartsWith,
                 name == "strpos" ? LType::kInt32 : LType::kBool);
   }
+  // concat and concat_ws print their arguments with the types' output functions: a boolean is
+  // 't' or 'f' there, where a ::text cast gives 'true' or 'false'.
+  auto output_text = [&](size_t k) -> Status {
+    if (args[k]->type != LType::kBool) return to(k, LType::kText);
+    auto c = std::make_unique<exec::Expr>();  // CASE WHEN b THEN 't' WHEN NOT b THEN 'f' END
+    c->kind = EK::kCase;
+    c->type = LType::kText;
+    auto is_false = std::make_unique<exec::Expr>();
+    is_false->kind = EK::kNot;
+    is_false->type = LType::kBool;
+    is_false->args.push_back(args[k]->Clone());
+    c->args.push_back(std::move(args[k]));
+    c->args.push_back(exec::MakeConst(Value::Text("t")));
+    c->args.push_back(std::move(is_false));
+    c->args.push_back(exec::MakeConst(Value::Text("f")));
+    args[k] = std::move(c);
+    return Status::OK();
+  };
   if (name == "concat") {
-    for (size_t k = 0; k < args.size(); ++k) OMEN_RETURN_IF_ERROR(to(k, LType::kText));
+    for (size_t k = 0; k < args.size(); ++k) OMEN_RETURN_IF_ERROR(output_text(k));
     return call(Fn::kConcatFn, LType::kText);
   }
   if (name == "now" || name == "current_timestamp" || name == "transaction_timestamp" ||
@@ -1665,6 +1703,30 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     OMEN_RETURN_IF_ERROR(need_text(1));
     return call(Fn::kStrpos, LType::kInt32);
   }
+  if (name == "like_escape") {  // x LIKE p ESCAPE e
+    OMEN_RETURN_IF_ERROR(nargs(2, 2));
+    OMEN_RETURN_IF_ERROR(need_text(0));
+    OMEN_RETURN_IF_ERROR(need_text(1));
+    return call(Fn::kLikeEscape, LType::kText);
+  }
+  if (name == "sin" || name == "cos" || name == "tan" || name == "cot" || name == "asin" ||
+      name == "acos" || name == "atan" || name == "atan2") {
+    const size_t arity = name == "atan2" ? 2 : 1;
+    OMEN_RETURN_IF_ERROR(nargs(arity, arity));
+    for (size_t k = 0; k < arity; ++k) {
+      OMEN_RETURN_IF_ERROR(need_numeric(k));
+      OMEN_RETURN_IF_ERROR(to(k, LType::kFloat64));
+    }
+    Fn fn = name == "sin"    ? Fn::kSin
+            : name == "cos"  ? Fn::kCos
+            : name == "tan"  ? Fn::kTan
+            : name == "cot"  ? Fn::kCot
+            : name == "asin" ? Fn::kAsin
+            : name == "acos" ? Fn::kAcos
+            : name == "atan" ? Fn::kAtan
+                             : Fn::kAtan2;
+    return call(fn, LType::kFloat64);
+  }
   if (name == "degrees" || name == "radians") {
     OMEN_RETURN_IF_ERROR(nargs(1, 1));
     OMEN_RETURN_IF_ERROR(need_numeric(0));
@@ -1680,7 +1742,7 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   }
   if (name == "concat_ws") {
     if (args.empty()) return UndefinedFunction("function concat_ws() does not exist", e.location);
-    for (size_t k = 0; k < args.size(); ++k) OMEN_RETURN_IF_ERROR(to(k, LType::kText));
+    for (size_t k = 0; k < args.size(); ++k) OMEN_RETURN_IF_ERROR(output_text(k));
     return call(Fn::kConcatWs, LType::kText);
   }
   if (name == "timezone") {  // ts AT TIME ZONE zone

@@ -23,3 +23,17 @@ SELECT time_bucket('1 hour', time) AS b, hostname, avg(usage_user), avg(avg(usag
 SELECT host, time, avg(usage) OVER (PARTITION BY host ORDER BY time ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM metrics;
 -- ordered
 SELECT ts, val, sum(val) OVER (ORDER BY ts ROWS BETWEEN 4 PRECEDING AND CURRENT ROW) FROM events ORDER BY ts LIMIT 30;
+
+-- Named windows: OVER w, OVER (w ORDER BY ...) and a WINDOW that builds on another.
+SELECT hostname, time, first_value(usage_user) OVER w, last_value(usage_user) OVER w FROM cpu WHERE time < '2024-01-01 00:05:00+00' WINDOW w AS (PARTITION BY hostname ORDER BY time ROWS BETWEEN 1 PRECEDING AND CURRENT ROW);
+SELECT host, time, lag(usage, 2) OVER w, lead(reqs, 3) OVER w, lag(code, 1, 0) OVER w FROM metrics WINDOW w AS (PARTITION BY host ORDER BY time);
+SELECT hostname, time, row_number() OVER (p ORDER BY time DESC), sum(usage_user) OVER (p ORDER BY time ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM cpu WHERE time < '2024-01-01 00:10:00+00' WINDOW p AS (PARTITION BY hostname);
+SELECT hostname, time, avg(usage_user) OVER m, count(*) OVER o FROM cpu WHERE time < '2024-01-01 00:03:00+00' WINDOW o AS (PARTITION BY hostname ORDER BY time), m AS (o ROWS BETWEEN 3 PRECEDING AND CURRENT ROW);
+-- error: 42704
+SELECT row_number() OVER nosuch FROM cpu;
+-- error: 42P20
+SELECT row_number() OVER (w ORDER BY time) FROM cpu WINDOW w AS (PARTITION BY hostname ORDER BY usage_user);
+-- error: 42P20
+SELECT sum(usage_user) OVER (w) FROM cpu WINDOW w AS (ORDER BY time ROWS BETWEEN 1 PRECEDING AND CURRENT ROW);
+-- error: 42P20
+SELECT count(*) OVER w FROM cpu WINDOW w AS (PARTITION BY hostname), w AS (ORDER BY time);

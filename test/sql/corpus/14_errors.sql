@@ -109,3 +109,18 @@ INSERT INTO metrics (time, host) VALUES ('2024-01-01', 'a', 'b');
 INSERT INTO no_such_table VALUES (1);
 -- error: 42809
 SELECT host, row_number() FROM metrics;
+
+-- error: 22008
+SELECT '2024-02-30'::date;
+-- error: 22008
+SELECT timestamptz '2024-01-01 25:00:00+00';
+-- error: 22008
+SELECT count(*) FROM cpu WHERE time < '2023-02-29 00:00:00+00';
+-- error: 22003
+SELECT asin(2);
+-- error: 22003
+SELECT sin('Infinity'::float8);
+-- error: 22025
+SELECT 'abc' LIKE 'a!' ESCAPE '!';
+-- error: 22025
+SELECT 'abc' LIKE 'abc' ESCAPE '!!';

@@ -31,3 +31,13 @@ SELECT round((usage / 7)::numeric, 4), trunc(usage::numeric, 1), usage::numeric 
 SELECT max(abs(temp)), min(round(usage)), sum(floor(usage)), avg(ceil(temp)) FROM metrics;
 SELECT host, round(avg(usage)::numeric, 3), round(stddev(usage)::numeric, 3) FROM metrics GROUP BY host;
 SELECT greatest(usage_user, usage_system, usage_idle), least(usage_user, usage_system, usage_idle) FROM cpu WHERE hostname = 'host_2';
+
+-- LIKE ... ESCAPE, concat() printing booleans as 't'/'f', trigonometry.
+SELECT ts, name FROM events WHERE name LIKE '%!%%' ESCAPE '!';
+SELECT name, name LIKE 'Search #%' ESCAPE '#', name NOT LIKE '%#_%' ESCAPE '#', name ILIKE 'LOG%' ESCAPE '', name LIKE 'o''brien' ESCAPE '\' FROM events;
+SELECT 'a\b' LIKE 'a\b' ESCAPE '', 'a%b' LIKE 'a$%b' ESCAPE '$', 'a$b' LIKE 'a$$b' ESCAPE '$', 'a_' LIKE 'a__' ESCAPE '_', 'ab' LIKE 'a__' ESCAPE '_';
+SELECT host || '-' || region, concat(host, '/', region), host || 1, concat_ws(':', host, code, ok) FROM metrics;
+SELECT concat('a', NULL::bool, true, false), concat_ws(',', ok, NULL::boolean, 1), 'x' || ok FROM metrics;
+SELECT cbrt(27), degrees(pi()), radians(180), sin(0), cos(0), atan2(1, 1);
+SELECT sin(usage), cos(usage), tan(usage), atan(usage), asin(usage / 100), acos(usage / 100), atan2(usage, temp), cot(usage + 1) FROM metrics;
+SELECT sin(code), cos(reqs), atan2(code, 7), cot(0) FROM metrics WHERE host = 'host_7';
