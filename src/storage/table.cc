@@ -601,9 +601,11 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
   TableScan scan;
   scan.spec_ = spec;
   std::vector<std::pair<std::shared_ptr<Segment>, bool>> segments;
+  std::shared_ptr<const arrow::Schema> full;
   {
     std::lock_guard<std::mutex> lock(mu_);
     scan.def_ = def_;
+    full = schema_;  // def_'s, built once
     for (const auto& [start, p] : partitions_) {
       scan.stats_.partitions_total++;
       scan.stats_.segments_total += static_cast<int>(p.segments.size());
@@ -626,7 +628,6 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
       scan.spec_.columns.push_back(static_cast<int>(c));
   }
   auto schema = std::make_shared<arrow::Schema>();
-  auto full = def.ArrowSchema();
   for (int c : scan.spec_.columns) schema->fields.push_back(full->fields[c]);
   schema->metadata = full->metadata;
   scan.schema_ = schema;

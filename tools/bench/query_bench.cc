@@ -21,6 +21,7 @@
 #include "common/datetime.h"
 #include "common/env.h"
 #include "sql/engine.h"
+#include "sql/parser.h"
 #include "storage/database.h"
 
 namespace omen::bench {
@@ -87,6 +88,9 @@ class QueryParams {
     }
     return out + ")";
   }
+
+  // A random host's name.
+  std::string Host() { return "host_" + std::to_string(rng_() % static_cast<uint64_t>(hosts_)); }
 
   // The timestamp of a random reading.
   int64_t ReadingTime() {
@@ -184,6 +188,15 @@ std::vector<BenchQuery> MakeBenchQueries(int64_t rows, int hosts, uint64_t seed)
     const std::string host = p.HostClause(1);
     q.push_back({"point-lookup-1",
                  "SELECT * FROM cpu WHERE " + host + " AND time = " + Literal(p.ReadingTime())});
+  }
+  {  // point-lookup-1 as a prepared statement: a different host and reading every run
+    BenchQuery b("point-lookup-prepared", "SELECT * FROM cpu WHERE hostname = $1 AND time = $2");
+    b.param_types = {"text", "timestamptz"};
+    for (int i = 0; i < 101; ++i) {
+      std::string host = p.Host();
+      b.runs.push_back({std::move(host), FormatTimestamp(p.ReadingTime(), true)});
+    }
+    q.push_back(std::move(b));
   }
   return q;
 }
@@ -316,7 +329,14 @@ Status ExportCsv(const std::string& path, int64_t rows, int hosts, double* usage
 
 Status ExportQueries(const std::string& path, const std::vector<BenchQuery>& queries) {
   nlohmann::json out = nlohmann::json::array();
-  for (const BenchQuery& q : queries) out.push_back({{"name", q.name}, {"sql", q.sql}});
+  for (const BenchQuery& q : queries) {
+    nlohmann::json j = {{"name", q.name}, {"sql", q.sql}};
+    if (!q.runs.empty()) {
+      j["param_types"] = q.param_types;
+      j["runs"] = q.runs;
+    }
+    out.push_back(std::move(j));
+  }
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
   if (!f) return Status::IOError("cannot create " + path);
   const std::string text = out.dump(2) + "\n";
@@ -349,11 +369,37 @@ std::string ExecuteOnce(sql::SqlEngine* engine, const std::string& sql, size_t* 
 }
 
 // One warm-up execution, then `reps` timed ones; stops at the first error.
-Timing TimeQuery(sql::SqlEngine* engine, const std::string& sql, int reps) {
+Timing TimeQuery(sql::SqlEngine* engine, const BenchQuery& q, int reps) {
   Timing t;
+  if (!q.runs.empty()) {  // prepared: parsed once, untimed; each run binds and executes
+    auto parsed = sql::Parse(q.sql);
+    if (!parsed.ok() || parsed->size() != 1) {
+      t.error = parsed.ok() ? "not one statement" : parsed.status().ToString();
+      return t;
+    }
+    sql::Statement& st = parsed->front();
+    const std::vector<sql::Expr*> params = sql::CollectParams(&st);
+    for (int r = 0; r <= reps; ++r) {
+      const std::vector<std::string>& values = q.runs[static_cast<size_t>(r) % q.runs.size()];
+      const auto start = Clock::now();
+      for (sql::Expr* p : params) {
+        const size_t i = static_cast<size_t>(p->param_index - 1);
+        sql::BindParam(p, values.at(i), q.param_types.at(i));
+      }
+      auto result = engine->ExecuteStatement(st);
+      const double ms = Seconds(start, Clock::now()) * 1000;
+      if (!result.ok()) {
+        t.error = result.status().ToString();
+        break;
+      }
+      t.result_rows = static_cast<size_t>(result->num_rows());
+      if (r > 0) t.ms.push_back(ms);
+    }
+    return t;
+  }
   for (int r = 0; r <= reps; ++r) {
     const auto start = Clock::now();
-    t.error = ExecuteOnce(engine, sql, &t.result_rows);
+    t.error = ExecuteOnce(engine, q.sql, &t.result_rows);
     const double ms = Seconds(start, Clock::now()) * 1000;
     if (!t.error.empty()) break;
     if (r > 0) t.ms.push_back(ms);
@@ -373,6 +419,10 @@ void Report(const QueryBenchOptions& o, const BenchQuery& q, const Timing& t) {
     j["error"] = t.error;
   }
   j["sql"] = q.sql;
+  if (!q.runs.empty()) {  // DuckDB's side runs the same values, prepared too
+    j["param_types"] = q.param_types;
+    j["runs"] = q.runs;
+  }
   if (o.json) {
     Emit(j);
   } else if (t.error.empty()) {
@@ -442,7 +492,7 @@ int RunQueryBench(const QueryBenchOptions& o) {
   }
   sql::SqlEngine engine(loaded->db.get());
   engine.set_columnar_results(o.results == "columnar");
-  for (const BenchQuery& q : *queries) Report(o, q, TimeQuery(&engine, q.sql, o.reps));
+  for (const BenchQuery& q : *queries) Report(o, q, TimeQuery(&engine, q, o.reps));
   // After the queries: writing the CSV (about 120 bytes a row) would push the loaded data out of
   // the page cache when both do not fit in memory.
   if (!o.export_csv.empty()) {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace omen::bench {
@@ -35,8 +36,14 @@ struct QueryBenchOptions {
 int RunQueryBench(const QueryBenchOptions& options);
 
 struct BenchQuery {
+  BenchQuery(std::string n, std::string s) : name(std::move(n)), sql(std::move(s)) {}
   std::string name;
   std::string sql;
+  // A prepared statement: sql holds $1, $2, ... of these types (the parser's names), parsed once
+  // and run with runs[i % runs.size()] as the values of run i (the warm-up is run 0), as a
+  // client's Parse once, Bind and Execute many. Empty: sql runs as text, parse included.
+  std::vector<std::string> param_types;
+  std::vector<std::vector<std::string>> runs;
 };
 // Every query, in a fixed order, with parameters drawn from seed for data of `rows` rows over
 // `hosts` hosts. The parameters of a query do not depend on which queries are selected.

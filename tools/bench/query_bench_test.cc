@@ -17,7 +17,7 @@ const BenchQuery& Find(const std::vector<BenchQuery>& queries, const std::string
   for (const BenchQuery& q : queries) {
     if (q.name == name) return q;
   }
-  static const BenchQuery kNone;
+  static const BenchQuery kNone("", "");
   ADD_FAILURE() << "no query " << name;
   return kNone;
 }
@@ -34,11 +34,26 @@ std::set<std::string> Hosts(const std::string& sql) {
 TEST(QueryBench, AllQueriesInOrder) {
   std::vector<std::string> names;
   for (const BenchQuery& q : MakeBenchQueries(10'000'000, 4000, 123)) names.push_back(q.name);
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "single-groupby-1-1-1", "single-groupby-5-1-12", "single-groupby-5-8-1",
-                       "cpu-max-all-8", "double-groupby-1", "double-groupby-all", "high-cpu-1",
-                       "high-cpu-all", "lastpoint", "groupby-orderby-limit", "full-agg",
-                       "time-bucket-1h", "point-lookup", "point-lookup-1"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{
+                "single-groupby-1-1-1", "single-groupby-5-1-12", "single-groupby-5-8-1",
+                "cpu-max-all-8", "double-groupby-1", "double-groupby-all", "high-cpu-1",
+                "high-cpu-all", "lastpoint", "groupby-orderby-limit", "full-agg", "time-bucket-1h",
+                "point-lookup", "point-lookup-1", "point-lookup-prepared"}));
+}
+
+// The prepared lookup: two typed placeholders, and values that name a real host and reading.
+TEST(QueryBench, PreparedLookupCarriesItsRuns) {
+  const std::vector<BenchQuery> all = MakeBenchQueries(10'000'000, 4000, 123);
+  const BenchQuery& q = Find(all, "point-lookup-prepared");
+  EXPECT_EQ(q.param_types, (std::vector<std::string>{"text", "timestamptz"}));
+  ASSERT_GE(q.runs.size(), 100u);
+  for (const auto& run : q.runs) {
+    ASSERT_EQ(run.size(), 2u);
+    EXPECT_EQ(run[0].rfind("host_", 0), 0u) << run[0];
+    EXPECT_EQ(run[1].rfind("2024-01-", 0), 0u) << run[1];
+  }
+  EXPECT_NE(q.runs[0], q.runs[1]);
 }
 
 TEST(QueryBench, ParametersAreReproducible) {
