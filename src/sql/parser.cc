@@ -14,15 +14,15 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/strings.h"
+#include "sql/pg_json.h"
 
 namespace omen::sql {
 namespace {
 
-using Json = nlohmann::json;
+using Json = JsonNode;
 
 class Transformer {
  public:
@@ -52,23 +52,28 @@ class Transformer {
   // A WindowDef with the named window it refers to merged in (OVER w, OVER (w ORDER BY ...),
   // WINDOW x AS (w ...)), as PostgreSQL merges them; `name_is_reference` for an OVER clause,
   // where "name" names the window used rather than the one defined.
-  Result<Json> ResolveWindow(const Json& w, bool name_is_reference, int depth = 0);
+  struct WindowParts {
+    const Json* partition;  // PARTITION BY list (a null node: none)
+    const Json* order;      // ORDER BY list (a null node: none)
+    const Json* frame;      // the WindowDef whose frameOptions/startOffset/endOffset apply
+  };
+  Result<WindowParts> ResolveWindow(const Json& w, bool name_is_reference, int depth = 0);
 
   std::string_view sql_;
   // The WINDOW clauses of the SELECTs being transformed, innermost last: name -> WindowDef.
-  std::vector<std::map<std::string, Json>> windows_;
+  std::vector<std::map<std::string, const Json*>> windows_;
 };
 
 int Location(const Json& fields) {
   auto it = fields.find("location");
-  return it != fields.end() && it->is_number_integer() ? it->get<int>() : -1;
+  return it != fields.end() && it->is_number_integer() ? static_cast<int>(it->get_int()) : -1;
 }
 
 // The node type and fields of {"NodeType": {...}}.
 bool Unwrap(const Json& node, std::string* type, const Json** fields) {
   if (!node.is_object() || node.size() != 1) return false;
-  *type = node.begin().key();
-  *fields = &node.begin().value();
+  *type = std::string(node.key(0));
+  *fields = node.begin();
   return true;
 }
 
@@ -499,7 +504,7 @@ Result<SelectStmt> Transformer::Select(const Json& s) {
   // WINDOW w AS (...): OVER clauses of this query level may name w.
   windows_.emplace_back();
   struct PopWindows {
-    std::vector<std::map<std::string, Json>>* w;
+    std::vector<std::map<std::string, const Json*>>* w;
     ~PopWindows() { w->pop_back(); }
   } pop_windows{&windows_};
   for (const Json& node : s.value("windowClause", Json::array())) {
@@ -507,7 +512,7 @@ Result<SelectStmt> Transformer::Select(const Json& s) {
     const Json* wf;
     if (!Unwrap(node, &wt, &wf) || wt != "WindowDef") return Status::Internal("bad WINDOW clause");
     const std::string name = wf->value("name", std::string());
-    if (!windows_.back().emplace(name, *wf).second) {
+    if (!windows_.back().emplace(name, wf).second) {
       return Status::InvalidArgument("window \"" + name + "\" is already defined")
           .WithSqlState("42P20");
     }
@@ -937,12 +942,12 @@ Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
   if (auto over = f.find("over"); over != f.end() && over->is_object()) {
     const Json* wf = &*over;  // the WindowDef's fields, not wrapped in a node
     e->has_over = true;
-    Json resolved;
+    WindowParts parts{&(*wf)["partitionClause"], &(*wf)["orderClause"], wf};
     if (wf->contains("name") || wf->contains("refname")) {
-      OMEN_ASSIGN_OR_RETURN(resolved, ResolveWindow(*wf, true));
-      wf = &resolved;
+      OMEN_ASSIGN_OR_RETURN(parts, ResolveWindow(*wf, true));
     }
-    OMEN_ASSIGN_OR_RETURN(e->partition_by, List(wf->value("partitionClause", Json::array())));
+    wf = parts.frame;
+    OMEN_ASSIGN_OR_RETURN(e->partition_by, List(*parts.partition));
     const int64_t opts = wf->value("frameOptions", int64_t{0});
     if (opts & 0x1) {  // FRAMEOPTION_NONDEFAULT
       if (!(opts & 0x4)) return Status::NotSupported("window frames other than ROWS");
@@ -979,41 +984,42 @@ Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
       }
       if (opts & 0x2000) return Status::NotSupported("window frame starting after the current row");
     }
-    OMEN_ASSIGN_OR_RETURN(e->window_order, Order(wf->value("orderClause", Json::array())));
+    OMEN_ASSIGN_OR_RETURN(e->window_order, Order(*parts.order));
   }
   return e;
 }
 
-Result<Json> Transformer::ResolveWindow(const Json& w, bool name_is_reference, int depth) {
+Result<Transformer::WindowParts> Transformer::ResolveWindow(const Json& w, bool name_is_reference,
+                                                            int depth) {
   const bool whole = name_is_reference && w.contains("name");  // OVER w
   const std::string ref =
       whole ? w.value("name", std::string()) : w.value("refname", std::string());
-  if (ref.empty()) return w;
+  if (ref.empty()) return WindowParts{&w["partitionClause"], &w["orderClause"], &w};
   const Json* base = nullptr;
   if (!windows_.empty()) {
-    if (auto it = windows_.back().find(ref); it != windows_.back().end()) base = &it->second;
+    if (auto it = windows_.back().find(ref); it != windows_.back().end()) base = it->second;
   }
   if (base == nullptr || depth > 16) {
     return Status::NotFound("window \"" + ref + "\" does not exist").WithSqlState("42704");
   }
-  OMEN_ASSIGN_OR_RETURN(Json b, ResolveWindow(*base, false, depth + 1));
+  OMEN_ASSIGN_OR_RETURN(WindowParts b, ResolveWindow(*base, false, depth + 1));
   if (whole) return b;
+  // OVER (w ...) / WINDOW x AS (w ...): w's partitions, its ORDER BY unless this one has one,
+  // this frame; PostgreSQL's errors for the rest.
   auto windowing = [](const std::string& m) {
     return Status::InvalidArgument(m).WithSqlState("42P20");
   };
-  Json out = w;
-  out.erase("refname");
   if (w.contains("partitionClause")) {
     return windowing("cannot override PARTITION BY clause of window \"" + ref + "\"");
   }
-  if (b.contains("partitionClause")) out["partitionClause"] = b["partitionClause"];
-  if (b.contains("orderClause")) {
-    if (w.contains("orderClause")) {
+  WindowParts out{b.partition, b.order, &w};
+  if (w.contains("orderClause")) {
+    if (!b.order->is_null()) {
       return windowing("cannot override ORDER BY clause of window \"" + ref + "\"");
     }
-    out["orderClause"] = b["orderClause"];
+    out.order = &w["orderClause"];
   }
-  if (b.value("frameOptions", int64_t{0}) & 0x1) {  // FRAMEOPTION_NONDEFAULT
+  if (b.frame->value("frameOptions", int64_t{0}) & 0x1) {  // FRAMEOPTION_NONDEFAULT
     return windowing("cannot copy window \"" + ref + "\" because it has a frame clause");
   }
   return out;
@@ -1200,16 +1206,16 @@ Result<std::vector<Statement>> Parse(std::string_view sql) {
     pg_query_free_parse_result(r);
     return s;
   }
-  Json tree = Json::parse(r.parse_tree, nullptr, /*allow_exceptions=*/false);
+  auto tree = JsonDocument::Parse(r.parse_tree == nullptr ? "" : r.parse_tree);
   pg_query_free_parse_result(r);
-  if (tree.is_discarded()) {
+  if (!tree.ok()) {
     // libpg_query copies identifier and string bytes through unchanged: invalid UTF-8 in them
-    // makes invalid JSON.
+    // makes invalid JSON (its JSON is otherwise well-formed).
     return Status::InvalidArgument("invalid byte sequence for encoding \"UTF8\"");
   }
   try {
-    return Transformer(text).Statements(tree);
-  } catch (const std::exception& e) {  // a JSON field of an unexpected type
+    return Transformer(text).Statements((*tree)->root());
+  } catch (const std::exception& e) {  // std::bad_alloc, or a conversion the tree surprised
     return Status::Internal(std::string("parse tree: ") + e.what());
   }
 }
