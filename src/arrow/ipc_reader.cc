@@ -606,6 +606,7 @@ Result<RecordBatch> IpcFileReader::ReadBatch(int i) const {
   RecordBatch batch;
   batch.schema = schema_;
   batch.num_rows = info.num_rows;
+  batch.columns.reserve(schema_->fields.size());
   for (size_t f = 0; f < schema_->fields.size(); ++f) {
     OMEN_ASSIGN_OR_RETURN(
         ArrayData col,
@@ -626,6 +627,8 @@ Result<RecordBatch> IpcFileReader::ReadBatch(int i, const std::vector<int>& fiel
   auto schema = std::make_shared<Schema>();
   schema->metadata = schema_->metadata;
   batch.num_rows = info.num_rows;
+  schema->fields.reserve(fields.size());
+  batch.columns.reserve(fields.size());
   for (int f : fields) {
     if (f < 0 || static_cast<size_t>(f) >= schema_->fields.size()) {
       return Status::InvalidArgument("field index out of range");

@@ -278,6 +278,7 @@ Result<QueryResult> Insert(storage::Database* db, const InsertStmt& s, const Tim
 QueryResult ColumnsOf(const Relation& r) {
   QueryResult q;
   q.column_names = r.names;
+  q.column_types.reserve(r.types.size());
   for (exec::LType t : r.types)
     q.column_types.push_back(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t));
   q.command_tag = "SELECT " + std::to_string(r.chunk.size);

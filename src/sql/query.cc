@@ -2283,6 +2283,7 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
 
   // Select list with stars expanded.
   std::vector<OutputItem> items;
+  items.reserve(s.items.size() + static_cast<size_t>(nsrc));
   for (const SelectItem& it : s.items) {
     if (it.expr->kind == ExprKind::kStar) {
       if (!it.expr->qualifier.empty()) {

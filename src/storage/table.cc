@@ -628,6 +628,7 @@ Result<TableScan> Table::TakeScan(const ScanSpec& spec) const {
       scan.spec_.columns.push_back(static_cast<int>(c));
   }
   auto schema = std::make_shared<arrow::Schema>();
+  schema->fields.reserve(scan.spec_.columns.size());
   for (int c : scan.spec_.columns) schema->fields.push_back(full->fields[c]);
   schema->metadata = full->metadata;
   scan.schema_ = schema;
