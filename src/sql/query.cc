@@ -2590,10 +2590,9 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
     if (window) {
       lo = std::max(lo, window->first);
       hi = std::min(hi, window->second);
-    } else if ((explain == nullptr || analyze) && aggregated && binder.keys.size() == 1 &&
-               limit > 0 && !binder.gapfill.present && binder.windows.empty() &&
-               binder.srfs.empty() && !s.distinct && distinct_on.empty() && !sort_keys.empty() &&
-               lo < hi) {
+    } else if (aggregated && binder.keys.size() == 1 && limit > 0 && !binder.gapfill.present &&
+               binder.windows.empty() && binder.srfs.empty() && !s.distinct &&
+               distinct_on.empty() && !sort_keys.empty() && lo < hi) {
       // ORDER BY bucket [DESC] LIMIT k over one fixed-width time bucket key: the first k
       // buckets from the range's far end are all that is asked for. Try the aggregation over
       // the last (first) k buckets of the data, widening until k groups come back; buckets are
@@ -2624,6 +2623,13 @@ Result<Relation> QueryRunner::Impl::RunSelect(const SelectStmt& s) {
             ++tries;
             if (explain != nullptr) explain->resize(plan_lines);  // EXPLAIN ANALYZE: the last try
             OMEN_ASSIGN_OR_RETURN(Relation tried, RunSelect(s));
+            if (!execute) {  // EXPLAIN (or Describe): the first try's plan, as it will start
+              Plan("Top buckets: the first try aggregates the " + std::to_string(span) +
+                   " buckets nearest the " + (desc ? "data's end" : "data's start") +
+                   "; while fewer than " + std::to_string(limit) +
+                   " groups come back, tries 8x wider follow (EXPLAIN ANALYZE shows them)");
+              return tried;
+            }
             if (tried.chunk.size >= limit) {
               Plan("Top buckets: aggregated the " + std::to_string(span) + " buckets nearest the " +
                    (desc ? "data's end" : "data's start") + " (" + std::to_string(tries) +
