@@ -1,10 +1,13 @@
 // Copyright 2026 The OmenDB Authors.
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <thread>
 
 #include "common/coding.h"
 #include "common/crc32c.h"
@@ -372,4 +375,27 @@ TEST(Strings, ParseByteSize) {
 }
 
 }  // namespace
+// A thread's nice value is its own (Linux): raised in one thread, it is not the process's, and
+// threads started from it inherit it.
+TEST(Env, ThreadNiceIsPerThread) {
+  auto nice_of = [] {
+    errno = 0;
+    return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  };
+  const int before = nice_of();
+  int seen = 0, inherited = 0;
+  Status set;
+  std::thread t([&] {
+    set = SetCurrentThreadNice(std::min(before + 5, 19));
+    seen = nice_of();
+    std::thread child([&] { inherited = nice_of(); });
+    child.join();
+  });
+  t.join();
+  ASSERT_TRUE(set.ok()) << set.ToString();
+  EXPECT_EQ(seen, std::min(before + 5, 19));
+  EXPECT_EQ(inherited, seen);
+  EXPECT_EQ(nice_of(), before);
+}
+
 }  // namespace omen

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -308,6 +309,14 @@ std::string DirName(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+Status SetCurrentThreadNice(int nice) {
+  // PRIO_PROCESS with a thread id: Linux's per-thread nice value.
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice) != 0) {
+    return PosixError("setpriority(" + std::to_string(nice) + ")", errno);
+  }
+  return Status::OK();
 }
 
 Status WriteFileAtomic(Env* env, const std::string& path, std::string_view data) {

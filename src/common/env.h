@@ -88,6 +88,11 @@ class Env {
 // directory. A crash leaves either the old or the new content.
 Status WriteFileAtomic(Env* env, const std::string& path, std::string_view data);
 
+// Sets the calling thread's nice value (Linux keeps one per thread; threads it starts inherit
+// it). Raising it needs no privilege; lowering it below where it is needs CAP_SYS_NICE or
+// RLIMIT_NICE, else PermissionDenied-like IOError and the value stays.
+Status SetCurrentThreadNice(int nice);
+
 // The parent directory of path ("." when none).
 std::string DirName(const std::string& path);
 

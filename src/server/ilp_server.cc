@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/datetime.h"
+#include "common/env.h"
 #include "common/logging.h"
 #include "ingest/ilp_parser.h"
 #include "ingest/ilp_writer.h"
@@ -26,8 +27,11 @@ constexpr int kLoggedErrors = 5;  // bad lines logged per connection
 // and the connection stops reading (back-pressure reaches the sender through TCP).
 class Committer {
  public:
-  Committer(storage::Database* db, Metrics* metrics)
-      : db_(db), metrics_(metrics), thread_([this] { Loop(); }) {}
+  Committer(storage::Database* db, Metrics* metrics, int nice)
+      : db_(db), metrics_(metrics), thread_([this, nice] {
+          if (nice != 0) (void)SetCurrentThreadNice(nice);  // raising never needs privilege
+          Loop();
+        }) {}
   ~Committer() {
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -93,9 +97,11 @@ class Committer {
 class IlpConnection {
  public:
   IlpConnection(const IlpServerOptions* o, TcpConnection* conn)
-      : o_(o), conn_(conn), writer_(o->db), committer_(o->db, o->metrics) {}
+      : o_(o), conn_(conn), writer_(o->db), committer_(o->db, o->metrics, o->connection_nice) {}
 
   void Serve() {
+    // This thread serves one connection and ends with it: its nice value goes with it.
+    if (o_->connection_nice != 0) (void)SetCurrentThreadNice(o_->connection_nice);
     using Clock = std::chrono::steady_clock;
     Clock::time_point first_pending{};
     while (!conn_->stopping()) {

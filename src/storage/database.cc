@@ -47,8 +47,14 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& dir, Storage
   OMEN_RETURN_IF_ERROR(db->Recover());
   if (options.background) {
     Database* d = db.get();
-    d->flusher_.thread =
-        std::thread([d] { d->RunWorker(&d->flusher_, "flush", &Database::FlushRound); });
+    d->flusher_.thread = std::thread([d] {
+      if (d->options_.flush_nice != 0) {
+        Status s = SetCurrentThreadNice(d->options_.flush_nice);
+        if (!s.ok())
+          Log(LogLevel::kDebug, "flush thread keeps its priority: %s", s.ToString().c_str());
+      }
+      d->RunWorker(&d->flusher_, "flush", &Database::FlushRound);
+    });
     d->compactor_.thread =
         std::thread([d] { d->RunWorker(&d->compactor_, "compaction", &Database::CompactAll); });
   }
