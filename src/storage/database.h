@@ -51,10 +51,11 @@ struct StorageOptions {
   int background_interval_ms = 50;
   // Nice value the flush thread asks for (0: left as it is). Writers wait on the flush when
   // back-pressure binds and compete with it for CPU before: a flush that gets the CPU first
-  // keeps up (100M TSBS rows over ILP on 2 cores: 1.03M -> 1.30M rows/s). Below 0 needs
-  // CAP_SYS_NICE or RLIMIT_NICE; without, the thread keeps the process's value (the ILP server
-  // raises its connections' instead, which needs no privilege).
-  int flush_nice = -10;
+  // keeps up (100M TSBS rows over ILP on 2 cores: 1.03M -> 1.30M rows/s at -10). Off by
+  // default: a flush at -10 also takes the CPU from queries for the seconds it runs; the ILP
+  // server raises its connections' value instead (no privilege needed, queries unaffected).
+  // Below 0 needs CAP_SYS_NICE or RLIMIT_NICE; without, the thread keeps the process's value.
+  int flush_nice = 0;
   // Flush the largest buffers while more rows than this are buffered in all tables.
   int64_t max_buffered_rows = 8ll << 20;
   // Compact a partition when it has at least this many segments below half the target size.
