@@ -151,6 +151,7 @@ struct ServeFlags {
   int max_connections = 256;
   int64_t ilp_commit_rows = 100000;
   int ilp_commit_ms = 1000;
+  int ilp_nice = 10, flush_nice = 0;
   std::string http_max_body = "64MB";
   std::string tls_cert, tls_key;
 };
@@ -186,6 +187,7 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   }
   omen::storage::StorageOptions options;
   options.sync = sync;
+  options.flush_nice = f.flush_nice;
   // Block the stop signals in every thread (the database's background thread included, so
   // block before opening it); this one waits for them.
   sigset_t stop;
@@ -252,6 +254,7 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
     io.metrics = &metrics;
     io.commit_rows = f.ilp_commit_rows;
     io.commit_ms = f.ilp_commit_ms;
+    io.connection_nice = f.ilp_nice;
     auto i = omen::server::IlpServer::Start(io);
     if (!i.ok()) return fail_start(i.status());
     ilp = std::move(*i);
@@ -332,6 +335,18 @@ int main(int argc, char** argv) {
       ->add_option("--ilp-commit-ms", serve_flags.ilp_commit_ms,
                    "line protocol over TCP: commit T ms after a connection's first pending row")
       ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
+  serve
+      ->add_option("--ilp-nice", serve_flags.ilp_nice,
+                   "line protocol over TCP: nice value of each connection's threads, so that "
+                   "flushes (which writers wait on) get the CPU first (0: unchanged)")
+      ->check(CLI::Range(0, 19))
+      ->capture_default_str();
+  serve
+      ->add_option("--flush-nice", serve_flags.flush_nice,
+                   "nice value of the flush thread (below 0 needs CAP_SYS_NICE; also takes the "
+                   "CPU from queries while a flush runs; 0: unchanged)")
+      ->check(CLI::Range(-20, 19))
       ->capture_default_str();
   serve->add_option("--tls-cert", serve_flags.tls_cert,
                     "PEM certificate for TLS on the PG port (with --tls-key)");
