@@ -27,6 +27,8 @@ int64_t FloorDiv(int64_t a, int64_t b);
 
 // Days since 1970-01-01 of a proleptic Gregorian civil date, and back (H. Hinnant's algorithms).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+// Days in month m (1..12) of proleptic Gregorian year y (astronomical: 0 is 1 BC).
+unsigned DaysInMonth(int64_t y, unsigned m);
 void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d);
 
 // Parses 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' (a 'T' may replace the space) with an

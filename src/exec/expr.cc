@@ -1335,6 +1335,64 @@ struct Evaluator {
           o.d->f[r] = z;
           return Status::OK();
         });
+      case Fn::kMakeInterval:
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
+          const __int128 months = static_cast<__int128>(a[0].I(r)) * 12 + a[1].I(r);
+          const __int128 days = static_cast<__int128>(a[2].I(r)) * 7 + a[3].I(r);
+          const double micros = (static_cast<double>(a[4].I(r)) * 3600 +
+                                 static_cast<double>(a[5].I(r)) * 60 + a[6].F(r)) *
+                                1e6;
+          if (months > INT32_MAX || months < INT32_MIN || days > INT32_MAX || days < INT32_MIN ||
+              !(std::fabs(micros) < 9.2e18)) {
+            return Status::InvalidArgument("interval out of range").WithSqlState("22008");
+          }
+          o.d->iv[r] = Interval{static_cast<int64_t>(months), static_cast<int64_t>(days),
+                                static_cast<int64_t>(std::nearbyint(micros))};
+          return Status::OK();
+        });
+      case Fn::kMakeTimestamp: {
+        ZoneCache zones;
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
+          const int64_t y = a[0].I(r), m = a[1].I(r), d = a[2].I(r);
+          auto text = [&] {
+            return std::to_string(y) + "-" + std::to_string(m) + "-" + std::to_string(d);
+          };
+          // Years before 1 are BC: -44 is 44 BC (year -43 counted astronomically).
+          const int64_t year = y < 0 ? y + 1 : y;
+          if (y == 0 || y < -4713 || y > 294276 || m < 1 || m > 12 || d < 1 ||
+              d > DaysInMonth(year, static_cast<unsigned>(m))) {
+            return Status::InvalidArgument("date field value out of range: " + text())
+                .WithSqlState("22008");
+          }
+          const int64_t days =
+              DaysFromCivil(year, static_cast<unsigned>(m), static_cast<unsigned>(d));
+          if (t == LType::kDate) {
+            o.d->i[r] = days;
+            return Status::OK();
+          }
+          const int64_t h = a[3].I(r), mi = a[4].I(r);
+          const double sec = a[5].F(r);
+          if (h < 0 || h > 24 || mi < 0 || mi > 59 || !(sec >= 0 && sec <= 60) ||
+              (h == 24 && (mi > 0 || sec > 0))) {
+            return Status::InvalidArgument("time field value out of range: " + std::to_string(h) +
+                                           ":" + std::to_string(mi) + ":" +
+                                           FormatDouble(sec, false))
+                .WithSqlState("22008");
+          }
+          const int64_t local = days * kUsPerDay + (h * 3600 + mi * 60) * kUsPerSec +
+                                static_cast<int64_t>(std::nearbyint(sec * 1e6));
+          if (t == LType::kTimestamp) {
+            o.d->i[r] = local;
+            return Status::OK();
+          }
+          const TimeZone* z = ctx.zone;
+          if (a.size() > 6) {
+            OMEN_ASSIGN_OR_RETURN(z, zones.Get(a[6].S(r)));
+          }
+          o.d->i[r] = FromLocal(local, z);
+          return Status::OK();
+        });
+      }
       case Fn::kLikeEscape:
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
           OMEN_ASSIGN_OR_RETURN(std::string p, LikeEscape(a[0].S(r), a[1].S(r)));
@@ -1649,8 +1707,6 @@ struct Evaluator {
           o.d->iv[r] = Interval{0, d / kUsPerDay, d % kUsPerDay};
           return Status::OK();
         });
-      case Fn::kMakeInterval:
-        return Status::NotSupported("make_interval");
     }
     return Status::Internal("unknown function");
   }

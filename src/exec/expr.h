@@ -64,7 +64,9 @@ enum class Fn : uint8_t {
   kAcos,
   kAtan,
   kAtan2,
-  kLikeEscape,  // like_escape(pattern, escape): LIKE ... ESCAPE as a backslash pattern
+  kLikeEscape,     // like_escape(pattern, escape): LIKE ... ESCAPE as a backslash pattern
+  kMakeInterval,   // make_interval(years, months, weeks, days, hours, mins, secs)
+  kMakeTimestamp,  // make_date / make_timestamp / make_timestamptz (by the call's type)
   // strings
   kLower,
   kUpper,
@@ -93,7 +95,6 @@ enum class Fn : uint8_t {
   kDateBin,
   kToTimestamp,
   kNow,
-  kMakeInterval,
   kAge,
   kAtTimeZone,
   kIntBucket,

@@ -78,7 +78,10 @@ struct Expr {
   bool distinct = false;
   std::unique_ptr<Expr> filter;
   std::vector<OrderItem> within_group;  // percentile_cont(...) WITHIN GROUP (ORDER BY ...)
-  bool has_over = false;                // window call (OVER ...)
+  // Names of arguments given as name => value, parallel to args ("" for positional ones);
+  // empty when the call has none.
+  std::vector<std::string> arg_names;
+  bool has_over = false;  // window call (OVER ...)
   std::vector<std::unique_ptr<Expr>> partition_by;
   std::vector<OrderItem> window_order;
   // Casts.

@@ -69,6 +69,7 @@ std::unique_ptr<Expr> CloneExpr(const Expr& e) {
   c->distinct = e.distinct;
   if (e.filter) c->filter = CloneExpr(*e.filter);
   c->within_group = CloneOrder(e.within_group);
+  c->arg_names = e.arg_names;
   c->has_over = e.has_over;
   for (const auto& p : e.partition_by) c->partition_by.push_back(CloneExpr(*p));
   c->window_order = CloneOrder(e.window_order);

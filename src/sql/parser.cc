@@ -932,7 +932,21 @@ Result<std::unique_ptr<Expr>> Transformer::Func(const Json& f) {
   e->agg_star = f.value("agg_star", false);
   e->distinct = f.value("agg_distinct", false);
   if (f.value("func_variadic", false)) return Status::NotSupported("VARIADIC calls");
-  OMEN_ASSIGN_OR_RETURN(e->args, List(f.value("args", Json::array())));
+  for (const Json& a : f.value("args", Json::array())) {
+    std::string at;
+    const Json* af;
+    if (Unwrap(a, &at, &af) && at == "NamedArgExpr") {  // name => value
+      OMEN_ASSIGN_OR_RETURN(auto v, MaybeTransform(*af, "arg"));
+      if (v == nullptr) return Status::Internal("named argument without a value");
+      e->arg_names.resize(e->args.size());
+      e->arg_names.push_back(af->value("name", std::string()));
+      e->args.push_back(std::move(v));
+      continue;
+    }
+    OMEN_ASSIGN_OR_RETURN(auto v, Transform(a));
+    e->args.push_back(std::move(v));
+  }
+  if (!e->arg_names.empty()) e->arg_names.resize(e->args.size());
   OMEN_ASSIGN_OR_RETURN(e->filter, MaybeTransform(f, "agg_filter"));
   if (f.value("agg_within_group", false)) {
     OMEN_ASSIGN_OR_RETURN(e->within_group, Order(f.value("agg_order", Json::array())));

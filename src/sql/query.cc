@@ -1404,6 +1404,53 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   }
   if (IsSetReturningFunction(name)) return BindSetReturning(e, name);
   std::vector<ExprPtr> args;
+  if (name == "make_interval") {
+    // make_interval(years, months, weeks, days, hours, mins, secs): any of them by position or
+    // by name (name => value), the rest 0.
+    static const char* const kParts[] = {"years", "months", "weeks", "days",
+                                         "hours", "mins",   "secs"};
+    std::vector<const Expr*> slots(7, nullptr);
+    for (size_t k = 0; k < e.args.size(); ++k) {
+      const std::string arg = k < e.arg_names.size() ? e.arg_names[k] : std::string();
+      size_t slot = k;
+      if (!arg.empty()) {
+        slot = static_cast<size_t>(std::find(kParts, kParts + 7, arg) - kParts);
+        if (slot == 7) {
+          return UndefinedFunction("function make_interval(" + arg + " => ...) does not exist",
+                                   e.location);
+        }
+      }
+      if (slot >= 7) {
+        return UndefinedFunction("function make_interval with more than 7 arguments", e.location);
+      }
+      if (slots[slot] != nullptr) {
+        return Status::SyntaxError(
+            std::string("argument name \"") + kParts[slot] + "\" used more than once", e.location);
+      }
+      slots[slot] = e.args[k].get();
+    }
+    for (size_t k = 0; k < 7; ++k) {
+      ExprPtr b;
+      if (slots[k] == nullptr) {
+        b = exec::MakeConst(k < 6 ? Value::Int(LType::kInt32, 0)
+                                  : Value::Float(LType::kFloat64, 0));
+      } else {
+        OMEN_ASSIGN_OR_RETURN(b, Bind(*slots[k]));
+      }
+      if (!IsNumeric(b->type) && !IsUnknown(b.get()) && b->type != LType::kNull) {
+        return UndefinedFunction(std::string("function make_interval(") + kParts[k] + " => " +
+                                     exec::TypeName(b->type) + ") does not exist",
+                                 e.location);
+      }
+      OMEN_ASSIGN_OR_RETURN(
+          b, Coerce(std::move(b), k < 6 ? LType::kInt64 : LType::kFloat64, e.location));
+      args.push_back(std::move(b));
+    }
+    return exec::MakeCall(Fn::kMakeInterval, LType::kInterval, std::move(args));
+  }
+  if (!e.arg_names.empty()) {
+    return UndefinedFunction("function " + name + " does not take named arguments", e.location);
+  }
   for (const auto& a : e.args) {
     OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*a));
     args.push_back(std::move(b));
@@ -1702,6 +1749,22 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     OMEN_RETURN_IF_ERROR(need_text(0));
     OMEN_RETURN_IF_ERROR(need_text(1));
     return call(Fn::kStrpos, LType::kInt32);
+  }
+  if (name == "make_date" || name == "make_timestamp" || name == "make_timestamptz") {
+    // make_date(y, m, d); make_timestamp(y, m, d, h, mi, sec); make_timestamptz(..., [zone]),
+    // read in the zone given or the session's.
+    const bool date = name == "make_date", tz = name == "make_timestamptz";
+    OMEN_RETURN_IF_ERROR(nargs(date ? 3 : 6, date ? 3 : (tz ? 7 : 6)));
+    for (size_t k = 0; k < args.size(); ++k) {
+      if (k == 6) {
+        OMEN_RETURN_IF_ERROR(need_text(k));
+        continue;
+      }
+      OMEN_RETURN_IF_ERROR(need_numeric(k));
+      OMEN_RETURN_IF_ERROR(to(k, k == 5 ? LType::kFloat64 : LType::kInt64));
+    }
+    return call(Fn::kMakeTimestamp,
+                date ? LType::kDate : (tz ? LType::kTimestampTz : LType::kTimestamp));
   }
   if (name == "like_escape") {  // x LIKE p ESCAPE e
     OMEN_RETURN_IF_ERROR(nargs(2, 2));

@@ -36,3 +36,8 @@ SELECT extract(hour FROM time AT TIME ZONE 'America/New_York'), extract(hour FRO
 SELECT timestamptz '2024-01-01 00:00:00+05:30', timestamptz '2024-06-01 12:00:00 America/New_York', timestamp '2024-01-01 10:00:00', timestamptz '2024-01-01T10:00:00Z';
 SELECT '2024-01-01 10:00:00-08'::timestamptz AT TIME ZONE 'UTC', '2024-03-10 12:00:00'::timestamp AT TIME ZONE 'America/Los_Angeles', timestamptz '2024-07-01 00:00:00+00' AT TIME ZONE 'Europe/London';
 SELECT time, time AT TIME ZONE 'Europe/Berlin', time AT TIME ZONE 'UTC' FROM cpu WHERE hostname = 'host_0' AND time < '2024-01-01 00:01:00+00';
+-- make_interval (by position or name => value), make_date, make_timestamp, make_timestamptz.
+SELECT make_interval(hours => 2), make_timestamptz(2024, 1, 1, 12, 0, 0), make_date(2024, 2, 29);
+SELECT make_interval(1, 2, 3, 4, 5, 6, 7.5), make_interval(), make_interval(secs => 1.5, weeks => 1), make_interval(2, days => 3), make_date(-44, 3, 15), make_timestamptz(2024, 7, 1, 0, 0, 0, 'Asia/Kolkata');
+SELECT make_date(2024, 1, (code % 28) + 1), make_interval(mins => code), make_timestamp(2024, 1, 1, code % 24, code % 60, usage) FROM metrics WHERE code IS NOT NULL AND usage < 60;
+SELECT time + make_interval(days => 1, secs => 0.5), time - make_interval(hours => 1) FROM cpu WHERE hostname = 'host_2' AND time < '2024-01-01 00:02:00+00';

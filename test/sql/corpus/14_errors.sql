@@ -124,3 +124,13 @@ SELECT sin('Infinity'::float8);
 SELECT 'abc' LIKE 'a!' ESCAPE '!';
 -- error: 22025
 SELECT 'abc' LIKE 'abc' ESCAPE '!!';
+-- error: 22008
+SELECT make_date(2024, 2, 30);
+-- error: 22008
+SELECT make_timestamp(2024, 1, 1, 25, 0, 0);
+-- error: 22008
+SELECT make_date(0, 1, 1);
+-- error: 42883
+SELECT make_interval(hourz => 2);
+-- error: 42601
+SELECT make_interval(hours => 2, hours => 3);
