@@ -81,8 +81,8 @@ struct PointTable {
     std::filesystem::remove_all(dir, ec);
   }
   static PointTable& Get() {
-    static PointTable* t = new PointTable();  // lives to the process's end
-    return *t;
+    static PointTable t;  // closed and removed at exit
+    return t;
   }
 };
 
