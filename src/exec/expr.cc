@@ -183,6 +183,216 @@ Result<int64_t> DateTruncIn(std::string_view unit, int64_t ts, const TimeZone* z
   return sub_day ? local - offset : zone->LocalToUtc(local);
 }
 
+Result<std::string> ToChar(std::string_view f, int64_t local, int32_t offset, bool zoned,
+                           bool utc) {
+  static const char* const kMonths[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
+  static const char* const kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                      "Thursday", "Friday", "Saturday"};
+  int64_t y, tod;
+  unsigned m, d;
+  Civil(local, &y, &m, &d, &tod);
+  const int64_t day = FloorDiv(local, kUsPerDay);
+  const int64_t dow = ((day + 4) % 7 + 7) % 7;  // Sunday = 0
+  const int64_t hour = tod / (3600 * kUsPerSec), minute = tod / (60 * kUsPerSec) % 60;
+  const int64_t second = tod / kUsPerSec % 60, micros = tod % kUsPerSec;
+  const int64_t doy = day - DaysFromCivil(y, 1, 1) + 1;
+  const bool bc = y <= 0;
+  const int64_t year = bc ? 1 - y : y;
+  // ISO 8601 week and year: weeks start Monday; week 1 holds the year's first Thursday.
+  const int64_t monday0 = ((day + 3) % 7 + 7) % 7;  // Monday = 0
+  const int64_t thursday = day - monday0 + 3;
+  int64_t iso_year;
+  unsigned tm, td;
+  CivilFromDays(thursday, &iso_year, &tm, &td);
+  const int64_t iso_week = (thursday - DaysFromCivil(iso_year, 1, 1)) / 7 + 1;
+
+  std::string out;
+  auto starts = [&](size_t i, std::string_view kw) {
+    return f.size() - i >= kw.size() && f.substr(i, kw.size()) == kw;
+  };
+  auto istarts = [&](size_t i, std::string_view kw) {
+    if (f.size() - i < kw.size()) return false;
+    for (size_t k = 0; k < kw.size(); ++k) {
+      if (std::toupper(static_cast<unsigned char>(f[i + k])) != kw[k]) return false;
+    }
+    return true;
+  };
+  auto ordinal = [](int64_t n, bool upper) {
+    const int64_t t = n % 100, u = n % 10;
+    const char* s = (t >= 11 && t <= 13) ? "th"
+                    : u == 1             ? "st"
+                    : u == 2             ? "nd"
+                    : u == 3             ? "rd"
+                                         : "th";
+    std::string r(s);
+    if (upper) {
+      for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return r;
+  };
+  // A name in the pattern's case: "Month" capitalized, "MONTH" upper, "month" lower; padded to
+  // `width` unless FM.
+  auto name = [&](std::string_view pat, const std::string& full, size_t width, bool fm) {
+    std::string v = full;
+    if (std::isupper(static_cast<unsigned char>(pat[1]))) {
+      for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    } else if (std::islower(static_cast<unsigned char>(pat[0]))) {
+      for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (!fm && v.size() < width) v.append(width - v.size(), ' ');
+    return v;
+  };
+  size_t i = 0;
+  while (i < f.size()) {
+    if (f[i] == '"') {  // quoted literal text; \" inside
+      for (++i; i < f.size() && f[i] != '"'; ++i) {
+        if (f[i] == '\\' && i + 1 < f.size()) ++i;
+        out += f[i];
+      }
+      ++i;
+      continue;
+    }
+    if (f[i] == '\\' && i + 1 < f.size() && f[i + 1] == '"') {
+      out += '"';
+      i += 2;
+      continue;
+    }
+    bool fm = false;
+    if (istarts(i, "FM")) {
+      fm = true;
+      i += 2;
+    }
+    // Numeric patterns: the value and its zero-padded width.
+    int64_t num = 0;
+    int width = 0;
+    size_t len = 0;
+    if (istarts(i, "YYYY")) {
+      num = year, width = 4, len = 4;
+    } else if (istarts(i, "YYY")) {
+      num = year % 1000, width = 3, len = 3;
+    } else if (istarts(i, "IYYY")) {
+      num = iso_year <= 0 ? 1 - iso_year : iso_year, width = 4, len = 4;
+    } else if (istarts(i, "YY")) {
+      num = year % 100, width = 2, len = 2;
+    } else if (istarts(i, "HH24")) {
+      num = hour, width = 2, len = 4;
+    } else if (istarts(i, "HH12")) {
+      num = hour % 12 == 0 ? 12 : hour % 12, width = 2, len = 4;
+    } else if (istarts(i, "HH")) {
+      num = hour % 12 == 0 ? 12 : hour % 12, width = 2, len = 2;
+    } else if (istarts(i, "MI")) {
+      num = minute, width = 2, len = 2;
+    } else if (istarts(i, "SSSSS")) {
+      num = tod / kUsPerSec, width = 1, len = 5;
+    } else if (istarts(i, "SSSS")) {
+      num = tod / kUsPerSec, width = 1, len = 4;
+    } else if (istarts(i, "SS")) {
+      num = second, width = 2, len = 2;
+    } else if (istarts(i, "MS")) {
+      num = micros / 1000, width = 3, len = 2;
+    } else if (istarts(i, "US")) {
+      num = micros, width = 6, len = 2;
+    } else if (istarts(i, "MM")) {
+      num = m, width = 2, len = 2;
+    } else if (istarts(i, "DDD")) {
+      num = doy, width = 3, len = 3;
+    } else if (istarts(i, "DD")) {
+      num = d, width = 2, len = 2;
+    } else if (istarts(i, "ID")) {
+      num = monday0 + 1, width = 1, len = 2;
+    } else if (istarts(i, "IW")) {
+      num = iso_week, width = 2, len = 2;
+    } else if (istarts(i, "WW")) {
+      num = (doy - 1) / 7 + 1, width = 2, len = 2;
+    } else if (istarts(i, "CC")) {
+      num = bc ? -((year + 99) / 100) : (year + 99) / 100, width = 2, len = 2;
+    } else if (istarts(i, "J")) {
+      num = day + 2440588, width = 1, len = 1;
+    } else if (istarts(i, "Q")) {
+      num = (m - 1) / 3 + 1, width = 1, len = 1;
+    } else if (istarts(i, "Y") && !istarts(i, "Y,")) {
+      num = year % 10, width = 1, len = 1;
+    } else if (istarts(i, "D") && !istarts(i, "DAY") && !istarts(i, "DY")) {
+      num = dow + 1, width = 1, len = 1;
+    }
+    if (len > 0) {
+      std::string digits = std::to_string(num < 0 ? -num : num);
+      if (!fm && static_cast<int>(digits.size()) < width) {
+        digits.insert(0, static_cast<size_t>(width) - digits.size(), '0');
+      }
+      if (num < 0) digits.insert(0, "-");
+      out += digits;
+      i += len;
+      if (starts(i, "TH") || starts(i, "th")) {
+        out += ordinal(num, f[i] == 'T');
+        i += 2;
+      }
+      continue;
+    }
+    if (istarts(i, "A.M.") || istarts(i, "P.M.")) {
+      std::string v = hour < 12 ? "A.M." : "P.M.";
+      if (std::islower(static_cast<unsigned char>(f[i]))) v = hour < 12 ? "a.m." : "p.m.";
+      out += v;
+      i += 4;
+    } else if (istarts(i, "AM") || istarts(i, "PM")) {
+      std::string v = hour < 12 ? "AM" : "PM";
+      if (std::islower(static_cast<unsigned char>(f[i]))) v = hour < 12 ? "am" : "pm";
+      out += v;
+      i += 2;
+    } else if (istarts(i, "B.C.") || istarts(i, "A.D.")) {
+      std::string v = bc ? "B.C." : "A.D.";
+      if (std::islower(static_cast<unsigned char>(f[i]))) v = bc ? "b.c." : "a.d.";
+      out += v;
+      i += 4;
+    } else if (istarts(i, "BC") || istarts(i, "AD")) {
+      std::string v = bc ? "BC" : "AD";
+      if (std::islower(static_cast<unsigned char>(f[i]))) v = bc ? "bc" : "ad";
+      out += v;
+      i += 2;
+    } else if (istarts(i, "MONTH")) {
+      out += name(f.substr(i, 5), kMonths[m - 1], 9, fm);
+      i += 5;
+    } else if (istarts(i, "MON")) {
+      out += name(f.substr(i, 3), std::string(kMonths[m - 1], 3), 3, fm);
+      i += 3;
+    } else if (istarts(i, "DAY")) {
+      out += name(f.substr(i, 3), kDays[dow], 9, fm);
+      i += 3;
+    } else if (istarts(i, "DY")) {
+      out += name(f.substr(i, 2), std::string(kDays[dow], 3), 3, fm);
+      i += 2;
+    } else if (istarts(i, "TZ")) {
+      if (!zoned) {
+        i += 2;  // PostgreSQL prints nothing for a timestamp without time zone
+      } else if (!utc) {
+        return Status::NotSupported(
+            "to_char's TZ pattern outside UTC (zone abbreviations are not kept); use OF");
+      } else {
+        out += f[i] == 'T' ? "UTC" : "utc";
+        i += 2;
+      }
+    } else if (istarts(i, "OF")) {
+      if (!zoned) {
+        out += "+00";  // as PostgreSQL prints it for a timestamp without time zone
+      } else {
+        const int32_t a = offset < 0 ? -offset : offset;
+        char buf[16];
+        int n = std::snprintf(buf, sizeof buf, "%c%02d", offset < 0 ? '-' : '+', a / 3600);
+        if (a % 3600 != 0) {
+          n += std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), ":%02d", a / 60 % 60);
+        }
+        out.append(buf, static_cast<size_t>(n));
+      }
+      i += 2;
+    } else {
+      out += f[i++];
+    }
+  }
+  return out;
+}
+
 Result<int64_t> DateTrunc(std::string_view unit_in, int64_t ts) {
   std::string unit = AsciiLower(unit_in);
   if (!unit.empty() && unit.back() == 's' && unit != "microseconds" && unit != "milliseconds") {
@@ -1390,6 +1600,18 @@ struct Evaluator {
             OMEN_ASSIGN_OR_RETURN(z, zones.Get(a[6].S(r)));
           }
           o.d->i[r] = FromLocal(local, z);
+          return Status::OK();
+        });
+      }
+      case Fn::kToChar: {
+        const bool zoned = a[0].type == LType::kTimestampTz;
+        const bool utc = ctx.zone == nullptr || ctx.zone->is_utc();
+        return RowLoop(t, n, a, true, [&](Out& o, int64_t r) -> Status {
+          const int64_t ts = a[0].type == LType::kDate ? a[0].I(r) * kUsPerDay : a[0].I(r);
+          const int32_t offset = zoned && !utc ? ctx.zone->OffsetAt(ts) : 0;
+          OMEN_ASSIGN_OR_RETURN(std::string v, ToChar(a[1].S(r), ts + int64_t{offset} * kUsPerSec,
+                                                      offset, zoned, utc));
+          o.d->s[r] = o.d->arena.Add(v);
           return Status::OK();
         });
       }

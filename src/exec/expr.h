@@ -65,6 +65,7 @@ enum class Fn : uint8_t {
   kAtan,
   kAtan2,
   kLikeEscape,     // like_escape(pattern, escape): LIKE ... ESCAPE as a backslash pattern
+  kToChar,         // to_char(timestamp|timestamptz, format)
   kMakeInterval,   // make_interval(years, months, weeks, days, hours, mins, secs)
   kMakeTimestamp,  // make_date / make_timestamp / make_timestamptz (by the call's type)
   // strings
@@ -200,6 +201,11 @@ Result<int64_t> DateTrunc(std::string_view unit, int64_t ts);
 // of a day or more then take the offset in force at the result (PostgreSQL re-resolves it);
 // smaller units keep the offset of `ts`.
 Result<int64_t> DateTruncIn(std::string_view unit, int64_t ts, const TimeZone* zone);
+// to_char(ts, format) for a wall-clock time `local` (microseconds) whose UTC offset is
+// `offset_seconds`; `zoned` for a timestamptz (TZ, tz and OF print the zone; TZ and tz only in
+// UTC, for want of zone abbreviations). PostgreSQL's template patterns, FM and TH/th included.
+Result<std::string> ToChar(std::string_view format, int64_t local, int32_t offset_seconds,
+                           bool zoned, bool utc);
 // The wall-clock time in `zone` (null: UTC) of the instant `utc`, and back (TimeZone's rule for
 // skipped and repeated local times).
 int64_t ToLocal(int64_t utc, const TimeZone* zone);

@@ -238,6 +238,26 @@ TEST_F(EngineTest, ZonelessTimestamptzTextIsReadInTheSessionTimeZone) {
   ASSERT_TRUE(Run("SET TimeZone = 'UTC'").ok());
 }
 
+// to_char prints a timestamptz on the session's wall clock; TZ needs a zone abbreviation,
+// which OmenDB does not keep, so outside UTC it is refused (0A000) and OF is the way.
+TEST_F(EngineTest, ToCharFollowsTheSessionTimeZone) {
+  auto one = [&](const std::string& sql) -> std::string {
+    auto r = Run(sql);
+    if (!r.ok()) return r.status().SqlState();
+    return (*r).back().rows[0][0].value_or("NULL");
+  };
+  const std::string ts = "timestamptz '2024-07-01 12:00:00+00'";
+  EXPECT_EQ(one("SELECT to_char(" + ts + ", 'YYYY-MM-DD HH24:MI TZ OF')"),
+            "2024-07-01 12:00 UTC +00");
+  ASSERT_TRUE(Run("SET TimeZone = 'America/New_York'").ok());
+  EXPECT_EQ(one("SELECT to_char(" + ts + ", 'YYYY-MM-DD HH24:MI OF')"), "2024-07-01 08:00 -04");
+  EXPECT_EQ(one("SELECT to_char(" + ts + ", 'HH24 TZ')"), "0A000");
+  ASSERT_TRUE(Run("SET TimeZone = 'Asia/Kolkata'").ok());
+  EXPECT_EQ(one("SELECT to_char(" + ts + ", 'HH24:MI OF')"), "17:30 +05:30");
+  ASSERT_TRUE(Run("SET TimeZone = 'UTC'").ok());
+  EXPECT_EQ(one("SELECT to_char(42, '999')"), "42883");
+}
+
 TEST_F(EngineTest, DeadlineAndCancelStopQueriesWith57014) {
   ASSERT_TRUE(Run("CREATE TABLE t (ts timestamp NOT NULL, v bigint);"
                   "INSERT INTO t VALUES ('2024-01-01', 1), ('2024-01-02', 2)")

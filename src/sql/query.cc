@@ -1766,6 +1766,18 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     return call(Fn::kMakeTimestamp,
                 date ? LType::kDate : (tz ? LType::kTimestampTz : LType::kTimestamp));
   }
+  if (name == "to_char") {
+    OMEN_RETURN_IF_ERROR(nargs(2, 2));
+    OMEN_RETURN_IF_ERROR(need_text(1));
+    if (IsUnknown(args[0].get())) OMEN_RETURN_IF_ERROR(to(0, LType::kTimestampTz));
+    if (args[0]->type == LType::kDate) OMEN_RETURN_IF_ERROR(to(0, LType::kTimestamp));
+    if (!IsTimestamp(args[0]->type)) {
+      return UndefinedFunction(std::string("function to_char(") + exec::TypeName(args[0]->type) +
+                                   ", text) is not supported (timestamps only)",
+                               e.location);
+    }
+    return call(Fn::kToChar, LType::kText);
+  }
   if (name == "like_escape") {  // x LIKE p ESCAPE e
     OMEN_RETURN_IF_ERROR(nargs(2, 2));
     OMEN_RETURN_IF_ERROR(need_text(0));

@@ -41,3 +41,8 @@ SELECT make_interval(hours => 2), make_timestamptz(2024, 1, 1, 12, 0, 0), make_d
 SELECT make_interval(1, 2, 3, 4, 5, 6, 7.5), make_interval(), make_interval(secs => 1.5, weeks => 1), make_interval(2, days => 3), make_date(-44, 3, 15), make_timestamptz(2024, 7, 1, 0, 0, 0, 'Asia/Kolkata');
 SELECT make_date(2024, 1, (code % 28) + 1), make_interval(mins => code), make_timestamp(2024, 1, 1, code % 24, code % 60, usage) FROM metrics WHERE code IS NOT NULL AND usage < 60;
 SELECT time + make_interval(days => 1, secs => 0.5), time - make_interval(hours => 1) FROM cpu WHERE hostname = 'host_2' AND time < '2024-01-01 00:02:00+00';
+-- to_char over timestamps: PostgreSQL's template patterns, FM, TH, quoted text.
+SELECT to_char(time, 'YYYY-MM-DD HH24:MI:SS.MS.US'), to_char(time, 'HH HH12 AM am P.M. Mon MON mon Month| MONTH| Dy DY Day| D ID DDD Q WW IW IYYY J CC YY Y') FROM metrics WHERE host = 'host_4';
+SELECT to_char(time, 'FMMonth FMDD FMHH24 DDth FMDDth "quoted YYYY" SSSS TZ tz OF'), to_char(ts, 'YYYY-MM-DD"T"HH24:MI:SS TZ OF') FROM metrics, events WHERE host = 'host_1' AND ts < '2024-01-01 01:00:00' AND time < '2024-01-01 02:00:00+00';
+SELECT to_char(day, 'Day DD Mon YYYY'), to_char(date_trunc('week', time), 'IYYY-"W"IW-ID'), count(*) FROM metrics GROUP BY 1, 2;
+SELECT to_char(timestamp '2024-12-31 00:00:00', 'YYYY IYYY IW WW DDD D ID'), to_char(make_timestamp(-44, 3, 15, 12, 0, 0), 'YYYY BC AD b.c.'), to_char(timestamp '2024-01-01 12:30:00', 'HH:MI PM 1st 2nd'), to_char(NULL::timestamp, 'YYYY');

@@ -32,6 +32,7 @@ SELECT date_trunc('day', timestamptz '2024-03-10 12:00+00'), date_trunc('hour', 
 SELECT date_trunc('day', timestamptz '2018-11-04 12:00+00', 'America/Sao_Paulo'), date_trunc('day', timestamptz '2024-03-31 12:00+00', 'Europe/Berlin');
 SELECT timestamptz '2024-03-10 12:00+00' - timestamptz '2024-03-09 12:00', (timestamptz '2024-11-03 12:00+00')::date, (date '2024-11-03')::timestamptz;
 SELECT extract(hour FROM timestamptz '2024-07-01 12:00+00'), extract(timezone FROM timestamptz '2024-07-01 12:00+00'), extract(timezone FROM timestamptz '2024-01-01 12:00+00');
+SELECT to_char(time, 'YYYY-MM-DD HH24:MI OF'), to_char(time::timestamp, 'HH24:MI') FROM cpu WHERE hostname = 'host_3' AND time < '2023-12-31 19:02';
 SET TimeZone = 'Asia/Kolkata';
 SELECT date_trunc('hour', time) AS h, count(*) FROM cpu WHERE hostname = 'host_4' GROUP BY 1;
 SELECT date_trunc('day', time) AS d, time::date, count(*) FROM metrics GROUP BY 1, 2;
