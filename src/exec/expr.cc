@@ -148,6 +148,16 @@ void Civil(int64_t ts, int64_t* y, unsigned* m, unsigned* d, int64_t* tod) {
   CivilFromDays(day, y, m, d);
 }
 
+// The ISO 8601 year and week of day number `day` (since 1970-01-01): weeks start Monday;
+// week 1 holds the year's first Thursday.
+void IsoWeek(int64_t day, int64_t* iso_year, int64_t* week) {
+  const int64_t monday0 = ((day + 3) % 7 + 7) % 7;  // Monday = 0
+  const int64_t thursday = day - monday0 + 3;
+  unsigned m, d;
+  CivilFromDays(thursday, iso_year, &m, &d);
+  *week = (thursday - DaysFromCivil(*iso_year, 1, 1)) / 7 + 1;
+}
+
 int64_t MonthsSince(int64_t ts, int64_t origin, int64_t width_months) {
   int64_t y, oy, tod, otod;
   unsigned m, d, om, od;
@@ -200,13 +210,9 @@ Result<std::string> ToChar(std::string_view f, int64_t local, int32_t offset, bo
   const int64_t doy = day - DaysFromCivil(y, 1, 1) + 1;
   const bool bc = y <= 0;
   const int64_t year = bc ? 1 - y : y;
-  // ISO 8601 week and year: weeks start Monday; week 1 holds the year's first Thursday.
-  const int64_t monday0 = ((day + 3) % 7 + 7) % 7;  // Monday = 0
-  const int64_t thursday = day - monday0 + 3;
-  int64_t iso_year;
-  unsigned tm, td;
-  CivilFromDays(thursday, &iso_year, &tm, &td);
-  const int64_t iso_week = (thursday - DaysFromCivil(iso_year, 1, 1)) / 7 + 1;
+  const int64_t monday0 = ((day + 3) % 7 + 7) % 7;  // Monday = 0 (ID)
+  int64_t iso_year, iso_week;
+  IsoWeek(day, &iso_year, &iso_week);
 
   std::string out;
   auto starts = [&](size_t i, std::string_view kw) {
@@ -465,14 +471,9 @@ Result<double> DatePartLower(const std::string& f, std::string_view field_in, in
   if (f == "century") return static_cast<double>(y > 0 ? (y + 99) / 100 : -((99 - y) / 100));
   if (f == "millennium") return static_cast<double>(y > 0 ? (y + 999) / 1000 : -((999 - y) / 1000));
   if (f == "week" || f == "isoyear") {
-    // ISO 8601 week: weeks start Monday; week 1 holds the year's first Thursday.
-    int64_t dow = ((day + 3) % 7 + 7) % 7;  // Monday = 0
-    int64_t thursday = day - dow + 3;
-    int64_t ty;
-    unsigned tm, td;
-    CivilFromDays(thursday, &ty, &tm, &td);
-    if (f == "isoyear") return static_cast<double>(ty);
-    return static_cast<double>((thursday - DaysFromCivil(ty, 1, 1)) / 7 + 1);
+    int64_t iso_year, week;
+    IsoWeek(day, &iso_year, &week);
+    return static_cast<double>(f == "isoyear" ? iso_year : week);
   }
   if (f == "julian") return static_cast<double>(day + 2440588) + static_cast<double>(tod) / 86400e6;
   return Status::InvalidArgument("unit \"" + std::string(field_in) +
@@ -497,6 +498,13 @@ Result<double> DatePartTz(std::string_view field, int64_t ts, const TimeZone* zo
   if (f == "timezone_hour") return static_cast<double>(offset / 3600);
   if (f == "timezone_minute") return static_cast<double>(offset / 60 % 60);
   return DatePartLower(f, field, ts + offset * kUsPerSec);
+}
+
+// A text or boolean value as its type's output function prints it (concat, concat_ws): a
+// boolean is 't' or 'f' there, where a ::text cast gives 'true' or 'false'.
+std::string_view OutputText(const Vector& v, int64_t r) {
+  if (v.type == LType::kBool) return v.I(r) ? "t" : "f";
+  return v.S(r);
 }
 
 // Zones named by AT TIME ZONE and date_trunc's third argument, loaded once per name.
@@ -1472,7 +1480,7 @@ struct Evaluator {
         return RowLoop(t, n, a, e.fn == Fn::kConcat, [&](Out& o, int64_t r) {
           std::string s;
           for (const Vector& v : a) {
-            if (!v.IsNull(r)) s += v.S(r);
+            if (!v.IsNull(r)) s += OutputText(v, r);
           }
           o.d->s[r] = o.d->arena.Add(s);
           return Status::OK();
@@ -1656,7 +1664,7 @@ struct Evaluator {
           for (size_t k = 1; k < a.size(); ++k) {
             if (a[k].IsNull(r)) continue;
             if (!first) s += a[0].S(r);
-            s += a[k].S(r);
+            s += OutputText(a[k], r);
             first = false;
           }
           o.d->s[r] = o.d->arena.Add(s);

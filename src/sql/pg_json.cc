@@ -226,34 +226,21 @@ bool Hex4(const char* p, const char* end, uint32_t* out) {
 Status JsonParser::String(std::string_view* out) {
   ++p_;  // the opening quote
   const char* start = p_;
-  // The common case: no escapes, a view into the source.
-  while (p_ < end_) {
-    const auto c = static_cast<unsigned char>(*p_);
-    if (c == '"') {
-      *out = std::string_view(start, static_cast<size_t>(p_ - start));
-      ++p_;
-      return Status::OK();
-    }
-    if (c == '\\') break;
-    if (c < 0x20) return Error("control character in a string");
-    if (c >= 0x80) {
-      const size_t n = Utf8Length(reinterpret_cast<const unsigned char*>(p_),
-                                  reinterpret_cast<const unsigned char*>(end_));
-      if (n == 0) return Error("invalid UTF-8 in a string");
-      p_ += n;
-    } else {
-      ++p_;
-    }
-  }
-  if (p_ >= end_) return Error("unterminated string");
-  std::string s(start, static_cast<size_t>(p_ - start));
+  // Until the first escape the string is a view into the source; from it on, its unescaped
+  // bytes are collected here.
+  std::string s;
+  bool escaped = false;
   while (p_ < end_) {
     const auto c = static_cast<unsigned char>(*p_);
     if (c == '"') {
       ++p_;
-      char* copy = doc_->Allocate<char>(s.size() + 1);
-      std::memcpy(copy, s.data(), s.size());
-      *out = std::string_view(copy, s.size());
+      if (!escaped) {
+        *out = std::string_view(start, static_cast<size_t>(p_ - 1 - start));
+      } else {
+        char* copy = doc_->Allocate<char>(s.size() + 1);
+        std::memcpy(copy, s.data(), s.size());
+        *out = std::string_view(copy, s.size());
+      }
       return Status::OK();
     }
     if (c < 0x20) return Error("control character in a string");
@@ -261,14 +248,18 @@ Status JsonParser::String(std::string_view* out) {
       const size_t n = Utf8Length(reinterpret_cast<const unsigned char*>(p_),
                                   reinterpret_cast<const unsigned char*>(end_));
       if (n == 0) return Error("invalid UTF-8 in a string");
-      s.append(p_, n);
+      if (escaped) s.append(p_, n);
       p_ += n;
       continue;
     }
     if (c != '\\') {
-      s.push_back(static_cast<char>(c));
+      if (escaped) s.push_back(static_cast<char>(c));
       ++p_;
       continue;
+    }
+    if (!escaped) {
+      s.assign(start, static_cast<size_t>(p_ - start));
+      escaped = true;
     }
     if (++p_ >= end_) break;
     switch (*p_++) {

@@ -1624,23 +1624,10 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     return call(name == "strpos" ? Fn::kStrpos : Fn::kStartsWith,
                 name == "strpos" ? LType::kInt32 : LType::kBool);
   }
-  // concat and concat_ws print their arguments with the types' output functions: a boolean is
-  // 't' or 'f' there, where a ::text cast gives 'true' or 'false'.
+  // concat and concat_ws print their arguments with the types' output functions: booleans stay
+  // booleans (the evaluator prints 't'/'f', where a ::text cast gives 'true'/'false').
   auto output_text = [&](size_t k) -> Status {
-    if (args[k]->type != LType::kBool) return to(k, LType::kText);
-    auto c = std::make_unique<exec::Expr>();  // CASE WHEN b THEN 't' WHEN NOT b THEN 'f' END
-    c->kind = EK::kCase;
-    c->type = LType::kText;
-    auto is_false = std::make_unique<exec::Expr>();
-    is_false->kind = EK::kNot;
-    is_false->type = LType::kBool;
-    is_false->args.push_back(args[k]->Clone());
-    c->args.push_back(std::move(args[k]));
-    c->args.push_back(exec::MakeConst(Value::Text("t")));
-    c->args.push_back(std::move(is_false));
-    c->args.push_back(exec::MakeConst(Value::Text("f")));
-    args[k] = std::move(c);
-    return Status::OK();
+    return args[k]->type == LType::kBool ? Status::OK() : to(k, LType::kText);
   };
   if (name == "concat") {
     for (size_t k = 0; k < args.size(); ++k) OMEN_RETURN_IF_ERROR(output_text(k));
