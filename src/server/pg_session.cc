@@ -631,7 +631,7 @@ void PgSession::SimpleQuery(std::string_view body, std::string* out) {
     SendError(text.status(), out, true);
     return;
   }
-  auto statements = ParseCached(*text);
+  auto statements = engine_->parse_cache().Parse(*text);
   MessageWriter w(out);
   if (!statements.ok()) {
     SendError(statements.status(), out);
@@ -645,31 +645,6 @@ void PgSession::SimpleQuery(std::string_view body, std::string* out) {
     return;
   }
   SendReady(out);
-}
-
-Result<std::shared_ptr<const std::vector<sql::Statement>>> PgSession::ParseCached(
-    std::string_view text) {
-  const bool cacheable = text.size() <= kParseCacheMaxText;
-  if (cacheable) {
-    auto it = parse_cache_.find(std::string(text));
-    if (it != parse_cache_.end()) {
-      it->second.last_use = ++parse_cache_clock_;
-      return it->second.statements;
-    }
-  }
-  OMEN_ASSIGN_OR_RETURN(std::vector<sql::Statement> parsed, sql::Parse(text));
-  auto statements = std::make_shared<const std::vector<sql::Statement>>(std::move(parsed));
-  if (cacheable) {
-    if (parse_cache_.size() >= kParseCacheEntries) {  // evict the least recently used
-      auto oldest = parse_cache_.begin();
-      for (auto it = parse_cache_.begin(); it != parse_cache_.end(); ++it) {
-        if (it->second.last_use < oldest->second.last_use) oldest = it;
-      }
-      parse_cache_.erase(oldest);
-    }
-    parse_cache_[std::string(text)] = CachedParse{statements, ++parse_cache_clock_};
-  }
-  return statements;
 }
 
 void PgSession::Observe(const sql::Statement& st, std::chrono::steady_clock::time_point start,

@@ -151,11 +151,6 @@ class PgSession {
   void HandleAuth(char type, std::string_view body, std::string* out);
   void FinishStartup(std::string* out);
   void SimpleQuery(std::string_view body, std::string* out);
-  // sql::Parse with a per-session cache of recent query texts (dashboards and pollers repeat
-  // theirs): the trees are immutable and shared by every run.
-  Result<std::shared_ptr<const std::vector<sql::Statement>>> ParseCached(std::string_view text);
-  static constexpr size_t kParseCacheEntries = 64;
-  static constexpr size_t kParseCacheMaxText = 16 * 1024;
   // Runs simple_queue_ from simple_next_ and sends ReadyForQuery, unless a COPY FROM STDIN
   // suspends it (it then resumes when the copy ends).
   void RunSimpleQueue(std::string* out);
@@ -219,12 +214,6 @@ class PgSession {
   // Simple-query statements of the current Query message and the next one to run.
   std::shared_ptr<const std::vector<sql::Statement>> simple_queue_;
   size_t simple_next_ = 0;
-  struct CachedParse {
-    std::shared_ptr<const std::vector<sql::Statement>> statements;
-    uint64_t last_use = 0;
-  };
-  std::map<std::string, CachedParse> parse_cache_;
-  uint64_t parse_cache_clock_ = 0;
   // Copy-in mode: the stream, and whether a simple Query (not Execute) started it.
   std::unique_ptr<sql::CopyInStream> copy_in_;
   bool copy_in_simple_ = false;

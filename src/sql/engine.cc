@@ -499,9 +499,10 @@ Result<QueryResult> RunShow(const SessionSettings& settings, const ShowStmt& s) 
 }  // namespace
 
 Result<std::vector<QueryResult>> SqlEngine::Execute(std::string_view sql) {
-  OMEN_ASSIGN_OR_RETURN(std::vector<Statement> statements, Parse(sql));
+  OMEN_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<Statement>> statements,
+                        parse_cache_.Parse(sql));
   std::vector<QueryResult> results;
-  for (const Statement& st : statements) {
+  for (const Statement& st : *statements) {
     OMEN_ASSIGN_OR_RETURN(QueryResult r, ExecuteStatement(st));
     results.push_back(std::move(r));
   }

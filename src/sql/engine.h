@@ -20,6 +20,7 @@
 
 #include "omendb/status.h"
 #include "sql/copy.h"
+#include "sql/parse_cache.h"
 #include "sql/query.h"
 #include "sql/settings.h"
 #include "storage/database.h"
@@ -82,6 +83,8 @@ class SqlEngine {
   // A SELECT's result as an Arrow IPC stream (the HTTP endpoint's format=arrow).
   Result<std::string> ArrowStream(const Statement& st);
 
+  // The session's parse cache (Execute parses through it; so may a server's simple queries).
+  ParseCache& parse_cache() { return parse_cache_; }
   SessionSettings& settings() { return settings_; }
   // The options every statement runs with (the server sets backend_pid once it is known).
   QueryOptions& options() { return options_; }
@@ -135,6 +138,7 @@ class SqlEngine {
     bool hold = false;
   };
   std::map<std::string, Cursor> cursors_;
+  ParseCache parse_cache_;
   PasswordEncoder password_encoder_;
 };
 

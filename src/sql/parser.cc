@@ -1236,68 +1236,82 @@ Result<std::vector<Statement>> Parse(std::string_view sql) {
 
 namespace {
 
-void CollectSelect(SelectStmt* s, std::vector<Expr*>* out);
+// Visits every expression node and FROM item below a statement (parents first).
+struct Walker {
+  const std::function<void(Expr*)>& on_expr;
+  const std::function<void(TableRef*)>& on_table;
 
-void CollectExpr(Expr* e, std::vector<Expr*>* out) {
-  if (e == nullptr) return;
-  if (e->kind == ExprKind::kParam) {
-    out->push_back(e);
-    return;
+  void Visit(Expr* e) {
+    if (e == nullptr) return;
+    on_expr(e);
+    for (auto& a : e->args) Visit(a.get());
+    Visit(e->filter.get());
+    for (auto& o : e->within_group) Visit(o.expr.get());
+    for (auto& p : e->partition_by) Visit(p.get());
+    for (auto& o : e->window_order) Visit(o.expr.get());
+    Visit(e->case_arg.get());
+    Visit(e->else_expr.get());
+    Visit(e->subquery.get());
   }
-  for (auto& a : e->args) CollectExpr(a.get(), out);
-  CollectExpr(e->filter.get(), out);
-  for (auto& o : e->within_group) CollectExpr(o.expr.get(), out);
-  for (auto& p : e->partition_by) CollectExpr(p.get(), out);
-  for (auto& o : e->window_order) CollectExpr(o.expr.get(), out);
-  CollectExpr(e->case_arg.get(), out);
-  CollectExpr(e->else_expr.get(), out);
-  CollectSelect(e->subquery.get(), out);
-}
-
-void CollectTableRef(TableRef* t, std::vector<Expr*>* out) {
-  CollectSelect(t->subquery.get(), out);
-  CollectExpr(t->function.get(), out);
-  if (t->left != nullptr) CollectTableRef(t->left.get(), out);
-  if (t->right != nullptr) CollectTableRef(t->right.get(), out);
-  CollectExpr(t->on.get(), out);
-}
-
-void CollectSelect(SelectStmt* s, std::vector<Expr*>* out) {
-  if (s == nullptr) return;
-  for (auto& [name, cte] : s->ctes) CollectSelect(cte.get(), out);
-  CollectSelect(s->larg.get(), out);
-  CollectSelect(s->rarg.get(), out);
-  for (auto& e : s->distinct_on) CollectExpr(e.get(), out);
-  for (auto& i : s->items) CollectExpr(i.expr.get(), out);
-  for (auto& t : s->from) CollectTableRef(&t, out);
-  CollectExpr(s->where.get(), out);
-  for (auto& e : s->group_by) CollectExpr(e.get(), out);
-  CollectExpr(s->having.get(), out);
-  for (auto& o : s->order_by) CollectExpr(o.expr.get(), out);
-  CollectExpr(s->limit.get(), out);
-  CollectExpr(s->offset.get(), out);
-}
+  void Visit(TableRef* t) {
+    on_table(t);
+    Visit(t->subquery.get());
+    Visit(t->function.get());
+    if (t->left != nullptr) Visit(t->left.get());
+    if (t->right != nullptr) Visit(t->right.get());
+    Visit(t->on.get());
+  }
+  void Visit(SelectStmt* s) {
+    if (s == nullptr) return;
+    for (auto& [name, cte] : s->ctes) Visit(cte.get());
+    Visit(s->larg.get());
+    Visit(s->rarg.get());
+    for (auto& e : s->distinct_on) Visit(e.get());
+    for (auto& i : s->items) Visit(i.expr.get());
+    for (auto& t : s->from) Visit(&t);
+    Visit(s->where.get());
+    for (auto& e : s->group_by) Visit(e.get());
+    Visit(s->having.get());
+    for (auto& o : s->order_by) Visit(o.expr.get());
+    Visit(s->limit.get());
+    Visit(s->offset.get());
+  }
+};
 
 }  // namespace
 
-std::vector<Expr*> CollectParams(Statement* st) {
-  std::vector<Expr*> out;
+bool WalkStatement(Statement* st, const std::function<void(Expr*)>& on_expr,
+                   const std::function<void(TableRef*)>& on_table) {
+  Walker w{on_expr, on_table};
   if (auto* s = std::get_if<SelectStmt>(&st->node)) {
-    CollectSelect(s, &out);
+    w.Visit(s);
   } else if (auto* s = std::get_if<InsertStmt>(&st->node)) {
     for (auto& row : s->rows) {
-      for (auto& e : row) CollectExpr(e.get(), &out);
+      for (auto& e : row) w.Visit(e.get());
     }
-    CollectSelect(s->select.get(), &out);
+    w.Visit(s->select.get());
   } else if (auto* s = std::get_if<DeleteStmt>(&st->node)) {
-    CollectExpr(s->where.get(), &out);
+    w.Visit(s->where.get());
   } else if (auto* s = std::get_if<ExplainStmt>(&st->node)) {
-    CollectSelect(s->query.get(), &out);
+    w.Visit(s->query.get());
   } else if (auto* s = std::get_if<CopyStmt>(&st->node)) {
-    CollectSelect(s->query.get(), &out);
+    w.Visit(s->query.get());
   } else if (auto* s = std::get_if<DeclareCursorStmt>(&st->node)) {
-    CollectSelect(s->query.get(), &out);
+    w.Visit(s->query.get());
+  } else {
+    return false;
   }
+  return true;
+}
+
+std::vector<Expr*> CollectParams(Statement* st) {
+  std::vector<Expr*> out;
+  WalkStatement(
+      st,
+      [&](Expr* e) {
+        if (e->kind == ExprKind::kParam) out.push_back(e);
+      },
+      [](TableRef*) {});
   // A subtree shared by two parents (shared_ptr) is listed once.
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

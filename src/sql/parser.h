@@ -9,6 +9,7 @@
 #ifndef OMENDB_SQL_PARSER_H_
 #define OMENDB_SQL_PARSER_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,13 @@ namespace omen::sql {
 
 // Every statement of `sql` (several may be separated by semicolons; empty input yields none).
 Result<std::vector<Statement>> Parse(std::string_view sql);
+
+// Calls on_expr for every expression node and on_table for every FROM item of a SELECT,
+// INSERT, DELETE, EXPLAIN, COPY (query) or DECLARE statement, parents before children (a
+// subtree shared by two parents is visited once per parent). False, visiting nothing, for
+// other statements (their few expressions and locations are not walked).
+bool WalkStatement(Statement* st, const std::function<void(Expr*)>& on_expr,
+                   const std::function<void(TableRef*)>& on_table);
 
 // Every $n placeholder (ExprKind::kParam) of a parsed statement, each node once, so that a
 // statement parsed once can run many times with values written into those nodes (the wire

@@ -10,6 +10,8 @@
 #include <new>
 #include <type_traits>
 
+#include "common/strings.h"
+
 namespace omen::sql {
 
 // ---------------------------------------------------------------------------------------------
@@ -166,23 +168,6 @@ class JsonParser {
 
 namespace {
 
-// The length of the valid UTF-8 sequence at p (p < end, *p >= 0x80), or 0 when invalid
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-size_t Utf8Length(const unsigned char* p, const unsigned char* end) {
-  const unsigned char c = p[0];
-  auto cont = [&](size_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return p + i < end && p[i] >= lo && p[i] <= hi;
-  };
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
-
 void AppendUtf8(uint32_t cp, std::string* out) {
   if (cp < 0x80) {
     out->push_back(static_cast<char>(cp));
@@ -245,8 +230,8 @@ Status JsonParser::String(std::string_view* out) {
     }
     if (c < 0x20) return Error("control character in a string");
     if (c >= 0x80) {
-      const size_t n = Utf8Length(reinterpret_cast<const unsigned char*>(p_),
-                                  reinterpret_cast<const unsigned char*>(end_));
+      const size_t n = Utf8SequenceLength(reinterpret_cast<const unsigned char*>(p_),
+                                          reinterpret_cast<const unsigned char*>(end_));
       if (n == 0) return Error("invalid UTF-8 in a string");
       if (escaped) s.append(p_, n);
       p_ += n;
