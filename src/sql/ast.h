@@ -4,7 +4,8 @@
 // libpg_query's parse tree, before names and types are bound. Statements are
 // plain owning values; expressions are trees of Expr. Locations are 0-based
 // byte offsets into the statement text (-1 when unknown), as PostgreSQL reports
-// them. Immutable once built; safe to share read-only.
+// them. Immutable once built; safe to share read-only. (ParseCache, sql/parse_cache.h, rewrites
+// the constants and locations of a tree it built only while no caller holds that tree.)
 
 #ifndef OMENDB_SQL_AST_H_
 #define OMENDB_SQL_AST_H_
