@@ -9,6 +9,7 @@
 //   SIGTERM/SIGINT, then a clean shutdown (connections closed, buffers flushed, checkpoint).
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -279,6 +280,15 @@ int Serve(const std::string& data, bool sync, const ServeFlags& f,
   return 0;
 }
 
+// --query-memory auto: a quarter of physical memory, so that one runaway query fails with 53200
+// before it takes the server (and every other session) down with it.
+int64_t AutoQueryMemory() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page = ::sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || page <= 0) return 0;  // unknown: unlimited
+  return static_cast<int64_t>(pages) * page / 4;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -286,7 +296,7 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   CLI::App app{"omendb: a time-series database with a learned index"};
   app.require_subcommand(1);
-  std::string data = "./omendb-data", format = "table", sql, sync = "always", query_memory = "0";
+  std::string data = "./omendb-data", format = "table", sql, sync = "always", query_memory = "auto";
   int threads = 0;
   CLI::App* cmd = app.add_subcommand("sql", "run SQL against a data directory (embedded)");
   // Flags both subcommands take: where the data is, durability, and per-query bounds.
@@ -299,10 +309,11 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 1024))
         ->capture_default_str();
     c->add_option("--query-memory", query_memory,
-                  "memory one query may hold, e.g. 512MB or 4GB (0: unlimited); a query that "
-                  "needs more fails with SQLSTATE 53200")
+                  "memory one query may hold, e.g. 512MB or 4GB (auto: a quarter of the "
+                  "machine's memory; 0: unlimited); a query that needs more fails with SQLSTATE "
+                  "53200")
         ->check([](const std::string& v) {
-          return omen::ParseByteSize(v) ? std::string() : "not a byte size: " + v;
+          return v == "auto" || omen::ParseByteSize(v) ? std::string() : "not a byte size: " + v;
         })
         ->capture_default_str();
   };
@@ -380,7 +391,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   omen::sql::QueryOptions query_options;
   query_options.threads = threads;
-  query_options.memory_limit = *omen::ParseByteSize(query_memory);
+  query_options.memory_limit =
+      query_memory == "auto" ? AutoQueryMemory() : *omen::ParseByteSize(query_memory);
   if (!serve->parsed()) omen::SetMinLogLevel(omen::LogLevel::kWarn);
   try {
     if (serve->parsed()) return Serve(data, sync == "always", serve_flags, query_options);
