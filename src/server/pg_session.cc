@@ -785,11 +785,7 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
   // Formatted and sent 1024 rows at a time, one CopyData per row as PostgreSQL sends them.
   std::string text;
   std::vector<size_t> row_ends;
-  for (int64_t begin = 0; begin == 0 || begin < data.rows; begin += 1024) {
-    text.clear();
-    row_ends.clear();
-    sql::AppendDelimited(*data.rel, data.options, begin == 0 && data.options.header, begin,
-                         std::min<int64_t>(data.rows, begin + 1024), &text, &row_ends);
+  auto send = [&]() -> Status {
     size_t line = 0;
     for (size_t end : row_ends) {
       w.Begin('d');
@@ -797,25 +793,44 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
       w.End();
       line = end;
     }
-    OMEN_RETURN_IF_ERROR(FlushRows(out));
+    text.clear();
+    row_ends.clear();
+    return FlushRows(out);
+  };
+  if (data.options.header) {
+    sql::Relation names;
+    names.names = data.rows->names();
+    sql::AppendDelimited(names, data.options, true, 0, 0, &text, &row_ends);
   }
+  int64_t rows = 0;
+  sql::Relation piece;
+  while (true) {
+    OMEN_ASSIGN_OR_RETURN(const bool more, data.rows->Next(&piece));
+    if (!more) break;
+    for (int64_t begin = 0; begin < piece.chunk.size; begin += 1024) {
+      sql::AppendDelimited(piece, data.options, false, begin,
+                           std::min<int64_t>(piece.chunk.size, begin + 1024), &text, &row_ends);
+      OMEN_RETURN_IF_ERROR(send());
+    }
+    rows += piece.chunk.size;
+  }
+  OMEN_RETURN_IF_ERROR(send());
   w.Begin('c');  // CopyDone
   w.End();
   w.Begin('C');
-  w.CString("COPY " + std::to_string(data.rows));
+  w.CString("COPY " + std::to_string(rows));
   w.End();
   return Status::OK();
 }
 
 Status PgSession::CopyOutBinary(const sql::Statement& st,
                                 std::chrono::steady_clock::time_point start, std::string* out) {
-  OMEN_ASSIGN_OR_RETURN(std::shared_ptr<const sql::Relation> rel,
-                        engine_->CopyToClientRelation(st));
+  OMEN_ASSIGN_OR_RETURN(std::unique_ptr<sql::CopyRows> rows, engine_->CopyToClientRows(st));
   Observe(st, start, "");
-  const size_t ncols = rel->names.size();
+  const size_t ncols = rows->names().size();
   OMEN_RETURN_IF_ERROR(CheckWidth(ncols));
   std::vector<int32_t> oids;
-  for (exec::LType t : rel->types) {
+  for (exec::LType t : rows->types()) {
     oids.push_back(
         PgTypeOfName(exec::TypeName(t == exec::LType::kNull ? exec::LType::kText : t)).oid);
   }
@@ -829,27 +844,33 @@ Status PgSession::CopyOutBinary(const sql::Statement& st,
   // PostgreSQL sends them: psycopg reads a row per message.
   w.Begin('d');
   w.Bytes(BinaryCopyHeader());
-  for (int64_t r = 0; r < rel->chunk.size; ++r) {
-    if (r > 0) w.Begin('d');
-    w.Int16(static_cast<int16_t>(ncols));
-    for (size_t c = 0; c < ncols; ++c) {
-      const exec::Vector& v = rel->chunk.cols[c];
-      if (v.IsNull(r)) {
-        w.Int32(-1);
-        continue;
+  int64_t sent = 0;
+  sql::Relation piece;
+  while (true) {
+    OMEN_ASSIGN_OR_RETURN(const bool more, rows->Next(&piece));
+    if (!more) break;
+    for (int64_t r = 0; r < piece.chunk.size; ++r, ++sent) {
+      if (sent > 0) w.Begin('d');
+      w.Int16(static_cast<int16_t>(ncols));
+      for (size_t c = 0; c < ncols; ++c) {
+        const exec::Vector& v = piece.chunk.cols[c];
+        if (v.IsNull(r)) {
+          w.Int32(-1);
+          continue;
+        }
+        OMEN_RETURN_IF_ERROR(AppendBinaryField(v, r, oids[c], out));
       }
-      OMEN_RETURN_IF_ERROR(AppendBinaryField(v, r, oids[c], out));
+      w.End();
+      if (sent % 1024 == 1023) OMEN_RETURN_IF_ERROR(FlushRows(out));
     }
-    w.End();
-    if (r % 1024 == 1023) OMEN_RETURN_IF_ERROR(FlushRows(out));
   }
-  if (rel->chunk.size > 0) w.Begin('d');
+  if (sent > 0) w.Begin('d');
   w.Int16(-1);  // trailer
   w.End();
   w.Begin('c');
   w.End();
   w.Begin('C');
-  w.CString("COPY " + std::to_string(rel->chunk.size));
+  w.CString("COPY " + std::to_string(sent));
   w.End();
   return Status::OK();
 }

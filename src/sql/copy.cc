@@ -559,13 +559,6 @@ void AppendDelimited(const Relation& rel, const CopyOptions& o, bool header, int
   }
 }
 
-std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
-                            std::vector<size_t>* row_ends) {
-  std::string out;
-  AppendDelimited(rel, o, o.header, 0, rel.chunk.size, &out, row_ends);
-  return out;
-}
-
 Result<arrow::RecordBatch> RelationToArrow(const Relation& rel) {
   // numeric as float64, intervals as text; one dictionary per text column.
   auto schema = std::make_shared<arrow::Schema>();
@@ -651,13 +644,104 @@ Result<std::string> ArrowStreamOf(const Relation& rel) {
   return out;
 }
 
-Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const CopyOptions& o) {
+Result<std::unique_ptr<CopyRows>> CopyRows::OfTable(storage::Database* db,
+                                                    const storage::TableDef& def,
+                                                    const std::vector<int>& columns,
+                                                    const QueryOptions& options) {
+  std::unique_ptr<CopyRows> rows(new CopyRows());
+  storage::ScanSpec spec;
+  spec.columns = columns;
+  if (spec.columns.empty()) {
+    for (size_t c = 0; c < def.columns.size(); ++c) spec.columns.push_back(static_cast<int>(c));
+  }
+  for (int c : spec.columns) {
+    const storage::ColumnDef& col = def.columns[static_cast<size_t>(c)];
+    rows->names_.push_back(col.name);
+    rows->types_.push_back(exec::TypeOfArrow(storage::ArrowTypeOf(col.type)));
+  }
+  OMEN_ASSIGN_OR_RETURN(storage::TableScan scan, db->Scan(def.name, spec));
+  rows->scan_.emplace(std::move(scan));
+  rows->options_ = options;
+  return rows;
+}
+
+std::unique_ptr<CopyRows> CopyRows::OfRelation(Relation rel) {
+  std::unique_ptr<CopyRows> rows(new CopyRows());
+  rows->names_ = rel.names;
+  rows->types_ = rel.types;
+  rows->rel_.emplace(std::move(rel));
+  return rows;
+}
+
+Result<bool> CopyRows::Next(Relation* out) {
+  if (rel_.has_value()) {
+    *out = std::move(*rel_);
+    rel_.reset();
+    return true;
+  }
+  if (!scan_.has_value()) return false;
+  OMEN_RETURN_IF_ERROR(options_.CheckCancel());
+  arrow::RecordBatch batch;
+  OMEN_ASSIGN_OR_RETURN(const bool more, scan_->Next(&batch));
+  if (!more) {
+    scan_.reset();
+    return false;
+  }
+  out->names = names_;
+  out->types = types_;
+  out->chunk.cols.clear();
+  for (const arrow::ArrayData& col : batch.columns) out->chunk.cols.push_back(exec::FromArrow(col));
+  out->chunk.size = batch.num_rows;
+  return true;
+}
+
+Result<Relation> CopyRows::All() {
+  std::vector<exec::Chunk> parts;
+  Relation piece;
+  while (true) {
+    OMEN_ASSIGN_OR_RETURN(const bool more, Next(&piece));
+    if (!more) break;
+    parts.push_back(std::move(piece.chunk));
+  }
+  Relation all;
+  all.names = names_;
+  all.types = types_;
+  if (parts.size() == 1) {
+    all.chunk = std::move(parts.front());
+  } else {
+    all.chunk = exec::ConcatChunks(parts, types_);
+  }
+  return all;
+}
+
+Result<int64_t> CopyToFile(CopyRows* rows, const std::string& path, const CopyOptions& o) {
   OMEN_ASSIGN_OR_RETURN(auto file, Env::Default()->NewWritableFile(path, /*truncate=*/true));
   if (o.format != "arrow") {
-    OMEN_RETURN_IF_ERROR(file->Append(FormatDelimited(rel, o)));
+    int64_t written = 0;
+    bool header = o.header;
+    std::string text;
+    Relation piece;
+    if (header) {  // even when there are no rows
+      piece.names = rows->names();
+      AppendDelimited(piece, o, true, 0, 0, &text, nullptr);
+      header = false;
+    }
+    while (true) {
+      OMEN_ASSIGN_OR_RETURN(const bool more, rows->Next(&piece));
+      if (!more) break;
+      AppendDelimited(piece, o, false, 0, piece.chunk.size, &text, nullptr);
+      written += piece.chunk.size;
+      if (text.size() >= (1 << 20)) {
+        OMEN_RETURN_IF_ERROR(file->Append(text));
+        text.clear();
+      }
+    }
+    OMEN_RETURN_IF_ERROR(file->Append(text));
     OMEN_RETURN_IF_ERROR(file->Close());
-    return rel.chunk.size;
+    return written;
   }
+  // An Arrow IPC file cannot replace a dictionary between batches: one batch of everything.
+  OMEN_ASSIGN_OR_RETURN(Relation rel, rows->All());
   OMEN_ASSIGN_OR_RETURN(arrow::RecordBatch batch, RelationToArrow(rel));
   std::vector<std::shared_ptr<const arrow::Dictionary>> dicts;
   for (const auto& col : batch.columns) dicts.push_back(col.dictionary);

@@ -12,6 +12,7 @@
 #define OMENDB_SQL_COPY_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,15 +94,41 @@ Result<int64_t> CopyFromFile(storage::Database* db, const storage::TableDef& def
 Result<arrow::RecordBatch> RelationToArrow(const Relation& rel);
 // rel as an Arrow IPC stream (schema, dictionaries, one batch, end-of-stream marker).
 Result<std::string> ArrowStreamOf(const Relation& rel);
-// Writes rel to path in the given format. Returns rows written.
-Result<int64_t> CopyToFile(const Relation& rel, const std::string& path, const CopyOptions& o);
+// The rows of a COPY ... TO, a piece at a time. A table (COPY table [(columns)] TO) is read from
+// one storage snapshot, one storage batch at a time, so that memory stays bounded whatever the
+// table's size; a query's result (COPY (query) TO) is one piece.
+class CopyRows {
+ public:
+  // columns: table column indexes (empty: all). Checks options' cancel flag and deadline
+  // between pieces.
+  static Result<std::unique_ptr<CopyRows>> OfTable(storage::Database* db,
+                                                   const storage::TableDef& def,
+                                                   const std::vector<int>& columns,
+                                                   const QueryOptions& options);
+  static std::unique_ptr<CopyRows> OfRelation(Relation rel);
+
+  const std::vector<std::string>& names() const { return names_; }
+  const std::vector<exec::LType>& types() const { return types_; }
+  // The next piece, with the columns above (it may hold no rows); false when there is none.
+  Result<bool> Next(Relation* out);
+  // Every remaining piece as one relation (what FORMAT arrow writes).
+  Result<Relation> All();
+
+ private:
+  CopyRows() = default;
+  std::vector<std::string> names_;
+  std::vector<exec::LType> types_;
+  std::optional<storage::TableScan> scan_;
+  std::optional<Relation> rel_;  // a query's result, until taken
+  QueryOptions options_;
+};
+
+// Writes the rows to path in the given format (text and csv a piece at a time). Returns the
+// rows written.
+Result<int64_t> CopyToFile(CopyRows* rows, const std::string& path, const CopyOptions& o);
 // Appends v as one CSV field (RFC 4180): quoted, quotes doubled, when it is empty or holds the
 // delimiter, a quote or a line break.
 void AppendCsvField(std::string* out, std::string_view v, char delimiter);
-// The text of rel in csv/text format (COPY ... TO STDOUT); with row_ends, the end offset of
-// each line (the header line included).
-std::string FormatDelimited(const Relation& rel, const CopyOptions& o,
-                            std::vector<size_t>* row_ends = nullptr);
 // Rows [begin, end) of rel (after the header line when `header`) appended to *out in csv/text
 // format; with row_ends, each line's end offset in *out. For output sent a slice at a time.
 void AppendDelimited(const Relation& rel, const CopyOptions& o, bool header, int64_t begin,

@@ -407,8 +407,16 @@ Result<QueryResult> Delete(storage::Database* db, QueryRunner* runner, const Del
   return q;
 }
 
-// The rows COPY ... TO writes: the query, or the table's (listed) columns.
-Result<Relation> CopySource(storage::Database* db, const QueryOptions& options, const CopyStmt& s) {
+// The rows COPY ... TO writes: a user table's (listed) columns straight from storage, a piece at
+// a time, or the query's result (catalog relations too run as SELECT * FROM them).
+Result<std::unique_ptr<CopyRows>> CopySource(storage::Database* db, const QueryOptions& options,
+                                             const CopyStmt& s) {
+  if (s.query == nullptr) {
+    if (auto def = db->FindTable(s.table); def != nullptr) {
+      OMEN_ASSIGN_OR_RETURN(std::vector<int> cols, CopyColumns(*def, s.columns));
+      return CopyRows::OfTable(db, *def, cols, options);
+    }
+  }
   SelectStmt all;
   const SelectStmt* query = s.query.get();
   if (query == nullptr) {
@@ -430,7 +438,8 @@ Result<Relation> CopySource(storage::Database* db, const QueryOptions& options, 
     query = &all;
   }
   QueryRunner runner(db, options);
-  return runner.Run(*query);
+  OMEN_ASSIGN_OR_RETURN(Relation rel, runner.Run(*query));
+  return CopyRows::OfRelation(std::move(rel));
 }
 
 Result<QueryResult> Copy(storage::Database* db, const QueryOptions& options, const CopyStmt& s) {
@@ -449,8 +458,8 @@ Result<QueryResult> Copy(storage::Database* db, const QueryOptions& options, con
     q.command_tag = "COPY " + std::to_string(n);
     return q;
   }
-  OMEN_ASSIGN_OR_RETURN(Relation rel, CopySource(db, options, s));
-  OMEN_ASSIGN_OR_RETURN(int64_t n, CopyToFile(rel, s.filename, o));
+  OMEN_ASSIGN_OR_RETURN(std::unique_ptr<CopyRows> rows, CopySource(db, options, s));
+  OMEN_ASSIGN_OR_RETURN(int64_t n, CopyToFile(rows.get(), s.filename, o));
   q.command_tag = "COPY " + std::to_string(n);
   return q;
 }
@@ -611,11 +620,9 @@ Result<CopyOutData> SqlEngine::CopyToClient(const Statement& st) {
       return Status::NotSupported("COPY TO STDOUT supports FORMAT text and csv, not arrow")
           .WithSqlState("0A000");
     }
-    OMEN_ASSIGN_OR_RETURN(Relation rel, CopySource(db_, StatementOptions(), *s));
     CopyOutData out;
-    out.num_columns = static_cast<int>(rel.names.size());
-    out.rows = rel.chunk.size;
-    out.rel = std::make_shared<const Relation>(std::move(rel));
+    OMEN_ASSIGN_OR_RETURN(out.rows, CopySource(db_, StatementOptions(), *s));
+    out.num_columns = static_cast<int>(out.rows->names().size());
     out.options = std::move(o);
     return out;
   }());
@@ -634,16 +641,13 @@ Result<std::string> SqlEngine::ArrowStream(const Statement& st) {
   }());
 }
 
-Result<std::shared_ptr<const Relation>> SqlEngine::CopyToClientRelation(const Statement& st) {
+Result<std::unique_ptr<CopyRows>> SqlEngine::CopyToClientRows(const Statement& st) {
   OMEN_RETURN_IF_ERROR(CheckBlock(st));
   const auto* s = std::get_if<CopyStmt>(&st.node);
   if (s == nullptr || s->is_from || !s->filename.empty()) {
     return Status::InvalidArgument("not a COPY ... TO STDOUT statement");
   }
-  return Track([&]() -> Result<std::shared_ptr<const Relation>> {
-    OMEN_ASSIGN_OR_RETURN(Relation rel, CopySource(db_, StatementOptions(), *s));
-    return std::make_shared<const Relation>(std::move(rel));
-  }());
+  return Track(CopySource(db_, StatementOptions(), *s));
 }
 
 Result<std::unique_ptr<CopyInStream>> SqlEngine::CopyFromClient(const Statement& st) {

@@ -42,13 +42,12 @@ struct QueryResult {
   std::vector<std::string> param_types;
 };
 
-// COPY ... TO STDOUT: the rows and the options to format them with (sql::AppendDelimited), so
-// that the caller formats and sends them a slice at a time.
+// COPY ... TO STDOUT: the rows (read a piece at a time) and the options to format them with
+// (sql::AppendDelimited), so that the caller formats and sends them a slice at a time.
 struct CopyOutData {
-  std::shared_ptr<const Relation> rel;
+  std::unique_ptr<CopyRows> rows;
   CopyOptions options;  // text or csv; zone set from the session
   int num_columns = 0;
-  int64_t rows = 0;  // data rows (the header line not counted)
 };
 
 // The stored form of a plaintext password (PostgreSQL's rolpassword, e.g. a SCRAM-SHA-256
@@ -75,7 +74,7 @@ class SqlEngine {
   Result<CopyOutData> CopyToClient(const Statement& st);
   // COPY ... TO STDOUT as columns (the server encodes FORMAT binary itself); the statement's
   // FORMAT option is not read.
-  Result<std::shared_ptr<const Relation>> CopyToClientRelation(const Statement& st);
+  Result<std::unique_ptr<CopyRows>> CopyToClientRows(const Statement& st);
   Result<std::unique_ptr<CopyInStream>> CopyFromClient(const Statement& st);
   // Ends a CopyFromClient stream: its rows, or its error (which fails a BEGIN block).
   Result<int64_t> FinishCopyFromClient(CopyInStream* stream, const Status& client_status);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -200,6 +201,65 @@ TEST_F(EngineTest, TimestamptzPrintsInTheSessionTimeZone) {
   r = Run("SELECT time FROM z ORDER BY time LIMIT 1");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)[0].rows[0][0], std::optional<std::string>("2024-01-01 00:00:00+00"));
+}
+
+// COPY table TO reads the table from one storage snapshot a batch at a time: it writes what
+// COPY (SELECT * FROM table) TO writes, under a memory bound the query exceeds, and stops when
+// cancelled.
+TEST_F(EngineTest, CopyTableToStreamsUnderTheMemoryBound) {
+  ASSERT_TRUE(Run("CREATE TABLE m (time timestamptz NOT NULL, host text, v double precision, n "
+                  "bigint) WITH (partition_by = 'hour');"
+                  "INSERT INTO m SELECT '2024-01-01 00:00:00+00'::timestamptz + g * interval '100 "
+                  "ms', 'host_' || (g % 37), CASE WHEN g % 11 = 0 THEN NULL ELSE g * 0.5 END, g "
+                  "FROM generate_series(0, 149999) g")
+                  .ok());
+  ASSERT_TRUE(db_->Checkpoint().ok());  // these rows in segments, the next in write buffers
+  ASSERT_TRUE(Run("INSERT INTO m SELECT '2024-01-01 00:00:00.05+00'::timestamptz + g * interval "
+                  "'1 s', NULL, g, NULL FROM generate_series(0, 49999) g")
+                  .ok());
+  auto lines = [](const std::string& path) {
+    std::vector<std::string> out;
+    std::string text = *Env::Default()->ReadFile(path);
+    size_t at = 0;
+    for (size_t nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1) {
+      out.push_back(text.substr(at, nl - at));
+    }
+    EXPECT_EQ(at, text.size());
+    return out;
+  };
+  const std::string streamed = dir_ + "/streamed.csv", queried = dir_ + "/queried.csv";
+  auto r = Run("COPY m TO '" + streamed + "' (FORMAT csv, HEADER)");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->back().command_tag, "COPY 200000");
+  ASSERT_TRUE(Run("COPY (SELECT * FROM m) TO '" + queried + "' (FORMAT csv, HEADER)").ok());
+  std::vector<std::string> a = lines(streamed), b = lines(queried);
+  ASSERT_EQ(a.size(), 200001u);
+  EXPECT_EQ(a.front(), "time,host,v,n");
+  std::sort(a.begin() + 1, a.end());
+  std::sort(b.begin() + 1, b.end());
+  EXPECT_EQ(a, b);
+
+  QueryOptions bounded;
+  bounded.memory_limit = 1 << 20;  // the 200k rows take several MiB at once
+  SqlEngine small(db_.get(), bounded);
+  const std::string text = dir_ + "/bounded.txt";
+  r = small.Execute("COPY m (n, host) TO '" + text + "'");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->back().command_tag, "COPY 200000");
+  std::vector<std::string> c = lines(text);
+  ASSERT_EQ(c.size(), 200000u);
+  EXPECT_EQ(std::count(c.begin(), c.end(), "\\N\t\\N"), 50000);
+  EXPECT_EQ(small.Execute("COPY (SELECT * FROM m) TO '" + text + "'").status().SqlState(),
+            std::string("53200"));
+  EXPECT_EQ(small.Execute("COPY m (nope) TO '" + text + "'").status().SqlState(),
+            std::string("42703"));
+  EXPECT_EQ(small.Execute("COPY nope TO '" + text + "'").status().SqlState(), std::string("42P01"));
+
+  std::atomic<bool> cancel{true};
+  QueryOptions cancelled;
+  cancelled.cancel = &cancel;
+  SqlEngine stopped(db_.get(), cancelled);
+  EXPECT_EQ(stopped.Execute("COPY m TO '" + text + "'").status().SqlState(), std::string("57014"));
 }
 
 // Text without a zone is read in the session's TimeZone wherever it becomes a timestamptz:

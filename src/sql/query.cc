@@ -3256,6 +3256,17 @@ QueryRunner::QueryRunner(storage::Database* db, QueryOptions options)
 }
 QueryRunner::~QueryRunner() = default;
 
+Status QueryOptions::CheckCancel() const {
+  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+    return Status::Aborted("canceling statement due to user request");
+  }
+  if (deadline != std::chrono::steady_clock::time_point{} &&
+      std::chrono::steady_clock::now() > deadline) {
+    return Status::Aborted("canceling statement due to statement timeout");
+  }
+  return Status::OK();
+}
+
 Result<Relation> QueryRunner::Run(const SelectStmt& s) { return impl_->Run(s); }
 
 Result<Relation> QueryRunner::Describe(const SelectStmt& s, std::vector<std::string>* params) {

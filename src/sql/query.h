@@ -48,6 +48,9 @@ struct QueryOptions {
   const SessionSettings* settings = nullptr;
   // pg_backend_pid(): the server fills in the session's process id (0 when embedded).
   int32_t backend_pid = 0;
+
+  // 57014 once the query is cancelled or past its deadline.
+  Status CheckCancel() const;
 };
 
 class QueryRunner {

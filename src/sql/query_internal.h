@@ -90,16 +90,7 @@ struct QueryRunner::Impl {
     }
     return Status::OK();
   }
-  Status CheckCancel() const {
-    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
-      return Status::Aborted("canceling statement due to user request");
-    }
-    if (options.deadline != std::chrono::steady_clock::time_point{} &&
-        std::chrono::steady_clock::now() > options.deadline) {
-      return Status::Aborted("canceling statement due to statement timeout");
-    }
-    return Status::OK();
-  }
+  Status CheckCancel() const { return options.CheckCancel(); }
   void Plan(const std::string& line) {
     if (explain != nullptr)
       explain->push_back(std::string(static_cast<size_t>(depth) * 2, ' ') + line);
