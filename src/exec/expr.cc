@@ -2,6 +2,9 @@
 
 #include "exec/expr.h"
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -18,6 +21,32 @@ namespace {
 
 constexpr int64_t kUsPerSec = 1000000;
 constexpr int64_t kUsPerDay = 86400 * kUsPerSec;
+
+// upper()/lower() as PostgreSQL computes them in a UTF-8 database whose LC_CTYPE is C.UTF-8:
+// libc's towupper_l/towlower_l per character. Without that locale, ASCII letters only.
+void CaseMap(std::string_view in, bool upper, std::string* out) {
+  static const locale_t utf8 = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  out->clear();
+  out->reserve(in.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+  const auto* end = p + in.size();
+  while (p < end) {
+    if (*p < 0x80) {
+      out->push_back(static_cast<char>(upper ? std::toupper(*p) : std::tolower(*p)));
+      ++p;
+      continue;
+    }
+    const size_t n = Utf8SequenceLength(p, end);
+    if (n == 0 || utf8 == static_cast<locale_t>(0)) {  // stored text is valid; kept as it is
+      out->push_back(static_cast<char>(*p++));
+      continue;
+    }
+    const auto cp = static_cast<wint_t>(DecodeUtf8(p, n));
+    const wint_t mapped = upper ? ::towupper_l(cp, utf8) : ::towlower_l(cp, utf8);
+    AppendUtf8(static_cast<uint32_t>(mapped), out);
+    p += n;
+  }
+}
 
 Status OutOfRange(LType t) {
   return Status::InvalidArgument(std::string(TypeName(t)) + " out of range").WithSqlState("22003");
@@ -1741,16 +1770,14 @@ struct Evaluator {
         return o.Finish();
       }
       case Fn::kLower:
-      case Fn::kUpper:
+      case Fn::kUpper: {
+        std::string s;
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
-          std::string s(a[0].S(r));
-          for (char& c : s) {
-            c = static_cast<char>(e.fn == Fn::kLower ? std::tolower(static_cast<unsigned char>(c))
-                                                     : std::toupper(static_cast<unsigned char>(c)));
-          }
+          CaseMap(a[0].S(r), e.fn == Fn::kUpper, &s);
           o.d->s[r] = o.d->arena.Add(s);
           return Status::OK();
         });
+      }
       case Fn::kLength:
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
           int64_t chars = 0;
@@ -1760,8 +1787,17 @@ struct Evaluator {
         });
       case Fn::kReverse:
         return RowLoop(t, n, a, true, [&](Out& o, int64_t r) {
+          // By characters: the bytes of each UTF-8 sequence keep their order.
           std::string s(a[0].S(r));
           std::reverse(s.begin(), s.end());
+          for (size_t i = 0; i < s.size();) {
+            size_t j = i;
+            while (j < s.size() && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
+            if (j < s.size() && j > i)
+              std::reverse(s.begin() + static_cast<ptrdiff_t>(i),
+                           s.begin() + static_cast<ptrdiff_t>(j) + 1);
+            i = j + 1;
+          }
           o.d->s[r] = o.d->arena.Add(s);
           return Status::OK();
         });

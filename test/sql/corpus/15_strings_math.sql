@@ -41,3 +41,6 @@ SELECT concat('a', NULL::bool, true, false), concat_ws(',', ok, NULL::boolean, 1
 SELECT cbrt(27), degrees(pi()), radians(180), sin(0), cos(0), atan2(1, 1);
 SELECT sin(usage), cos(usage), tan(usage), atan(usage), asin(usage / 100), acos(usage / 100), atan2(usage, temp), cot(usage + 1) FROM metrics;
 SELECT sin(code), cos(reqs), atan2(code, 7), cot(0) FROM metrics WHERE host = 'host_7';
+SELECT length(''), '' IS NULL, length(NULL::text), lower(NULL), upper('mIxEd'), length('héllo'), upper('héllo');
+SELECT upper('straße'), lower('ÀÉÎ ŒÇ ΣΑΣ'), upper('ǆemal ǉ'), lower('İ'), upper('ﬁ'), initcap_free, reverse('héllo→x 😀!') FROM (SELECT 1 AS initcap_free) s;
+SELECT upper(name || 'é'), lower('É' || name), reverse(name || 'ñ') FROM events;
