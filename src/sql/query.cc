@@ -1404,41 +1404,82 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   }
   if (IsSetReturningFunction(name)) return BindSetReturning(e, name);
   std::vector<ExprPtr> args;
-  if (name == "make_interval") {
-    // make_interval(years, months, weeks, days, hours, mins, secs): any of them by position or
-    // by name (name => value), the rest 0.
-    static const char* const kParts[] = {"years", "months", "weeks", "days",
-                                         "hours", "mins",   "secs"};
-    std::vector<const Expr*> slots(7, nullptr);
+  // Functions whose parameters have names (PostgreSQL's proargnames): arguments given as
+  // name => value go to their parameter's place; `required` leading parameters must be given.
+  struct NamedParams {
+    const char* fn;
+    std::vector<const char*> params;
+    size_t required;
+  };
+  static const NamedParams kNamedParams[] = {
+      {"make_interval", {"years", "months", "weeks", "days", "hours", "mins", "secs"}, 0},
+      {"make_date", {"year", "month", "day"}, 3},
+      {"make_timestamp", {"year", "month", "mday", "hour", "min", "sec"}, 6},
+      {"make_timestamptz", {"year", "month", "mday", "hour", "min", "sec", "timezone"}, 6},
+  };
+  // e's arguments in parameter order (null: not given; trailing ones dropped).
+  std::vector<const Expr*> ordered;
+  for (const auto& a : e.args) ordered.push_back(a.get());
+  const NamedParams* named = nullptr;
+  for (const NamedParams& n : kNamedParams) {
+    if (name == n.fn) named = &n;
+  }
+  if (!e.arg_names.empty()) {
+    if (named == nullptr) {
+      return UndefinedFunction("function " + name + " does not take named arguments", e.location);
+    }
+    const size_t np = named->params.size();
+    ordered.assign(std::max(np, e.args.size()), nullptr);
+    bool seen_named = false;
     for (size_t k = 0; k < e.args.size(); ++k) {
       const std::string arg = k < e.arg_names.size() ? e.arg_names[k] : std::string();
       size_t slot = k;
-      if (!arg.empty()) {
-        slot = static_cast<size_t>(std::find(kParts, kParts + 7, arg) - kParts);
-        if (slot == 7) {
-          return UndefinedFunction("function make_interval(" + arg + " => ...) does not exist",
+      if (arg.empty()) {
+        if (seen_named) {
+          return Status::SyntaxError("positional argument cannot follow named argument",
+                                     e.args[k]->location + 1);
+        }
+      } else {
+        seen_named = true;
+        slot = static_cast<size_t>(std::find_if(named->params.begin(), named->params.end(),
+                                                [&](const char* p) { return arg == p; }) -
+                                   named->params.begin());
+        if (slot == np) {
+          return UndefinedFunction("function " + name + "(" + arg + " => ...) does not exist",
                                    e.location);
         }
       }
-      if (slot >= 7) {
-        return UndefinedFunction("function make_interval with more than 7 arguments", e.location);
-      }
-      if (slots[slot] != nullptr) {
+      if (ordered[slot] != nullptr) {
         return Status::SyntaxError(
-            std::string("argument name \"") + kParts[slot] + "\" used more than once", e.location);
+            std::string("argument name \"") + named->params[slot] + "\" used more than once",
+            e.location);
       }
-      slots[slot] = e.args[k].get();
+      ordered[slot] = e.args[k].get();
     }
-    for (size_t k = 0; k < 7; ++k) {
+    while (!ordered.empty() && ordered.back() == nullptr) ordered.pop_back();
+    const bool gap = std::find(ordered.begin(), ordered.end(), nullptr) != ordered.end();
+    if ((gap && name != "make_interval") || ordered.size() < named->required) {
+      return UndefinedFunction("function " + name + " with the arguments given does not exist",
+                               e.location);
+    }
+  }
+  if (name == "make_interval") {
+    // make_interval(years, months, weeks, days, hours, mins, secs): any of them, the rest 0.
+    const auto& parts = named->params;
+    if (ordered.size() > parts.size()) {
+      return UndefinedFunction("function make_interval with more than 7 arguments", e.location);
+    }
+    ordered.resize(parts.size(), nullptr);
+    for (size_t k = 0; k < parts.size(); ++k) {
       ExprPtr b;
-      if (slots[k] == nullptr) {
+      if (ordered[k] == nullptr) {
         b = exec::MakeConst(k < 6 ? Value::Int(LType::kInt32, 0)
                                   : Value::Float(LType::kFloat64, 0));
       } else {
-        OMEN_ASSIGN_OR_RETURN(b, Bind(*slots[k]));
+        OMEN_ASSIGN_OR_RETURN(b, Bind(*ordered[k]));
       }
       if (!IsNumeric(b->type) && !IsUnknown(b.get()) && b->type != LType::kNull) {
-        return UndefinedFunction(std::string("function make_interval(") + kParts[k] + " => " +
+        return UndefinedFunction(std::string("function make_interval(") + parts[k] + " => " +
                                      exec::TypeName(b->type) + ") does not exist",
                                  e.location);
       }
@@ -1448,10 +1489,7 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
     }
     return exec::MakeCall(Fn::kMakeInterval, LType::kInterval, std::move(args));
   }
-  if (!e.arg_names.empty()) {
-    return UndefinedFunction("function " + name + " does not take named arguments", e.location);
-  }
-  for (const auto& a : e.args) {
+  for (const Expr* a : ordered) {
     OMEN_ASSIGN_OR_RETURN(ExprPtr b, Bind(*a));
     args.push_back(std::move(b));
   }

@@ -134,3 +134,11 @@ SELECT make_date(0, 1, 1);
 SELECT make_interval(hourz => 2);
 -- error: 42601
 SELECT make_interval(hours => 2, hours => 3);
+-- error: 42883
+SELECT make_date(year => 2024, month => 1);
+-- error: 42883
+SELECT make_date(2024, 1, days => 1);
+-- error: 42601
+SELECT make_date(year => 2024, 1, 1);
+-- error: 42883
+SELECT round(x => 1.5);
