@@ -5,11 +5,13 @@
 #include <absl/container/flat_hash_map.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "common/logging.h"
 #include "storage/batch.h"
@@ -158,6 +160,30 @@ Status Table::Load(const std::string& quarantine_dir) {
   m.table_id = def->id;
   bool changed = false;
   std::set<std::string> keep = {"MANIFEST"};
+  // Every segment is opened (and its data file's CRC checked, a pass over all of it) on all
+  // cores at once; the results are then taken in manifest order.
+  std::vector<std::pair<int64_t, const SegmentMeta*>> to_open;
+  for (const auto& [start, mp] : m.partitions) {
+    for (const SegmentMeta& meta : mp.segments) to_open.emplace_back(start, &meta);
+  }
+  std::vector<Result<std::shared_ptr<Segment>>> opened(to_open.size(),
+                                                       Status::Internal("segment not opened"));
+  {
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < to_open.size();) {
+        opened[i] = Segment::Open(env_, SegmentBase(to_open[i].first, to_open[i].second->id),
+                                  *to_open[i].second, *def);
+      }
+    };
+    const size_t threads =
+        std::min<size_t>(to_open.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+  }
+  size_t next_opened = 0;
   for (auto& [start, mp] : m.partitions) {
     if (PartitionFor(def->options.partition_by, start).start != start) {
       return Status::Corruption(path + ": partition start is not a partition boundary");
@@ -170,7 +196,7 @@ Status Table::Load(const std::string& quarantine_dir) {
     std::vector<SegmentMeta> good;
     for (const SegmentMeta& meta : mp.segments) {
       std::string base = SegmentBase(start, meta.id);
-      auto seg = Segment::Open(env_, base, meta, *def);
+      Result<std::shared_ptr<Segment>> seg = std::move(opened[next_opened++]);
       if (!seg.ok() && !seg.status().IsCorruption() && !seg.status().IsNotFound()) {
         return seg.status();  // e.g. EIO, EMFILE: not the segment's fault; do not quarantine
       }
