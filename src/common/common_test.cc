@@ -326,6 +326,34 @@ TEST(TimeZone, LocalTimesToInstants) {
 }
 
 // Literals without a zone are read in the zone given (the session's); a zone in the text wins.
+// TIME input and output: clock readings, a timestamp's time of day, 24:00:00, zones ignored;
+// malformed and out-of-range text refused with PostgreSQL's SQLSTATEs.
+TEST(Datetime, TimeOfDay) {
+  constexpr int64_t kH = int64_t{3600} * 1000000;
+  EXPECT_EQ(*ParseTime("06:30"), 6 * kH + 30 * 60 * 1000000);
+  EXPECT_EQ(*ParseTime(" 7:05:09.25 "), 7 * kH + (5 * 60 + 9) * 1000000 + 250000);
+  EXPECT_EQ(*ParseTime("24:00:00"), 24 * kH);
+  EXPECT_EQ(*ParseTime("allballs"), 0);
+  EXPECT_EQ(*ParseTime("12:00+05:30"), 12 * kH);  // the zone is ignored
+  EXPECT_EQ(*ParseTime("2024-03-01 23:59:59.999999"), 24 * kH - 1);
+  EXPECT_EQ(*ParseTime("00:00:00.0000005"), 1);  // rounded to the microsecond
+  EXPECT_EQ(FormatTime(0), "00:00:00");
+  EXPECT_EQ(FormatTime(24 * kH), "24:00:00");
+  EXPECT_EQ(FormatTime(13 * kH + 250000), "13:00:00.25");
+  EXPECT_EQ(FormatTime(1), "00:00:00.000001");
+  for (const char* bad : {"", "abc", "12", "12:", "12:3", "12:30:", "12:30:5x", "12:30 junk",
+                          "1:2:3:4", "--", "12:30:00.", "\xff:00"}) {
+    auto r = ParseTime(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(std::string(r.status().SqlState()), "22007") << bad;
+  }
+  for (const char* out : {"25:00", "24:00:01", "12:60", "23:59:61"}) {
+    auto r = ParseTime(out);
+    ASSERT_FALSE(r.ok()) << out;
+    EXPECT_EQ(std::string(r.status().SqlState()), "22008") << out;
+  }
+}
+
 TEST(Datetime, TimestampLiteralsInAZone) {
   auto ny = TimeZone::Load("America/New_York").value();
   auto at = [](const char* iso) { return ParseTimestamp(iso).value(); };

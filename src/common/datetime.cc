@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -207,6 +208,45 @@ Result<int32_t> ParseDate(std::string_view text) {
     return std::string(ts.status().SqlState()) == "22008" ? ts.status() : Bad(text, "date");
   }
   return static_cast<int32_t>(FloorDiv(*ts, kMicrosPerDay));
+}
+
+Result<int64_t> ParseTime(std::string_view text) {
+  const std::string_view t = Trim(text);
+  if (EqualsIgnoreCase(t, "allballs")) return int64_t{0};
+  // A date first: its time of day. Otherwise the clock reading on a fixed day.
+  const bool dated = t.size() > 4 && std::isdigit(static_cast<unsigned char>(t[0])) &&
+                     t.find('-') != std::string_view::npos && t.find('-') < t.find(':');
+  constexpr std::string_view kDay = "2000-01-01 ";
+  auto ts =
+      !dated && t.find(':') == std::string_view::npos
+          ? Result<int64_t>(Bad(text, "time"))
+          : ParseTimestamp(dated ? std::string(t) : std::string(kDay) + std::string(t), false);
+  if (!ts.ok()) {
+    if (std::string(ts.status().SqlState()) == "22008") return FieldOutOfRange(text);
+    return Status::InvalidArgument("invalid input syntax for type time: \"" + std::string(text) +
+                                   "\"")
+        .WithSqlState("22007");
+  }
+  if (dated) return *ts - FloorDiv(*ts, kMicrosPerDay) * kMicrosPerDay;
+  return *ts - DaysFromCivil(2000, 1, 1) * kMicrosPerDay;  // 24:00:00 stays 24:00:00
+}
+
+std::string FormatTime(int64_t micros) {
+  const int64_t secs = micros / kMicrosPerSecond, frac = micros % kMicrosPerSecond;
+  char buf[32];
+  int n =
+      std::snprintf(buf, sizeof(buf), "%02lld:%02lld:%02lld", static_cast<long long>(secs / 3600),
+                    static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
+  if (frac != 0) {
+    char f[8];
+    std::snprintf(f, sizeof(f), "%06lld", static_cast<long long>(frac));
+    int len = 6;
+    while (len > 0 && f[len - 1] == '0') --len;
+    buf[n++] = '.';
+    std::memcpy(buf + n, f, static_cast<size_t>(len));
+    n += len;
+  }
+  return std::string(buf, static_cast<size_t>(n));
 }
 
 std::string FormatDate(int32_t days) {

@@ -41,6 +41,9 @@ Result<int64_t> ParseTimestamp(std::string_view text, bool with_zone = true,
                                const TimeZone* zone = nullptr);
 // 'YYYY-MM-DD' (or a timestamp, truncated to its day).
 Result<int32_t> ParseDate(std::string_view text);
+// TIME input: 'HH:MM[:SS[.ffffff]]' with an optional zone (ignored, as PostgreSQL ignores it),
+// a timestamp (its time of day), or 'allballs'. Microseconds since midnight, 0 to 24:00:00.
+Result<int64_t> ParseTime(std::string_view text);
 
 // "2024-01-31 13:45:00.25+00" (timestamptz, UTC) or "2024-01-31 13:45:00.25" (timestamp);
 // fractional seconds only when non-zero, trailing zeros trimmed; " BC" before year 1.
@@ -51,6 +54,8 @@ void AppendTimestamp(int64_t micros, bool with_zone, std::string* out);
 // then "+HH", "+HH:MM" or "+HH:MM:SS" ("2023-12-31 19:00:00-05").
 void AppendTimestampAt(int64_t micros, int32_t offset_seconds, std::string* out);
 std::string FormatDate(int32_t days);
+// "13:45:00" or "13:45:00.25" (fractional seconds only when non-zero, trailing zeros trimmed).
+std::string FormatTime(int64_t micros);
 
 }  // namespace omen
 

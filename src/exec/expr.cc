@@ -511,6 +511,20 @@ Result<double> DatePartLower(const std::string& f, std::string_view field_in, in
 
 }  // namespace
 
+namespace {
+
+// extract(field FROM time): only the fields of a time of day (PostgreSQL: 0A000 for others).
+Status TimePartSupported(std::string_view field) {
+  const std::string f = AsciiLower(field);
+  for (const char* ok : {"microseconds", "milliseconds", "second", "minute", "hour", "epoch"}) {
+    if (f == ok) return Status::OK();
+  }
+  return Status::NotSupported("unit \"" + f + "\" not supported for type time without time zone")
+      .WithSqlState("0A000");
+}
+
+}  // namespace
+
 Result<double> DatePart(std::string_view field, int64_t ts) {
   return DatePartLower(AsciiLower(field), field, ts);
 }
@@ -710,6 +724,10 @@ Result<Value> CastValue(const Value& v, LType to, const TimeZone* zone) {
         OMEN_ASSIGN_OR_RETURN(int32_t x, ParseDate(Trimmed(v.s)));
         return Value::Int(to, x);
       }
+      case LType::kTime: {
+        OMEN_ASSIGN_OR_RETURN(int64_t x, ParseTime(v.s));
+        return Value::Int(to, x);
+      }
       case LType::kInterval: {
         OMEN_ASSIGN_OR_RETURN(Interval x, ParseInterval(v.s));
         return Value::Ivl(x);
@@ -748,6 +766,15 @@ Result<Value> CastValue(const Value& v, LType to, const TimeZone* zone) {
     const int64_t local = from == LType::kTimestampTz ? ToLocal(v.i, zone) : v.i;
     return Value::Int(to, FloorDiv(local, kUsPerDay));
   }
+  // time: the wall clock's time of day; interval <-> time through the interval's time part.
+  if (IsTimestamp(from) && to == LType::kTime) {
+    const int64_t local = from == LType::kTimestampTz ? ToLocal(v.i, zone) : v.i;
+    return Value::Int(to, local - FloorDiv(local, kUsPerDay) * kUsPerDay);
+  }
+  if (from == LType::kInterval && to == LType::kTime) {
+    return Value::Int(to, v.iv.micros - FloorDiv(v.iv.micros, kUsPerDay) * kUsPerDay);
+  }
+  if (from == LType::kTime && to == LType::kInterval) return Value::Ivl(Interval{0, 0, v.i});
   if (from == LType::kDate && to == LType::kTimestamp) return Value::Int(to, v.i * kUsPerDay);
   if (from == LType::kDate && to == LType::kTimestampTz) {
     return Value::Int(to, FromLocal(v.i * kUsPerDay, zone));
@@ -790,7 +817,8 @@ std::string Expr::ToString() const {
       Vector one = ConstantVector(value, 1);
       std::string t = FormatValue(one, 0).value_or("NULL");
       return value.type == LType::kText || IsTimestamp(value.type) ||
-                     value.type == LType::kInterval || value.type == LType::kDate
+                     value.type == LType::kInterval || value.type == LType::kDate ||
+                     value.type == LType::kTime
                  ? "'" + t + "'"
                  : t;
     }
@@ -1029,6 +1057,34 @@ Result<Vector> Arith(Fn fn, LType type, const Vector& a, const Vector& b, int64_
       v.days = d / kUsPerDay;
       v.micros = d % kUsPerDay;
       o.d->iv[r] = v;
+      return Status::OK();
+    });
+  }
+  // time +- interval wraps around midnight (the interval's days and months are ignored, as
+  // PostgreSQL's time_pl_interval does); time - time is an interval; date + time a timestamp.
+  if ((a.type == LType::kTime && b.type == LType::kInterval) ||
+      (a.type == LType::kInterval && b.type == LType::kTime)) {
+    const Vector& tm = a.type == LType::kTime ? a : b;
+    const Vector& iv = a.type == LType::kTime ? b : a;
+    const int sign = fn == Fn::kSub ? -1 : 1;
+    return RowLoop(type, n, {a, b}, true, [&](Out& o, int64_t r) {
+      const int64_t x = tm.I(r) + sign * (iv.V(r).micros % kUsPerDay);
+      o.d->i[r] = x - FloorDiv(x, kUsPerDay) * kUsPerDay;
+      return Status::OK();
+    });
+  }
+  if (a.type == LType::kTime && b.type == LType::kTime) {
+    return RowLoop(type, n, {a, b}, true, [&](Out& o, int64_t r) {
+      o.d->iv[r] = Interval{0, 0, a.I(r) - b.I(r)};
+      return Status::OK();
+    });
+  }
+  if ((a.type == LType::kDate && b.type == LType::kTime) ||
+      (a.type == LType::kTime && b.type == LType::kDate)) {
+    const Vector& day = a.type == LType::kDate ? a : b;
+    const Vector& tm = a.type == LType::kDate ? b : a;
+    return RowLoop(type, n, {a, b}, true, [&](Out& o, int64_t r) {
+      o.d->i[r] = day.I(r) * kUsPerDay + tm.I(r);
       return Status::OK();
     });
   }
@@ -1930,6 +1986,7 @@ struct Evaluator {
             OMEN_ASSIGN_OR_RETURN(v, DatePartTz(a[0].S(r), a[1].I(r), ctx.zone));
           } else {
             const int64_t ts = a[1].type == LType::kDate ? a[1].I(r) * kUsPerDay : a[1].I(r);
+            if (a[1].type == LType::kTime) OMEN_RETURN_IF_ERROR(TimePartSupported(a[0].S(r)));
             OMEN_ASSIGN_OR_RETURN(v, DatePart(a[0].S(r), ts));
           }
           o.d->f[r] = v;

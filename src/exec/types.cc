@@ -54,6 +54,8 @@ const char* TypeName(LType t) {
       return "bigint[]";
     case LType::kOidArray:
       return "oid[]";
+    case LType::kTime:
+      return "time without time zone";
   }
   return "unknown";
 }
@@ -214,6 +216,7 @@ std::optional<LType> TypeFromName(std::string_view n) {
   if (n == "timestamp") return LType::kTimestamp;
   if (n == "timestamptz") return LType::kTimestampTz;
   if (n == "date") return LType::kDate;
+  if (n == "time") return LType::kTime;
   if (n == "interval") return LType::kInterval;
   return std::nullopt;
 }
@@ -876,6 +879,8 @@ std::optional<std::string> FormatValue(const Vector& v, int64_t r) {
       return FormatTimestamp(v.I(r), true);
     case LType::kDate:
       return FormatDate(static_cast<int32_t>(v.I(r)));
+    case LType::kTime:
+      return FormatTime(v.I(r));
     case LType::kInterval:
       return FormatInterval(v.V(r));
     case LType::kOid:
@@ -940,6 +945,7 @@ bool AppendText(const Vector& v, int64_t r, std::string* out, const TimeZone* zo
       out->append(v.S(r));
       return true;
     case LType::kDate:
+    case LType::kTime:
     case LType::kInterval: {
       std::optional<std::string> s = FormatValue(v, r);
       if (!s) return false;

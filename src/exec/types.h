@@ -52,6 +52,7 @@ enum class LType : uint8_t {
   kInt32Array,
   kInt64Array,
   kOidArray,
+  kTime,  // time without time zone: microseconds since midnight, 0 to 24:00:00 inclusive
 };
 
 enum class Phys : uint8_t { kInt, kFloat, kStr, kInterval };

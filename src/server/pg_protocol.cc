@@ -153,6 +153,7 @@ PgType PgTypeOfName(std::string_view n) {
   if (n == "timestamp without time zone") return {kOidTimestamp, 8};
   if (n == "timestamp with time zone") return {kOidTimestampTz, 8};
   if (n == "date") return {kOidDate, 4};
+  if (n == "time without time zone") return {kOidTime, 8};
   if (n == "interval") return {kOidInterval, 16};
   if (n == "bytea") return {kOidBytea, -1};
   if (n == "name") return {kOidName, 64};
@@ -192,6 +193,8 @@ std::string CastNameOfOid(int32_t oid) {
       return "timestamptz";
     case kOidDate:
       return "date";
+    case kOidTime:
+      return "time";
     case kOidInterval:
       return "interval";
     case kOidOid:
@@ -245,6 +248,10 @@ bool AppendBinary(const exec::Vector& v, int64_t r, int32_t oid, std::string* ou
     case kOidDate:
       if (v.type != LType::kDate) return false;
       PutBE(static_cast<uint32_t>(v.I(r) - kPgEpochDays), 4, out);
+      return true;
+    case kOidTime:  // microseconds since midnight
+      if (v.type != LType::kTime) return false;
+      PutBE(static_cast<uint64_t>(v.I(r)), 8, out);
       return true;
     case kOidText:
     case kOidVarchar:
@@ -332,6 +339,12 @@ Result<std::string> TextToBinary(int32_t oid, std::string_view t) {
       PutBE(static_cast<uint32_t>(*v - kPgEpochDays), 4, &out);
       return out;
     }
+    case kOidTime: {
+      auto v = ParseTime(t);
+      if (!v.ok()) return BadText(oid, t);
+      PutBE(static_cast<uint64_t>(*v), 8, &out);
+      return out;
+    }
     case kOidInterval: {
       auto v = exec::ParseInterval(t);
       if (!v.ok()) return BadText(oid, t);
@@ -409,6 +422,14 @@ Result<std::string> BinaryToText(int32_t oid, std::string_view b) {
       OMEN_RETURN_IF_ERROR(need(4));
       const int32_t pg = static_cast<int32_t>(static_cast<uint32_t>(GetBE(b)));
       return FormatDate(static_cast<int32_t>(int64_t{pg} + kPgEpochDays));
+    }
+    case kOidTime: {
+      OMEN_RETURN_IF_ERROR(need(8));
+      const int64_t micros = static_cast<int64_t>(GetBE(b));
+      if (micros < 0 || micros > int64_t{86400} * 1000000) {
+        return Status::InvalidArgument("time out of range").WithSqlState("22008");
+      }
+      return FormatTime(micros);
     }
     case kOidInterval: {
       OMEN_RETURN_IF_ERROR(need(16));

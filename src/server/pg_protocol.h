@@ -75,8 +75,8 @@ struct PgType {
 inline constexpr int32_t kOidBool = 16, kOidBytea = 17, kOidName = 19, kOidInt8 = 20, kOidInt2 = 21,
                          kOidInt4 = 23, kOidText = 25, kOidOid = 26, kOidFloat4 = 700,
                          kOidFloat8 = 701, kOidUnknown = 705, kOidVarchar = 1043, kOidDate = 1082,
-                         kOidTimestamp = 1114, kOidTimestampTz = 1184, kOidInterval = 1186,
-                         kOidNumeric = 1700;
+                         kOidTime = 1083, kOidTimestamp = 1114, kOidTimestampTz = 1184,
+                         kOidInterval = 1186, kOidNumeric = 1700;
 // The wire type of a result column from the engine's PostgreSQL type name.
 PgType PgTypeOfName(std::string_view type_name);
 // The SQL type name to cast a parameter of type oid to (empty: leave it untyped).

@@ -60,6 +60,8 @@ TEST(PgProtocol, BinaryRoundTripsThroughText) {
                         {kOidTimestampTz, "2024-01-01 00:00:00.5+00", 8},
                         {kOidTimestamp, "1999-12-31 23:59:59", 8},
                         {kOidDate, "2024-02-29", 4},
+                        {kOidTime, "13:45:00.25", 8},
+                        {kOidTime, "24:00:00", 8},
                         {kOidInterval, "1 year 2 mons 3 days 04:05:06", 16},
                         {kOidText, "héllo", 6}};
   for (const Case& c : cases) {
@@ -77,6 +79,10 @@ TEST(PgProtocol, BinaryRoundTripsThroughText) {
   // PostgreSQL's epoch: 2000-01-01 is zero.
   EXPECT_EQ(TextToBinary(kOidTimestampTz, "2000-01-01 00:00:00+00").value(), std::string(8, '\0'));
   EXPECT_EQ(TextToBinary(kOidDate, "2000-01-01").value(), std::string(4, '\0'));
+  EXPECT_EQ(TextToBinary(kOidTime, "00:00").value(), std::string(8, '\0'));
+  EXPECT_EQ(BinaryToText(kOidTime, std::string(8, '\xff')).status().SqlState(),
+            std::string("22008"));  // -1 microseconds
+  EXPECT_FALSE(TextToBinary(kOidTime, "25:00").ok());
   // Bad values and sizes are errors.
   EXPECT_FALSE(TextToBinary(kOidInt2, "40000").ok());
   EXPECT_FALSE(TextToBinary(kOidInt4, "12x").ok());
@@ -189,9 +195,9 @@ TEST(PgProtocol, ColumnsEncodeAsTheirTextWould) {
 // Prepared statements bind values into the parsed tree, which must type them exactly as the
 // substituted text would be: the cast names have to be the parser's own.
 TEST(PgProtocol, ParserTypeOfOidIsTheParsersCastName) {
-  for (int32_t oid :
-       {kOidBool, kOidInt2, kOidInt4, kOidInt8, kOidFloat4, kOidFloat8, kOidNumeric, kOidText,
-        kOidVarchar, kOidName, kOidTimestamp, kOidTimestampTz, kOidDate, kOidInterval, kOidOid}) {
+  for (int32_t oid : {kOidBool, kOidInt2, kOidInt4, kOidInt8, kOidFloat4, kOidFloat8, kOidNumeric,
+                      kOidText, kOidVarchar, kOidName, kOidTimestamp, kOidTimestampTz, kOidDate,
+                      kOidTime, kOidInterval, kOidOid}) {
     auto parsed = sql::Parse("SELECT ('1'::" + CastNameOfOid(oid) + ")");
     ASSERT_TRUE(parsed.ok()) << oid;
     const auto& item = std::get<sql::SelectStmt>((*parsed)[0].node).items[0];

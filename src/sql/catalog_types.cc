@@ -337,6 +337,8 @@ uint32_t TypeOidOf(LType t) {
       return 1016;
     case LType::kOidArray:
       return 1028;
+    case LType::kTime:
+      return 1083;
   }
   return 25;
 }

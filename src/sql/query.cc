@@ -404,6 +404,11 @@ Result<ExprPtr> Binder::Arith(const std::string& op, ExprPtr a, ExprPtr b, int l
       } else {
         OMEN_ASSIGN_OR_RETURN(x, Coerce(std::move(x), LType::kInterval, loc));
       }
+    } else if (t == LType::kTime) {
+      // time - 'literal': a time if it parses as one (time - time), else an interval.
+      auto tm = exec::CastValue(x->value, LType::kTime, q_->eval.zone);
+      OMEN_ASSIGN_OR_RETURN(
+          x, Coerce(std::move(x), op == "-" && tm.ok() ? LType::kTime : LType::kInterval, loc));
     } else if (t == LType::kInterval) {
       OMEN_ASSIGN_OR_RETURN(x, Coerce(std::move(x), LType::kInterval, loc));
     } else if (IsNumeric(t)) {
@@ -458,6 +463,19 @@ Result<ExprPtr> Binder::Arith(const std::string& op, ExprPtr a, ExprPtr b, int l
     OMEN_ASSIGN_OR_RETURN(a, Coerce(std::move(a), t, loc));
     OMEN_ASSIGN_OR_RETURN(b, Coerce(std::move(b), t, loc));
     return exec::MakeCall(fn, LType::kInterval, args());
+  }
+  if (ta == LType::kTime && tb == LType::kInterval && (fn == Fn::kAdd || fn == Fn::kSub)) {
+    return exec::MakeCall(fn, LType::kTime, args());
+  }
+  if (ta == LType::kInterval && tb == LType::kTime && fn == Fn::kAdd) {
+    return exec::MakeCall(fn, LType::kTime, args());
+  }
+  if (ta == LType::kTime && tb == LType::kTime && fn == Fn::kSub) {
+    return exec::MakeCall(fn, LType::kInterval, args());
+  }
+  if (((ta == LType::kDate && tb == LType::kTime) || (ta == LType::kTime && tb == LType::kDate)) &&
+      fn == Fn::kAdd) {
+    return exec::MakeCall(fn, LType::kTimestamp, args());
   }
   if (ta == LType::kDate && IsInteger(tb) && (fn == Fn::kAdd || fn == Fn::kSub)) {
     return exec::MakeCall(fn, LType::kDate, args());
@@ -1109,7 +1127,9 @@ Result<ExprPtr> Binder::BindCast(const Expr& e) {
     auto c = exec::CastValue(v, *to, q_->eval.zone);
     if (!c.ok()) {
       const char* state =
-          IsTimestamp(*to) || *to == LType::kDate || *to == LType::kInterval ? "22007" : "22P02";
+          IsTimestamp(*to) || *to == LType::kDate || *to == LType::kInterval || *to == LType::kTime
+              ? "22007"
+              : "22P02";
       Status s = c.status();
       if (std::string(s.SqlState()) == "22003" || std::string(s.SqlState()) == "22008" ||
           s.IsNotSupported()) {
@@ -1131,6 +1151,8 @@ Result<ExprPtr> Binder::BindCast(const Expr& e) {
       from == LType::kNull || *to == LType::kText || from == LType::kText ||
       (IsNumeric(from) && IsNumeric(*to)) ||
       ((IsTimestamp(from) || from == LType::kDate) && (IsTimestamp(*to) || *to == LType::kDate)) ||
+      ((IsTimestamp(from) || from == LType::kInterval) && *to == LType::kTime) ||
+      (from == LType::kTime && *to == LType::kInterval) ||
       (from == LType::kBool && IsInteger(*to)) || (IsInteger(from) && *to == LType::kBool) ||
       ((IsInteger(from) || from == LType::kOid) && (IsInteger(*to) || *to == LType::kOid)) ||
       (exec::IsArray(from) && exec::IsArray(*to));
@@ -1705,7 +1727,9 @@ Result<ExprPtr> Binder::BindFunc(const Expr& e) {
   if (name == "date_part" || name == "extract") {
     OMEN_RETURN_IF_ERROR(nargs(2, 2));
     OMEN_RETURN_IF_ERROR(need_text(0));
-    if (args[1]->type != LType::kInterval) OMEN_RETURN_IF_ERROR(need_time(1));
+    if (args[1]->type != LType::kInterval && args[1]->type != LType::kTime) {
+      OMEN_RETURN_IF_ERROR(need_time(1));
+    }
     return call(Fn::kDatePart, name == "extract" ? LType::kNumeric : LType::kFloat64);
   }
   if (name == "time_bucket" || name == "date_bin" || name == "time_bucket_gapfill") {

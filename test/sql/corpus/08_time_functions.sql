@@ -47,3 +47,12 @@ SELECT to_char(time, 'FMMonth FMDD FMHH24 DDth FMDDth "quoted YYYY" SSSS TZ tz O
 SELECT to_char(day, 'Day DD Mon YYYY'), to_char(date_trunc('week', time), 'IYYY-"W"IW-ID'), count(*) FROM metrics GROUP BY 1, 2;
 SELECT to_char(timestamp '2024-12-31 00:00:00', 'YYYY IYYY IW WW DDD D ID'), to_char(make_timestamp(-44, 3, 15, 12, 0, 0), 'YYYY BC AD b.c.'), to_char(timestamp '2024-01-01 12:30:00', 'HH:MI PM 1st 2nd'), to_char(NULL::timestamp, 'YYYY');
 SELECT make_date(year => 2024, month => 2, day => 29), make_date(2024, day => 1, month => 12), make_timestamp(2024, 1, 1, sec => 30.5, min => 15, hour => 6), make_timestamptz(2024, 7, 1, 0, 0, 0, timezone => 'Asia/Kolkata'), make_timestamptz(year => 2024, month => 1, mday => 1, hour => 0, min => 0, sec => 0);
+-- The time type (time of day): casts, arithmetic, extract, comparisons, aggregates.
+SELECT time::date, time::time, (time AT TIME ZONE 'Asia/Tokyo')::date FROM metrics WHERE host = 'host_0';
+SELECT ts::date, ts::time, ts::timestamptz FROM events;
+SELECT day + 1, day - 7, day + interval '12 hours', day - date '2024-01-01', day + time '06:30' FROM metrics;
+SELECT time '06:30', '12:34:56.789'::time, '24:00'::time, time '23:00' + interval '2 hours', time '01:00' - interval '90 minutes', time '12:00' - time '10:30', date '2024-01-01' + time '06:30', time '06:30' + date '2024-01-01', interval '1 hour' + time '22:30';
+SELECT extract(hour FROM time '13:45:10.5'), extract(epoch FROM time '01:00:01'), date_part('second', time '13:45:10.5'), date_part('minute', time '13:45:10.5'), time '10:00' < '11:00', time '10:00' = '10:00:00', pg_typeof(time '12:00' - '01:00'), time '12:00' - '01:00';
+SELECT host, min(time::time), max(time::time), count(DISTINCT time::time) FROM metrics GROUP BY host ORDER BY host;
+SELECT time::time AS t FROM metrics WHERE time::time >= '00:30' AND time::time < time '01:00' ORDER BY t DESC, host LIMIT 7;
+SELECT '2024-03-01 07:08:09.5+02'::time, 'allballs'::time, ' 7:05 '::time, interval '26 hours 5 minutes'::time, time '10:15'::interval, time '10:15'::text;

@@ -142,3 +142,9 @@ SELECT make_date(2024, 1, days => 1);
 SELECT make_date(year => 2024, 1, 1);
 -- error: 42883
 SELECT round(x => 1.5);
+-- error: 22008
+SELECT '25:00'::time;
+-- error: 22007
+SELECT 'abc'::time;
+-- error: 0A000
+SELECT extract(day FROM time '10:00');
