@@ -95,10 +95,10 @@ std::string TimeOf(int64_t k) {
   return buf;
 }
 
-// SQL text in, one row out: parse (through the engine's parse cache: after the first text,
-// the constants are written into the cached tree), bind, plan and run, as an embedded caller
-// pays.
-void BM_ExecutePointLookup(benchmark::State& state) {
+// SQL text in, one row out: parse, bind, plan and run, as an embedded caller pays. `cached`:
+// through the engine's parse cache (after the first text, the constants are written into the
+// cached tree); else every text parsed by libpg_query, the baseline.
+void RunPointLookups(benchmark::State& state, bool cached) {
   PointTable& t = PointTable::Get();
   if (!t.status.ok()) {
     state.SkipWithError(t.status.ToString().c_str());
@@ -111,41 +111,22 @@ void BM_ExecutePointLookup(benchmark::State& state) {
         "SELECT * FROM cpu WHERE hostname = '" + HostOf(k) + "' AND time = '" + TimeOf(k) + "'";
     ++k;
     state.ResumeTiming();
-    auto r = t.engine->Execute(sql);
-    if (!r.ok() || r->back().rows.size() != 1) {
-      state.SkipWithError(r.ok() ? "not one row" : r.status().ToString().c_str());
-      break;
+    Result<QueryResult> r = Status::Internal("parse failed");
+    if (cached) {
+      auto all = t.engine->Execute(sql);
+      r = all.ok() ? Result<QueryResult>(std::move(all->back())) : all.status();
+    } else if (auto parsed = Parse(sql); parsed.ok() && parsed->size() == 1) {
+      r = t.engine->ExecuteStatement(parsed->front());
     }
-  }
-}
-BENCHMARK(BM_ExecutePointLookup);
-
-// The same, with every text parsed by libpg_query (no parse cache): the baseline of the above.
-void BM_ExecutePointLookupUncached(benchmark::State& state) {
-  PointTable& t = PointTable::Get();
-  if (!t.status.ok()) {
-    state.SkipWithError(t.status.ToString().c_str());
-    return;
-  }
-  int64_t k = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    const std::string sql =
-        "SELECT * FROM cpu WHERE hostname = '" + HostOf(k) + "' AND time = '" + TimeOf(k) + "'";
-    ++k;
-    state.ResumeTiming();
-    auto parsed = Parse(sql);
-    if (!parsed.ok() || parsed->size() != 1) {
-      state.SkipWithError("parse failed");
-      break;
-    }
-    auto r = t.engine->ExecuteStatement(parsed->front());
     if (!r.ok() || r->rows.size() != 1) {
       state.SkipWithError(r.ok() ? "not one row" : r.status().ToString().c_str());
       break;
     }
   }
 }
+void BM_ExecutePointLookup(benchmark::State& state) { RunPointLookups(state, true); }
+BENCHMARK(BM_ExecutePointLookup);
+void BM_ExecutePointLookupUncached(benchmark::State& state) { RunPointLookups(state, false); }
 BENCHMARK(BM_ExecutePointLookupUncached);
 
 // The same lookup as a prepared statement (the wire protocol's Parse once, Bind and Execute
