@@ -227,7 +227,7 @@ Result<int64_t> ParseTime(std::string_view text) {
                                    "\"")
         .WithSqlState("22007");
   }
-  if (dated) return *ts - FloorDiv(*ts, kMicrosPerDay) * kMicrosPerDay;
+  if (dated) return TimeOfDay(*ts);
   return *ts - DaysFromCivil(2000, 1, 1) * kMicrosPerDay;  // 24:00:00 stays 24:00:00
 }
 

@@ -24,6 +24,12 @@ int64_t NowMicros();
 
 // a / b rounded toward negative infinity. REQUIRES: b != 0.
 int64_t FloorDiv(int64_t a, int64_t b);
+// The time of day of a count of microseconds (from midnight, or a timestamp's from the epoch),
+// wrapped into [0, 24h).
+inline int64_t TimeOfDay(int64_t micros) {
+  constexpr int64_t kDay = int64_t{86400} * 1000000;
+  return micros - FloorDiv(micros, kDay) * kDay;
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian civil date, and back (H. Hinnant's algorithms).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);

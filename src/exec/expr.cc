@@ -769,10 +769,10 @@ Result<Value> CastValue(const Value& v, LType to, const TimeZone* zone) {
   // time: the wall clock's time of day; interval <-> time through the interval's time part.
   if (IsTimestamp(from) && to == LType::kTime) {
     const int64_t local = from == LType::kTimestampTz ? ToLocal(v.i, zone) : v.i;
-    return Value::Int(to, local - FloorDiv(local, kUsPerDay) * kUsPerDay);
+    return Value::Int(to, TimeOfDay(local));
   }
   if (from == LType::kInterval && to == LType::kTime) {
-    return Value::Int(to, v.iv.micros - FloorDiv(v.iv.micros, kUsPerDay) * kUsPerDay);
+    return Value::Int(to, TimeOfDay(v.iv.micros));
   }
   if (from == LType::kTime && to == LType::kInterval) return Value::Ivl(Interval{0, 0, v.i});
   if (from == LType::kDate && to == LType::kTimestamp) return Value::Int(to, v.i * kUsPerDay);
@@ -1069,7 +1069,7 @@ Result<Vector> Arith(Fn fn, LType type, const Vector& a, const Vector& b, int64_
     const int sign = fn == Fn::kSub ? -1 : 1;
     return RowLoop(type, n, {a, b}, true, [&](Out& o, int64_t r) {
       const int64_t x = tm.I(r) + sign * (iv.V(r).micros % kUsPerDay);
-      o.d->i[r] = x - FloorDiv(x, kUsPerDay) * kUsPerDay;
+      o.d->i[r] = TimeOfDay(x);
       return Status::OK();
     });
   }

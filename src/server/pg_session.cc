@@ -798,9 +798,7 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
     return FlushRows(out);
   };
   if (data.options.header) {
-    sql::Relation names;
-    names.names = data.rows->names();
-    sql::AppendDelimited(names, data.options, true, 0, 0, &text, &row_ends);
+    sql::AppendDelimitedHeader(data.rows->names(), data.options, &text, &row_ends);
   }
   int64_t rows = 0;
   sql::Relation piece;
@@ -808,7 +806,7 @@ Status PgSession::StartCopy(const sql::Statement& st, std::string* out) {
     OMEN_ASSIGN_OR_RETURN(const bool more, data.rows->Next(&piece));
     if (!more) break;
     for (int64_t begin = 0; begin < piece.chunk.size; begin += 1024) {
-      sql::AppendDelimited(piece, data.options, false, begin,
+      sql::AppendDelimited(piece, data.options, begin,
                            std::min<int64_t>(piece.chunk.size, begin + 1024), &text, &row_ends);
       OMEN_RETURN_IF_ERROR(send());
     }

@@ -509,53 +509,60 @@ void AppendCsvField(std::string* out, std::string_view v, char delimiter) {
   out->push_back('"');
 }
 
-void AppendDelimited(const Relation& rel, const CopyOptions& o, bool header, int64_t begin,
-                     int64_t end, std::string* out_text, std::vector<size_t>* row_ends) {
-  std::string& out = *out_text;
-  const bool csv = o.format == "csv";
-  auto put = [&](std::string_view v) {
-    if (csv) {
-      AppendCsvField(&out, v, o.delimiter);
-      return;
-    }
-    for (char c : v) {
-      if (c == '\\')
-        out += "\\\\";
-      else if (c == '\n')
-        out += "\\n";
-      else if (c == '\t')
-        out += "\\t";
-      else if (c == '\r')
-        out += "\\r";
-      else if (c == o.delimiter)
-        (out += '\\') += c;
-      else
-        out += c;
-    }
-  };
-  if (header) {
-    for (size_t c = 0; c < rel.names.size(); ++c) {
-      if (c) out += o.delimiter;
-      put(rel.names[c]);
-    }
-    out += '\n';
-    if (row_ends != nullptr) row_ends->push_back(out.size());
+namespace {
+
+// One field of a csv/text line: CSV quoting, or the text format's backslash escapes.
+void PutDelimitedField(std::string_view v, const CopyOptions& o, std::string* out) {
+  if (o.format == "csv") {
+    AppendCsvField(out, v, o.delimiter);
+    return;
   }
+  for (char c : v) {
+    if (c == '\\')
+      *out += "\\\\";
+    else if (c == '\n')
+      *out += "\\n";
+    else if (c == '\t')
+      *out += "\\t";
+    else if (c == '\r')
+      *out += "\\r";
+    else if (c == o.delimiter)
+      (*out += '\\') += c;
+    else
+      *out += c;
+  }
+}
+
+}  // namespace
+
+void AppendDelimitedHeader(const std::vector<std::string>& names, const CopyOptions& o,
+                           std::string* out, std::vector<size_t>* row_ends) {
+  for (size_t c = 0; c < names.size(); ++c) {
+    if (c) *out += o.delimiter;
+    PutDelimitedField(names[c], o, out);
+  }
+  *out += '\n';
+  if (row_ends != nullptr) row_ends->push_back(out->size());
+}
+
+void AppendDelimited(const Relation& rel, const CopyOptions& o, int64_t begin, int64_t end,
+                     std::string* out, std::vector<size_t>* row_ends) {
+  const bool csv = o.format == "csv";
   std::string value;
   for (int64_t r = begin; r < end; ++r) {
     for (size_t c = 0; c < rel.chunk.cols.size(); ++c) {
-      if (c) out += o.delimiter;
+      if (c) *out += o.delimiter;
       value.clear();
       if (!exec::AppendText(rel.chunk.cols[c], r, &value, o.zone)) {
-        out += o.null_string;
+        *out += o.null_string;
       } else if (csv && value.empty()) {
-        out += "\"\"";
+        *out += "\"\"";
       } else {
-        put(value);
+        PutDelimitedField(value, o, out);
       }
     }
-    out += '\n';
-    if (row_ends != nullptr) row_ends->push_back(out.size());
+    *out += '\n';
+    if (row_ends != nullptr) row_ends->push_back(out->size());
   }
 }
 
@@ -718,18 +725,13 @@ Result<int64_t> CopyToFile(CopyRows* rows, const std::string& path, const CopyOp
   OMEN_ASSIGN_OR_RETURN(auto file, Env::Default()->NewWritableFile(path, /*truncate=*/true));
   if (o.format != "arrow") {
     int64_t written = 0;
-    bool header = o.header;
     std::string text;
     Relation piece;
-    if (header) {  // even when there are no rows
-      piece.names = rows->names();
-      AppendDelimited(piece, o, true, 0, 0, &text, nullptr);
-      header = false;
-    }
+    if (o.header) AppendDelimitedHeader(rows->names(), o, &text, nullptr);  // even with no rows
     while (true) {
       OMEN_ASSIGN_OR_RETURN(const bool more, rows->Next(&piece));
       if (!more) break;
-      AppendDelimited(piece, o, false, 0, piece.chunk.size, &text, nullptr);
+      AppendDelimited(piece, o, 0, piece.chunk.size, &text, nullptr);
       written += piece.chunk.size;
       if (text.size() >= (1 << 20)) {
         OMEN_RETURN_IF_ERROR(file->Append(text));

@@ -129,10 +129,14 @@ Result<int64_t> CopyToFile(CopyRows* rows, const std::string& path, const CopyOp
 // Appends v as one CSV field (RFC 4180): quoted, quotes doubled, when it is empty or holds the
 // delimiter, a quote or a line break.
 void AppendCsvField(std::string* out, std::string_view v, char delimiter);
-// Rows [begin, end) of rel (after the header line when `header`) appended to *out in csv/text
-// format; with row_ends, each line's end offset in *out. For output sent a slice at a time.
-void AppendDelimited(const Relation& rel, const CopyOptions& o, bool header, int64_t begin,
-                     int64_t end, std::string* out, std::vector<size_t>* row_ends);
+// The header line (the column names) appended to *out in csv/text format; with row_ends, its
+// end offset in *out.
+void AppendDelimitedHeader(const std::vector<std::string>& names, const CopyOptions& o,
+                           std::string* out, std::vector<size_t>* row_ends);
+// Rows [begin, end) of rel appended to *out in csv/text format; with row_ends, each line's end
+// offset in *out. For output sent a slice at a time.
+void AppendDelimited(const Relation& rel, const CopyOptions& o, int64_t begin, int64_t end,
+                     std::string* out, std::vector<size_t>* row_ends);
 
 }  // namespace omen::sql
 

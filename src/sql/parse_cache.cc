@@ -210,10 +210,13 @@ ParseCache::ParseCache(size_t max_entries, size_t max_text)
 ParseCache::~ParseCache() = default;
 
 Result<std::shared_ptr<const std::vector<Statement>>> ParseCache::Parse(std::string_view sql) {
-  if (max_entries_ == 0 || sql.size() > max_text_ || !ScanConstants(sql, &key_, &constants_)) {
+  auto uncached = [&]() -> Result<std::shared_ptr<const std::vector<Statement>>> {
     ++stats_.uncacheable;
     OMEN_ASSIGN_OR_RETURN(std::vector<Statement> parsed, sql::Parse(sql));
     return std::make_shared<const std::vector<Statement>>(std::move(parsed));
+  };
+  if (max_entries_ == 0 || sql.size() > max_text_ || !ScanConstants(sql, &key_, &constants_)) {
+    return uncached();
   }
   if (auto it = entries_.find(key_); it != entries_.end()) {
     Entry* e = it->second.get();
@@ -223,9 +226,7 @@ Result<std::shared_ptr<const std::vector<Statement>>> ParseCache::Parse(std::str
       e->last_use = ++clock_;
       return std::shared_ptr<const std::vector<Statement>>(e->statements);
     }
-    ++stats_.uncacheable;
-    OMEN_ASSIGN_OR_RETURN(std::vector<Statement> parsed, sql::Parse(sql));
-    return std::make_shared<const std::vector<Statement>>(std::move(parsed));
+    return uncached();
   }
   return Miss(sql, key_, constants_);
 }

@@ -396,19 +396,13 @@ Result<ExprPtr> Binder::Arith(const std::string& op, ExprPtr a, ExprPtr b, int l
   auto resolve_unknown = [&](ExprPtr& x, const ExprPtr& other) -> Status {
     if (IsUnknown(x.get()) == 0) return Status::OK();
     LType t = other->type;
-    if (IsTimestamp(t) || t == LType::kDate) {
-      // ts - 'literal': the literal is a timestamp if it parses as one, else an interval.
-      auto ts = exec::CastValue(x->value, t == LType::kDate ? LType::kTimestamp : t, q_->eval.zone);
-      if (op == "-" && ts.ok()) {
-        OMEN_ASSIGN_OR_RETURN(x, Coerce(std::move(x), t == LType::kDate ? LType::kDate : t, loc));
-      } else {
-        OMEN_ASSIGN_OR_RETURN(x, Coerce(std::move(x), LType::kInterval, loc));
-      }
-    } else if (t == LType::kTime) {
-      // time - 'literal': a time if it parses as one (time - time), else an interval.
-      auto tm = exec::CastValue(x->value, LType::kTime, q_->eval.zone);
+    if (IsTimestamp(t) || t == LType::kDate || t == LType::kTime) {
+      // ts - 'literal' (date, time likewise): the literal is of the other side's type if it
+      // parses as a timestamp (a time), else an interval.
+      auto parsed =
+          exec::CastValue(x->value, t == LType::kDate ? LType::kTimestamp : t, q_->eval.zone);
       OMEN_ASSIGN_OR_RETURN(
-          x, Coerce(std::move(x), op == "-" && tm.ok() ? LType::kTime : LType::kInterval, loc));
+          x, Coerce(std::move(x), op == "-" && parsed.ok() ? t : LType::kInterval, loc));
     } else if (t == LType::kInterval) {
       OMEN_ASSIGN_OR_RETURN(x, Coerce(std::move(x), LType::kInterval, loc));
     } else if (IsNumeric(t)) {
